@@ -1,0 +1,1 @@
+"""Pipeline: turns source reports into the SQLite catalogue (no Qt here)."""

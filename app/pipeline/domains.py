@@ -1,0 +1,66 @@
+"""Assigns each entry one primary domain: from its section headings first, then keywords."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from app.resources import Domain, domains
+
+# A heading that names this many domains or more is an umbrella ("Capacity Building for
+# Maritime, Outer Space, and Cyberspace Issues"): it decides nothing, its subsections do.
+UMBRELLA = 3
+
+
+@dataclass(frozen=True)
+class DomainChoice:
+    domain: str | None
+    source: str  # "heading", "keywords" or "" when none
+    reason: str  # why, in words: shown in the build report and the detail pane
+
+
+@cache
+def _compiled() -> tuple[tuple[Domain, re.Pattern, re.Pattern], ...]:
+    def union(patterns: tuple[str, ...]) -> re.Pattern:
+        return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
+
+    return tuple((d, union(d.heading), union(d.keywords)) for d in domains())
+
+
+def heading_domain(title: str) -> str | None:
+    """The domain a heading names, or None when it names none or is an umbrella."""
+    spans: dict[str, int] = {}
+    for domain, heading, _ in _compiled():
+        longest = max((len(m.group(0)) for m in heading.finditer(title)), default=0)
+        if longest:
+            spans[domain.id] = longest
+    if not spans or len(spans) >= UMBRELLA:
+        return None
+    # Two named domains: the more specific phrase wins ("Money Laundering and the Financing of
+    # Terrorism" is about money laundering); equal phrases keep the taxonomy's order.
+    return max(spans, key=lambda d: spans[d])
+
+
+def keyword_domain(text: str) -> tuple[str | None, str]:
+    hits: dict[str, int] = {}
+    for domain, _, keywords in _compiled():
+        count = len(keywords.findall(text))
+        if count:
+            hits[domain.id] = count
+    if not hits:
+        return None, "no heading or keyword names a domain"
+    best = max(hits.values())
+    leaders = [d for d, n in hits.items() if n == best]
+    if len(leaders) > 1:
+        return None, "keywords tie between " + ", ".join(leaders)
+    return leaders[0], f"keywords ({best} hit{'s' if best > 1 else ''})"
+
+
+def choose_domain(section_path: tuple[str, ...], text: str) -> DomainChoice:
+    for title in reversed(section_path):
+        found = heading_domain(title)
+        if found:
+            return DomainChoice(found, "heading", f"heading “{title}”")
+    found, reason = keyword_domain(text)
+    return DomainChoice(found, "keywords" if found else "", reason)

@@ -1,0 +1,81 @@
+"""Turns one recognised piece of a document into a catalogue entry with everything it names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from app.pipeline.domains import DomainChoice, choose_domain
+from app.pipeline.figures import find_figures
+from app.pipeline.model import Figure, Mention, Piece, YearMention
+from app.pipeline.organisations import OrganisationIndex
+from app.pipeline.places import find_places
+from app.pipeline.years import find_years
+
+DONOR = "JPN"
+
+
+@dataclass
+class EntryRecord:
+    piece: Piece
+    quote: str
+    countries: list[Mention] = field(default_factory=list)  # partners and the donor
+    regions: list[Mention] = field(default_factory=list)
+    organisations: list[Mention] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    years: list[YearMention] = field(default_factory=list)
+    domain: DomainChoice | None = None
+
+    @property
+    def partner_codes(self) -> list[str]:
+        """Partner and recipient countries in order of first mention; Japan is kept apart."""
+        return unique(m.id for m in self.countries if m.id != DONOR)
+
+
+def unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+def extract(piece: Piece, text: str, organisations: OrganisationIndex) -> EntryRecord:
+    quote = text[piece.start : piece.end]
+    countries, regions = find_places(quote, base=piece.start)
+    orgs = organisations.find(quote, base=piece.start)
+    record = EntryRecord(
+        piece=piece,
+        quote=quote,
+        countries=countries,
+        regions=regions,
+        organisations=orgs,
+        figures=find_figures(quote, base=piece.start, actors=[*countries, *orgs]),
+        years=find_years(quote, base=piece.start),
+    )
+    path = piece.section_path
+    if piece.kind == "heading":
+        path = (*path, quote)
+    # A note or glossary entry is about its term, not about the heading it happens to sit under.
+    domain_text = f"{piece.label or ''} {quote}"
+    if piece.kind in ("note", "glossary"):
+        record.domain = choose_domain((), domain_text)
+    else:
+        record.domain = choose_domain(path, domain_text)
+    return record
+
+
+def resolve_owners_from_paragraph(records: list[EntryRecord]) -> None:
+    """Money whose sentence names no owner ("These include … a Fund, which invests …") belongs
+    to the first actor of the nearest earlier sentence of the same paragraph that names one."""
+    for number, record in enumerate(records):
+        if not any(f.kind == "money" and f.owner is None for f in record.figures):
+            continue
+        owner = None
+        for earlier in reversed(records[:number]):
+            if earlier.piece.paragraph != record.piece.paragraph:
+                break
+            actors = sorted([*earlier.countries, *earlier.organisations], key=lambda m: m.start)
+            if actors:
+                owner = actors[0].id
+                break
+        if owner:
+            record.figures = [
+                replace(f, owner=owner) if f.kind == "money" and f.owner is None else f
+                for f in record.figures
+            ]

@@ -1,0 +1,358 @@
+"""Finds amounts of money and counted quantities in report text, with exact offsets and owners."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from app.pipeline.model import Figure, Mention
+from app.resources import load_toml
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+# A number as printed: "2,653", "15.53", "570,000", "4.5".
+NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# No letter, digit, separator or sign glued on the left: rejects "G7", "COVID-19", "ALOS-2",
+# "2+2", footnote markers such as "Myanmar,10" and "countries11".
+NUMBER_START = r"(?<![\w.,+\-–/])"
+YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, Any]:
+    """The word lists of resources/figures.toml (shared with years.py)."""
+    return load_toml("figures.toml")
+
+
+def _norm(words: str) -> str:
+    return " ".join(words.split()).lower()
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """Literal alternatives, longest first so "US dollars" wins over "dollars"; any spacing."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in ordered)
+
+
+def _lookup(table: dict[str, Any], printed: str) -> Any:
+    """Case- and spacing-insensitive lookup of a printed word in a vocabulary table."""
+    folded = {_norm(key): value for key, value in table.items()}
+    return folded[_norm(printed)]
+
+
+# ---------------------------------------------------------------- patterns (all in one place)
+
+
+def _amount(tag: str) -> str:
+    """One amount with its currency, either "$120 million" or "61.3 million US dollars"."""
+    voc = vocabulary()
+    prefix = _alternation(voc["currency_prefixes"])
+    suffix = _alternation(voc["currency_suffixes"])
+    scale = _alternation(voc["scales"])
+    return (
+        rf"(?:(?P<pre{tag}>{prefix})\s?{NUMBER_START}(?P<numa{tag}>{NUMBER})"
+        rf"(?:\s+(?i:(?P<scalea{tag}>{scale})))?"
+        rf"|{NUMBER_START}(?P<numb{tag}>{NUMBER})(?:\s+(?i:(?P<scaleb{tag}>{scale})))?"
+        rf"\s+(?i:(?P<suf{tag}>{suffix})))(?!\w)"
+    )
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    voc = vocabulary()
+    qualifier = rf"(?i:{_alternation(voc['qualifiers'])})"
+    qualifiers = rf"(?:(?<![\w.,]){qualifier}\s+)*"
+    counts = voc["counts"]
+    number_word = _alternation(counts["number_words"])
+    # "11 Seven African countries" (a note label, then a count) must not read as 11 countries.
+    modifier = (
+        rf"(?!(?i:{number_word})\b)"
+        rf"(?:(?i:{_alternation(counts['modifiers'])})|[A-Z][A-Za-z]*(?:-[A-Za-z]+)*)"
+    )
+    money = (
+        rf"(?<![\w.,])(?P<quals>{qualifiers}){_amount('')}"
+        # An equivalent in another currency: "$120 million (approximately ¥14 billion)".
+        rf"(?:\s*\(\s*(?P<altquals>{qualifiers}){_amount('_alt')}\s*\))?"
+    )
+    count = (
+        rf"(?<![\w.,])(?P<quals>{qualifiers})"
+        rf"(?:{NUMBER_START}(?P<num>{NUMBER})|(?<![\w\-])(?P<word>(?i:{number_word})))"
+        rf"(?:\s+(?i:(?P<scale>{_alternation(voc['scales'])})))?"
+        rf"(?:\s+{modifier}){{0,2}}?"
+        rf"\s+(?P<noun>(?i:{_alternation(counts['nouns'])}))(?![A-Za-z\-])"
+    )
+    return {
+        "money": re.compile(money),
+        "count": re.compile(count),
+        "qualifier": re.compile(qualifier),
+        "verb": re.compile(rf"\b(?i:{_alternation(voc['owners']['verbs'])})\b"),
+        "relative": re.compile(r"\b(?:which|who|whose)\b"),
+        "japan": re.compile(r"(?<![-–])\b(?:the\s+Government\s+of\s+)?Japan(?:'s|’s)?\b(?![-–])"),
+        # A sentence ends at . ! ? (closing quotes allowed) before a capital, or at a line end.
+        "sentence_end": re.compile(r"[.!?][”\"’)]*\s+(?=[“\"(]?[A-Z])|\n"),
+        "abbreviation": re.compile(
+            r"(?:^|[\s(])(?:[A-Z]|[A-Z]\.[A-Z]|e\.g|i\.e|No|Mr|Ms|Dr|St|vs)$"
+        ),
+        # Actor lists: "Yemen, Kenya and Tanzania".
+        "list_joiner": re.compile(r"\s*,?\s*(?:and|or)\s+(?:the\s+)?"),
+        "list_comma": re.compile(r"\s*,\s*(?:the\s+)?"),
+        "list_continues": re.compile(r"\s*(?:,|and\b|or\b)"),
+        "antecedent_gap": re.compile(r"\s*,?\s*"),
+        "previous_word": re.compile(r"([^\s(“\"']+)\s+$"),
+        "time_phrase": re.compile(
+            rf"\b(?i:in|since|from|until|by|as of|during|on|at)\s+(?:(?:{'|'.join(MONTHS)})\s+)?"
+            r"(?:\d{1,2},?\s+)?(?:FY\s?)?\d{4}\b"
+        ),
+    }
+
+
+# ---------------------------------------------------------------- public API
+
+
+def find_figures(text: str, base: int = 0, actors: Sequence[Mention] = ()) -> list[Figure]:
+    """Money amounts and counts in ``text``; offsets are ``base`` + index into ``text``.
+
+    Money: a currency sign or word ("$", "¥", "€", "US dollars", "yen", "euros", "USD" ...)
+    around a number with an optional scale word; value in units, ISO 4217 currency, stacked
+    qualifiers kept in the text and the one nearest the number normalised ("a total of over
+    500 million" -> "over"). A parenthesised equivalent becomes ``alt_value``/``alt_currency``.
+
+    Counts: a number (digits, or "two".."fifty" spelled out) followed by a counted noun from
+    resources/figures.toml, with up to two modifiers between ("10 ASEAN countries",
+    "20 engineering personnel"). Not counts: durations ("17 years"), percentages, years,
+    dates, ordinals, labels ("Falcon 200", "resolution 2375", "Note 33"), numbers glued to
+    letters or signs ("G7", "COVID-19", "2+2"), and spelled-out numbers after a determiner
+    ("the two countries").
+
+    Owner (money only), decided inside the figure's sentence:
+      1. the pivot is the last giving verb (provided, contributed, invests ...) before the
+         figure, or the figure itself when there is none;
+      2. if a relative pronoun (which/who/whose) stands between sentence start and pivot, the
+         clause's subject is its antecedent: the actor ending just before it, else None;
+      3. otherwise the owner is the nearest actor before the pivot that is the subject side:
+         actors inside a prepositional phrase ("with the UNDP", "to UNODC", "With a view to
+         ... Somalia,"), actors coordinated with such an actor ("in Yemen, Kenya and
+         Tanzania") and compound modifiers ("Japan-ASEAN Summit") are skipped.
+    ``actors`` are absolute-offset Mentions (countries with alpha-3 ids, organisations); when
+    none are given, "Japan" / "Japan's" / "the Government of Japan" are detected as "JPN".
+    """
+    patterns = _patterns()
+    if not actors:
+        actors = [
+            Mention("JPN", base + m.start(), base + m.end(), m.group(), "donor")
+            for m in patterns["japan"].finditer(text)
+        ]
+    starts = _sentence_starts(text)
+    figures = []
+    for match in patterns["money"].finditer(text):
+        figure = _money(match, base)
+        owner = _owner(text, base, starts, match.start(), actors)
+        figures.append(replace(figure, owner=owner))
+    taken = [(f.start - base, f.end - base) for f in figures]
+    for match in patterns["count"].finditer(text):
+        figure = _count(text, match, base)
+        if figure is not None and not _overlaps(match.span(), taken):
+            figures.append(figure)
+    return sorted(figures, key=lambda f: f.start)
+
+
+def format_figure(f: Figure) -> str:
+    """Short human form for exports: "approximately USD 6,000,000,000", "2,653 personnel"."""
+    qualifier = f"{f.qualifier} " if f.qualifier else ""
+    if f.kind == "count":
+        return f"{qualifier}{_format_number(f.value)} {f.unit}"
+    shown = f"{qualifier}{f.currency} {_format_number(f.value)}"
+    if f.alt_value is not None:
+        shown += f" (≈ {f.alt_currency} {_format_number(f.alt_value)})"
+    return shown
+
+
+# ---------------------------------------------------------------- money and counts
+
+
+def _money(match: re.Match[str], base: int) -> Figure:
+    value, currency = _amount_value(match, "")
+    alt_value = alt_currency = None
+    if match.group("numa_alt") or match.group("numb_alt"):
+        alt_value, alt_currency = _amount_value(match, "_alt")
+    return Figure(
+        kind="money",
+        value=value,
+        text=match.group(),
+        start=base + match.start(),
+        end=base + match.end(),
+        currency=currency,
+        qualifier=_qualifier(match.group("quals")),
+        alt_value=alt_value,
+        alt_currency=alt_currency,
+    )
+
+
+def _amount_value(match: re.Match[str], tag: str) -> tuple[float, str]:
+    voc = vocabulary()
+    if match.group(f"pre{tag}"):
+        number, scale = match.group(f"numa{tag}"), match.group(f"scalea{tag}")
+        currency = _lookup(voc["currency_prefixes"], match.group(f"pre{tag}"))
+    else:
+        number, scale = match.group(f"numb{tag}"), match.group(f"scaleb{tag}")
+        currency = _lookup(voc["currency_suffixes"], match.group(f"suf{tag}"))
+    return _scaled(number, scale), currency
+
+
+def _scaled(number: str, scale: str | None) -> float:
+    # Decimal keeps "15.53 million" exactly 15530000.0 instead of 15530000.000000002.
+    multiplier = _lookup(vocabulary()["scales"], scale) if scale else 1
+    return float(Decimal(number.replace(",", "")) * multiplier)
+
+
+def _count(text: str, match: re.Match[str], base: int) -> Figure | None:
+    counts = vocabulary()["counts"]
+    number, word = match.group("num"), match.group("word")
+    before = _previous_word(text, match.start())
+    if _is_label(text, match.start(), before):
+        return None
+    if number and YEAR_LIKE.fullmatch(number) and not match.group("quals"):
+        return None  # "since 2018 ASEAN countries": a bare year, not 2018 countries
+    if word and before.lower() in vocabulary()["labels"]["determiners"]:
+        return None  # "the two countries" refers back, it does not count
+    if word:
+        value = float(_lookup(counts["number_words"], word))
+    else:
+        value = _scaled(number, match.group("scale"))
+    return Figure(
+        kind="count",
+        value=value,
+        text=match.group(),
+        start=base + match.start(),
+        end=base + match.end(),
+        qualifier=_qualifier(match.group("quals")),
+        unit=_norm(match.group("noun")),
+    )
+
+
+def _is_label(text: str, index: int, before: str) -> bool:
+    """True for "page 50", "Note 33", "December 9" and names such as "Falcon 200"."""
+    word = before.lower()
+    if word in vocabulary()["labels"]["words"] or before in MONTHS:
+        return True
+    # A capitalised word right before the number, not opening a sentence, names a thing.
+    if before[:1].isupper() and before.isalpha():
+        word_start = index - len(before) - 1
+        preceding = text[:word_start].rstrip()
+        return bool(preceding) and preceding[-1] not in ".!?:;\n"
+    return False
+
+
+def _qualifier(printed: str) -> str | None:
+    found = _patterns()["qualifier"].findall(printed or "")
+    # The qualifier nearest the number bounds it: "a total of over 500 million" is "over".
+    return _lookup(vocabulary()["qualifiers"], found[-1]) if found else None
+
+
+def _format_number(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+def _previous_word(text: str, index: int) -> str:
+    found = _patterns()["previous_word"].search(text[max(0, index - 40) : index])
+    return found.group(1) if found else ""
+
+
+# ---------------------------------------------------------------- owners
+
+
+def _sentence_starts(text: str) -> list[int]:
+    patterns = _patterns()
+    starts = [0]
+    for match in patterns["sentence_end"].finditer(text):
+        # "U.S. Government", "e.g. Japan": a full stop after an abbreviation ends nothing.
+        if match.group().startswith(".") and patterns["abbreviation"].search(
+            text[max(0, match.start() - 5) : match.start()]
+        ):
+            continue
+        starts.append(match.end())
+    return starts
+
+
+def _owner(
+    text: str, base: int, starts: list[int], index: int, actors: Sequence[Mention]
+) -> str | None:
+    sentence_start = starts[bisect.bisect_right(starts, index) - 1]
+    verbs = list(_patterns()["verb"].finditer(text, sentence_start, index))
+    pivot = verbs[-1].start() if verbs else index
+    relatives = list(_patterns()["relative"].finditer(text, sentence_start, pivot))
+    inside = sorted(
+        (a for a in actors if sentence_start <= a.start - base and a.end - base <= pivot),
+        key=lambda a: a.start,
+    )
+    if relatives:
+        # "the Fund, which invests ...": the subject is whatever the pronoun stands for.
+        pronoun = relatives[-1].start()
+        for actor in inside:
+            if _patterns()["antecedent_gap"].fullmatch(text[actor.end - base : pronoun]):
+                return actor.id
+        return None
+    subjects = _subject_side(text, base, sentence_start, inside)
+    if not subjects:
+        return None
+    # "Japan has supported … the Centre (DRTC) by contributing $15.53 million": a gerund gives
+    # no subject of its own, so the money is the main clause's subject's.
+    if verbs and verbs[-1].group(0).lower().endswith("ing"):
+        if _previous_word(text, pivot).lower() == "by":
+            return subjects[0].id
+    return subjects[-1].id
+
+
+def _subject_side(
+    text: str, base: int, sentence_start: int, actors: list[Mention]
+) -> list[Mention]:
+    """Actors that can be a subject: not in a prepositional phrase, not a compound modifier."""
+    prepositions = set(vocabulary()["owners"]["prepositions"])
+    kept: list[Mention] = []
+    previous: Mention | None = None
+    previous_skipped = False
+    for actor in actors:
+        start, end = actor.start - base, actor.end - base
+        if previous and _coordinated(text, previous.end - base, start, end):
+            skipped = previous_skipped  # "in Yemen, Kenya and Tanzania": same phrase, same role
+        else:
+            phrase = re.split(r"[,;:()]", text[sentence_start:start])[-1]
+            # "In 2022 Japan provided": a preposition governing a date governs nothing else.
+            phrase = _patterns()["time_phrase"].sub(" ", phrase)
+            skipped = any(w.lower() in prepositions for w in phrase.split())
+        if _hyphenated(text, start, end):
+            skipped = True  # "Japan-ASEAN Summit": a modifier, not an actor
+        if not skipped:
+            kept.append(actor)
+        previous, previous_skipped = actor, skipped
+    return kept
+
+
+def _hyphenated(text: str, start: int, end: int) -> bool:
+    return text[end : end + 1] in ("-", "–") or text[start - 1 : start] in ("-", "–")
+
+
+def _coordinated(text: str, previous_end: int, start: int, end: int) -> bool:
+    """True when an actor continues a list begun by the previous one ("Yemen, Kenya and ...").
+
+    A bare comma only joins list members in the middle of a list: in "Somalia, Japan has"
+    the comma closes an introductory phrase instead.
+    """
+    patterns = _patterns()
+    between = text[previous_end:start]
+    if patterns["list_joiner"].fullmatch(between):
+        return True
+    return bool(
+        patterns["list_comma"].fullmatch(between) and patterns["list_continues"].match(text, end)
+    )

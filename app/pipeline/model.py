@@ -1,0 +1,84 @@
+"""Plain records passed between the pipeline's stages; every span is a character offset range."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS = ("body", "caption", "note", "glossary", "column", "heading")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading line: its title without the marker, marker style and level (1 = outermost)."""
+
+    title: str
+    style: str
+    level: int
+    start: int  # span of the whole heading line, marker included
+    end: int
+    title_start: int  # span of the title without its marker
+    title_end: int
+    path: tuple[str, ...]  # titles of the enclosing headings, outermost first, this one last
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One catalogue entry candidate: a sentence, caption, note, glossary entry or heading."""
+
+    kind: str  # one of KINDS
+    start: int  # source_text[start:end] is the exact quote
+    end: int
+    section_path: tuple[str, ...]  # heading titles from the outermost to the nearest
+    paragraph: int  # 1-based ordinal of the paragraph (block) in the document
+    sentence: int  # 1-based ordinal of the sentence inside its paragraph
+    note_refs: tuple[str, ...] = ()  # labels of notes this piece refers to ("33", "10", "6")
+    label: str | None = None  # a note's label ("33") or a glossary entry's term
+
+
+@dataclass
+class ParsedDocument:
+    """What the reader recognised in one document."""
+
+    text: str
+    headings: list[Heading] = field(default_factory=list)
+    pieces: list[Piece] = field(default_factory=list)  # document order, headings included
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named thing found in text: a country (alpha-3), region id or organisation id."""
+
+    id: str
+    start: int  # absolute offsets in the source text
+    end: int
+    text: str
+    role: str = ""  # countries: "donor" for Japan, "partner" otherwise
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An amount of money or a count, as printed."""
+
+    kind: str  # "money" or "count"
+    value: float
+    text: str
+    start: int
+    end: int
+    currency: str | None = None  # ISO 4217: USD, JPY, EUR ...
+    qualifier: str | None = None  # approximately, over, more than, a total of, up to ...
+    unit: str | None = None  # counted noun for counts: personnel, graduates, countries ...
+    alt_value: float | None = None  # "$120 million (approximately ¥14 billion)": 14e9
+    alt_currency: str | None = None
+    owner: str | None = None  # whose money: "JPN", another alpha-3, an organisation id, or None
+
+
+@dataclass(frozen=True)
+class YearMention:
+    """A year, fiscal year or range of years mentioned in text."""
+
+    year_from: int
+    year_to: int | None  # None: open-ended ("since 2007"), closed by the document's period
+    kind: str  # "year", "fiscal", "range", "since", "until"
+    text: str
+    start: int
+    end: int

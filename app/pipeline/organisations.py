@@ -1,0 +1,540 @@
+"""Organisations and programmes: learns "Long Name (ACR)" definitions, then links every mention."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pycountry
+
+from app.pipeline.model import Mention
+
+KINDS = ("organisation", "programme", "agreement", "term")
+DEFINED, CURATED = "defined", "curated"
+
+# An acronym as written: "UNODC", "ReCAAP-ISC", "AML/CFT", "CTU-J", "UN PKO", "TICAD 8",
+# "UNDP-MPTF Office". Whether it really abbreviates its long form is judged separately.
+_ACR = (
+    r"[A-Z][A-Za-z0-9]*(?:[-/\u2013][A-Za-z0-9]+)*"
+    r"(?: (?:[A-Z][A-Za-z0-9]*|\d+)(?:[-/][A-Za-z0-9]+)*){0,3}"
+)
+_STANDARD = re.compile(rf"\(\s*(?P<acr>{_ACR})\s*\)")  # Long Name (ACR)
+_COLON = re.compile(rf"\((?P<long>[^():]+):\s*(?P<acr>{_ACR})\s*\)")  # (Long Name: ACR)
+_REVERSE = re.compile(  # ACR (Long Name)
+    r"(?<![\w-])(?P<acr>[A-Z][A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*)\s+\((?P<long>[^()]{3,160})\)"
+)
+_EDITION = re.compile(r"^(?P<base>.+?)[ -](?P<number>\d+)$")  # "TICAD 8", "APRSAF-28"
+# Where a long form cannot reach past: clause punctuation, quotes, a full stop and a space.
+_SPAN_STOP = re.compile(r"[,;:()\[\]\u201c\u201d\"]|\.\s")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019]*")
+_TOKEN = re.compile(r"\S+")
+_MAX_WORDS = 25  # the longest long form considered, in whitespace tokens
+# An all-caps token for the undefined-acronym report; a trailing "s" is a plural ("SDGs").
+_CAPS_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*s?(?![A-Za-z0-9])")
+_ROMAN = re.compile(r"(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})")
+# A romanised Japanese surname, written in capitals before the given name ("TAKAO Ryoko").
+_KANA = re.compile(r"(?:(?:ch|sh|ts|kk|ss|tt|pp|[kgnhbpmr]y|[kgsztdnhbpmrwyjf])?[aiueo]|n)+")
+_DASHES = re.compile(r"\s[-\u2013\u2014\u2500]\s|[,:;]")
+
+
+def resources_dir() -> Path:
+    """The folder holding organisations.toml (a function so it can be swapped)."""
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An organisation, programme, agreement or term, learnt from the text or curated."""
+
+    id: str  # stable slug: the short form lower-cased ("unodc", "aml-cft"), else the name's
+    short: str | None
+    name: str
+    kind: str  # one of KINDS
+    source: str  # DEFINED (spelt out in the corpus) or CURATED (only in organisations.toml)
+    aliases: tuple[str, ...] = ()  # other short and long forms, in order of first appearance
+
+
+@dataclass(frozen=True)
+class Words:
+    """The word lists of organisations.toml."""
+
+    small: frozenset[str]
+    cuts: frozenset[str]
+    ordinary: frozenset[str]
+    spelling: dict[str, str]
+    heads: dict[str, str]  # head noun -> kind
+    curated: tuple[Organisation, ...]
+
+
+@cache
+def load_words(path: Path | None = None) -> Words:
+    """Reads organisations.toml (default: the one in resources_dir())."""
+    with open(path or resources_dir() / "organisations.toml", "rb") as handle:
+        data = tomllib.load(handle)
+    words = data["words"]
+    heads = {noun: kind for kind, nouns in data["heads"].items() for noun in nouns}
+    curated = tuple(
+        Organisation(
+            id=entry["id"],
+            short=entry["short"] or None,
+            name=entry["name"],
+            kind=entry["kind"],
+            source=CURATED,
+            aliases=tuple(entry.get("aliases", ())),
+        )
+        for entry in data.get("organisation", ())
+    )
+    return Words(
+        small=frozenset(words["small"]),
+        cuts=frozenset(words["cuts"]),
+        ordinary=frozenset(words["ordinary"]),
+        spelling=dict(data.get("spelling", {})),
+        heads=heads,
+        curated=curated,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Does an acronym abbreviate a long form?
+
+
+def acronym_shaped(acr: str) -> bool:
+    """Mostly capitals in its first part: "UNODC", "ReCAAP", "SPMs", "UN PKO"; not "Quad"."""
+    first = acr.split(" ")[0]
+    upper = sum(c.isupper() for c in first)
+    lower = sum(c.islower() for c in first)
+    return upper >= 2 and upper >= lower
+
+
+def abbreviates(acr: str, long: str, small: frozenset[str] | None = None) -> bool:
+    """Whether `acr` plausibly abbreviates the whole of `long` (which starts with its letter)."""
+    small = load_words().small if small is None else small
+    return _abbreviates(_letters(acr), _words(long), small)
+
+
+def _letters(acr: str) -> str:
+    letters = "".join(c for c in acr if c.isalnum())
+    # A plural "s" belongs to no word of the long form ("Special Political Missions (SPMs)").
+    if len(letters) > 2 and letters[-1] == "s" and letters[-2].isupper():
+        letters = letters[:-1]
+    return letters
+
+
+def _words(text: str) -> list[str]:
+    """Words for matching: hyphens, slashes and dashes separate words too ("Self-Defense")."""
+    return _WORD.findall(text)
+
+
+def _abbreviates(letters: str, words: list[str], small: frozenset[str]) -> bool:
+    if not letters or not words or words[0][0].lower() != letters[0].lower():
+        return False
+    if words[0] in small:  # "and Cross-Servicing Agreement (ACSA)" starts one word later
+        return False
+    lowered = tuple(w.lower() for w in words)
+    significant = tuple(w not in small for w in lowered)
+    if _in_order(letters, lowered, significant):
+        return True
+    # Letters out of order: a proper name need only give half its words a letter ("ReCAAP"),
+    # a lower-case phrase all of them ("counter-terrorist financing" is CFT in "AML/CFT").
+    coverage = 0.5 if words[0][0].isupper() else 1.0
+    return _as_bag(letters, lowered, significant, coverage)
+
+
+def _in_order(letters: str, words: tuple[str, ...], significant: tuple[bool, ...]) -> bool:
+    """Letters in order: capitals start words (or continue the current one: "CYber",
+    "PeaceKeeping"), lower-case letters continue it ("ReCAAP", "GSMaP"). Small words may be
+    skipped freely, at most a few significant ones inside, any at the end ("... of Japan"); one
+    capital may sit inside a new word ("JAXA": Aerospace eXploration)."""
+    n = len(letters)
+    max_skips = max(1, n // 4)
+
+    @cache
+    def go(i: int, j: int, p: int, lenient: bool, skips: int) -> bool:
+        if i == n:
+            return True
+        c = letters[i].lower()
+        word = words[j]
+        if letters[i].islower():
+            return p + 1 < len(word) and word[p + 1] == c and go(i + 1, j, p + 1, lenient, skips)
+        for q in range(p + 1, len(word)):
+            if word[q] == c and go(i + 1, j, q, lenient, skips):
+                return True
+        skipped = 0
+        for k in range(j + 1, len(words)):
+            if words[k][0] == c and go(i + 1, k, 0, lenient, skips + skipped):
+                return True
+            q = words[k].find(c, 1)
+            if not lenient and q > 0 and go(i + 1, k, q, True, skips + skipped):
+                return True
+            skipped += significant[k]
+            if skips + skipped > max_skips:
+                return False
+        return False
+
+    return go(1, 0, 0, False, 0)
+
+
+def _as_bag(
+    letters: str, words: tuple[str, ...], significant: tuple[bool, ...], coverage: float
+) -> bool:
+    """Capitals as word initials in any order ("ReCAAP": Regional Cooperation Agreement on
+    Combating Piracy and Armed Robbery ...), as many as `coverage` of the significant words."""
+    lead = re.match(r".[a-z]*", letters).group().lower()
+    if not words[0].startswith(lead):
+        return False
+    capitals = [c.lower() for c in letters if not c.islower()]
+    have = Counter(w[0] for w in words)
+    if any(have[c] < count for c, count in Counter(capitals).items()):
+        return False
+    return len(capitals) >= coverage * sum(significant)
+
+
+# ---------------------------------------------------------------------------------------------
+# Kinds and names
+
+
+def classify(long: str, words: Words | None = None) -> str:
+    """The kind named by the head noun of a long form; "term" when the head is no known noun.
+
+    The head phrase ends at the first preposition or dash ("Office" in "Office on Drugs and
+    Crime", "Unit" in "Counter Terrorism Unit - Japan"); with "and" each conjunct's last word is
+    tried in turn ("Multinational Force and Observers")."""
+    words = words or load_words()
+    phrase: list[str] = []
+    for word in _DASHES.split(long)[0].split():
+        if phrase and word.lower() in words.cuts:
+            break
+        phrase.append(word)
+    conjuncts = re.split(r"\s+(?:and|or|&)\s+", " ".join(phrase))
+    for conjunct in conjuncts:
+        if conjunct and (kind := _head_kind(conjunct.split()[-1], words)):
+            return kind
+    return "term"
+
+
+def _head_kind(word: str, words: Words) -> str | None:
+    word = word.lower().strip("'\u2019\"")
+    parts = [word, *reversed(re.split(r"[-/]", word))]  # "Meeting-Plus": meeting
+    return next((words.heads[p] for p in parts if p in words.heads), None)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _name_key(name: str, words: Words) -> tuple[str, ...]:
+    """A long form reduced for comparison: "UN" spelt out, spelling unified, small words gone."""
+    out: list[str] = []
+    for word in re.findall(r"[a-z0-9]+", name.lower().replace("\u2019", "'").replace("'s", "")):
+        if word == "un":
+            out += ["united", "nations"]
+        elif word not in words.small:
+            out.append(words.spelling.get(word, word))
+    return tuple(out)
+
+
+def _same_name(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Variants of one name share most words (International Chamber of Commerce and
+    International Criminal Court share one of five: different)."""
+    union = set(a) | set(b)
+    return bool(union) and len(set(a) & set(b)) / len(union) >= 0.5
+
+
+# ---------------------------------------------------------------------------------------------
+# The index
+
+
+@dataclass(frozen=True)
+class _Definition:
+    start: int  # where the definition starts in the text searched
+    short: str  # the acronym as recorded ("TICAD" for "TICAD 8")
+    long: str
+    extra: tuple[str, ...] = ()  # the acronym as written when it differs ("TICAD 8")
+
+
+@dataclass
+class _Entry:
+    id: str
+    kind: str
+    source: str
+    shorts: list[str] = field(default_factory=list)
+    longs: list[str] = field(default_factory=list)
+    keys: list[tuple[str, ...]] = field(default_factory=list)
+
+    def organisation(self) -> Organisation:
+        short = self.shorts[0] if self.shorts else None
+        aliases = [*self.shorts[1:], *self.longs[1:]]
+        return Organisation(self.id, short, self.longs[0], self.kind, self.source, tuple(aliases))
+
+
+class OrganisationIndex:
+    """Organisations, programmes, agreements and terms of a corpus, and their mentions.
+
+    Pass 1: learn() every sentence of the corpus, in reading order. Pass 2: find() every
+    sentence, again in reading order. The first definition of an acronym makes its record;
+    later long forms that are variants of it become aliases. A later, different long form for
+    the same acronym (ICC: Chamber of Commerce, then Criminal Court) gets its own record with
+    the id suffixed ("icc-2"); find() then links the bare acronym to the record whose definition
+    it passed last in reading order (the first record before any), so find() keeps that reading
+    position between calls; rewind() starts reading again."""
+
+    def __init__(self, *, curated: bool = True, words: Words | None = None) -> None:
+        self._words = words or load_words()
+        self._entries: dict[str, _Entry] = {}
+        self._forms: dict[str, list[str]] = {}  # _canon(form) -> entry ids, in definition order
+        self._by_key: dict[tuple[str, ...], str] = {}  # name key -> entry id
+        self._pairs: dict[tuple[str, tuple[str, ...]], str] = {}  # (acronym, name key) -> id
+        self._current: dict[str, str] = {}  # acronym -> entry id last defined while reading
+        self._patterns: dict[bool, re.Pattern[str] | None] = {}
+        if curated:
+            for organisation in self._words.curated:
+                self._add_curated(organisation)
+
+    # -- pass 1 --------------------------------------------------------------------------------
+
+    def learn(self, text: str, base: int = 0) -> list[Organisation]:
+        """Records the definitions in `text`; returns their records (`base` is accepted so a
+        caller can pass the same arguments as to find(): definitions keep no offsets)."""
+        ids = [self._define(definition) for definition in self._definitions(text)]
+        return [self._entries[i].organisation() for i in dict.fromkeys(ids)]
+
+    # -- pass 2 --------------------------------------------------------------------------------
+
+    def find(self, text: str, base: int = 0) -> list[Mention]:
+        """Every mention of a known organisation, programme or agreement in `text`: the
+        longest written form wins, on word boundaries; offsets shifted by `base`."""
+        pattern = self._pattern(terms=False)
+        events = sorted(
+            (d.start, form, self._pairs[d.short, self._key(d.long)])
+            for d in self._definitions(text)
+            if (d.short, self._key(d.long)) in self._pairs
+            for form in (d.short, *d.extra)
+        )
+        mentions = []
+        for match in pattern.finditer(text) if pattern else ():
+            while events and events[0][0] <= match.start():
+                _, form, entry_id = events.pop(0)
+                self._current[form] = entry_id
+            entry = self._entries[self._resolve(_canon(match.group()))]
+            if entry.kind != "term" and self._whole_compound(text, match.start(), match.end()):
+                end = base + match.end()
+                mentions.append(Mention(entry.id, base + match.start(), end, match.group()))
+        for _, form, entry_id in events:
+            self._current[form] = entry_id
+        return mentions
+
+    def rewind(self) -> None:
+        """Forgets the reading position: bare acronyms link to their first record again."""
+        self._current.clear()
+
+    # -- what is known -------------------------------------------------------------------------
+
+    def organisations(self) -> list[Organisation]:
+        """Organisations, programmes and agreements, sorted by id (terms left out)."""
+        return sorted(
+            (e.organisation() for e in self._entries.values() if e.kind != "term"),
+            key=lambda o: o.id,
+        )
+
+    def terms(self) -> list[Organisation]:
+        """Defined concepts that are not organisations ("Maritime Domain Awareness (MDA)")."""
+        return sorted(
+            (e.organisation() for e in self._entries.values() if e.kind == "term"),
+            key=lambda o: o.id,
+        )
+
+    def undefined_acronyms(self, text: str, exclude: frozenset[str] | set[str] = frozenset()):
+        """All-caps tokens in `text` that are neither defined, curated, ordinary words, roman
+        numerals, Japanese surnames ("ABE Shinzo") nor in `exclude` (countries, regions ...)."""
+        pattern = self._pattern(terms=True)
+        # Known forms are blanked out first, so "ADMM-Plus" leaves no "ADMM" behind.
+        blank = pattern.sub(lambda m: " " * len(m.group()), text) if pattern else text
+        known = set(exclude) | self._words.ordinary | set(self._forms)
+        found = set()
+        for match in _CAPS_TOKEN.finditer(blank):
+            token = match.group()
+            if sum(c.isupper() for c in token) < 2 or _ROMAN.fullmatch(token):
+                continue
+            stem = token.rstrip("0123456789")  # "FY2018", a footnote glued on: "RAN4"
+            if {token, token.removesuffix("s"), stem, stem.removesuffix("s")} & known:
+                continue
+            if len(token) == 2 and token in _alpha2():  # "US dollars"
+                continue
+            if _surname(text, match.start(), match.end()):
+                continue
+            found.add(token)
+        return found
+
+    # -- definitions ---------------------------------------------------------------------------
+
+    def _definitions(self, text: str) -> list[_Definition]:
+        found = []
+        for match in _STANDARD.finditer(text):
+            found += self._long_before(match.group("acr"), text, 0, match.start())
+        for match in _COLON.finditer(text):
+            found += self._long_before(
+                match.group("acr"), text, match.start("long"), match.end("long")
+            )
+        for match in _REVERSE.finditer(text):
+            long = re.sub(r"^(?:the|The)\s+", "", match.group("long").strip())
+            if len(long.split()) >= 2:
+                found += self._read(match.group("acr"), [long], match.start())
+        return sorted(found, key=lambda d: d.start)
+
+    def _long_before(self, acr: str, text: str, begin: int, end: int) -> list[_Definition]:
+        """The shortest stretch of words ending at `end` that `acr` abbreviates."""
+        stops = [m.end() for m in _SPAN_STOP.finditer(text, begin, end)]
+        window_start = max([begin, *stops])
+        tokens = list(_TOKEN.finditer(text, window_start, end))[-_MAX_WORDS:]
+        starts = []
+        for token in reversed(tokens):  # nearest first, so the shortest long form wins
+            inner = [
+                token.start() + m.end() for m in re.finditer(r"[-/](?=[A-Za-z])", token.group())
+            ]
+            starts += [*reversed(inner), token.start()]
+        candidates = [(s, text[s:end].strip()) for s in starts]
+        return self._read(acr, [c for _, c in candidates], None, [s for s, _ in candidates])
+
+    def _read(
+        self, acr: str, longs: list[str], start: int | None, starts: list[int] | None = None
+    ) -> list[_Definition]:
+        """Tries the acronym as written, without an edition number ("TICAD 8") and without a
+        known hyphenated part ("ReCAAP-ISC": ReCAAP is known, ISC = Information Sharing Centre)."""
+        if not acronym_shaped(acr):
+            return []
+        attempts = [(acr, acr, ())]
+        if edition := _EDITION.match(acr):
+            attempts.append((edition["base"], edition["base"], (acr,)))
+        parts = re.split(r"[-\u2013]", acr)
+        for known in [p for p in parts if p in self._forms] if len(parts) > 1 else ():
+            attempts.append(("-".join(p for p in parts if p != known), acr, ()))
+        for letters_of, short, extra in attempts:
+            letters = _letters(letters_of)
+            for number, long in enumerate(longs):
+                if _abbreviates(letters, _words(long), self._words.small):
+                    at = start if starts is None else starts[number]
+                    return [_Definition(at, short, long, extra)]
+        return []
+
+    def _define(self, definition: _Definition) -> str:
+        short, long = definition.short, definition.long
+        key = self._key(long)
+        entry_id = self._variant_of(short, key) or self._by_key.get(key)
+        if entry_id is None:
+            entry_id = self._unique_id(slug(short))
+            self._entries[entry_id] = _Entry(entry_id, classify(long, self._words), DEFINED)
+        entry = self._entries[entry_id]
+        entry.source = DEFINED
+        for form in (short, *definition.extra):
+            self._add_form(entry, form, short=True)
+        self._add_form(entry, long, short=False)
+        self._pairs[short, key] = entry_id
+        return entry_id
+
+    def _variant_of(self, short: str, key: tuple[str, ...]) -> str | None:
+        for entry_id in self._forms.get(short, ()):
+            entry = self._entries[entry_id]
+            if short in entry.shorts and any(_same_name(key, k) for k in entry.keys):
+                return entry_id
+        return None
+
+    def _add_curated(self, organisation: Organisation) -> None:
+        entry = _Entry(organisation.id, organisation.kind, CURATED)
+        self._entries[entry.id] = entry
+        if organisation.short:
+            self._add_form(entry, organisation.short, short=True)
+        for name in (organisation.name, *organisation.aliases):
+            # Curated aliases may be short ("INTERPOL", "ICPO") or long ("UN Security Council").
+            self._add_form(entry, name, short=acronym_shaped(name) and " " not in name)
+
+    def _add_form(self, entry: _Entry, form: str, *, short: bool) -> None:
+        if short and form not in entry.shorts:
+            entry.shorts.append(form)
+        if not short and form not in entry.longs:
+            entry.longs.append(form)
+            key = self._key(form)
+            entry.keys.append(key)
+            self._by_key.setdefault(key, entry.id)
+        ids = self._forms.setdefault(_canon(form), [])
+        if entry.id not in ids:
+            ids.append(entry.id)
+            self._patterns.clear()
+
+    def _unique_id(self, base: str) -> str:
+        candidate, number = base, 1
+        while candidate in self._entries:
+            number += 1
+            candidate = f"{base}-{number}"
+        return candidate
+
+    def _key(self, long: str) -> tuple[str, ...]:
+        return _name_key(long, self._words)
+
+    # -- mentions ------------------------------------------------------------------------------
+
+    def _resolve(self, form: str) -> str:
+        ids = self._forms[form]
+        return ids[0] if len(ids) == 1 else self._current.get(form, ids[0])
+
+    def _pattern(self, *, terms: bool) -> re.Pattern[str] | None:
+        """One alternation over the written forms, longest first so the longest form wins."""
+        if terms not in self._patterns:
+            forms = [
+                form
+                for form, ids in self._forms.items()
+                if terms or any(self._entries[i].kind != "term" for i in ids)
+            ]
+            forms.sort(key=lambda f: (-len(f), f))
+            alternation = "|".join(_form_pattern(f) for f in forms)
+            self._patterns[terms] = (
+                re.compile(rf"(?<![A-Za-z0-9])(?:{alternation})") if forms else None
+            )
+        return self._patterns[terms]
+
+    def _whole_compound(self, text: str, start: int, end: int) -> bool:
+        """A form joined by hyphens to other acronyms counts only if all of them are known:
+        "JICA-JAXA" names both, "ReCAAP-ISC" (when unknown) is not ReCAAP + ISC."""
+        parts = []
+        left = re.search(r"([A-Za-z0-9]+)-$", text[max(0, start - 20) : start])
+        right = re.match(r"-([A-Za-z0-9]+)", text[end : end + 20])
+        for found in (left, right):
+            if found and _acronym_like(found.group(1)):
+                parts.append(found.group(1))
+        return all(p in self._forms for p in parts)
+
+
+@cache
+def _alpha2() -> frozenset[str]:
+    return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+def _canon(form: str) -> str:
+    """The key of a written form: one space between words, straight apostrophes."""
+    return " ".join(form.replace("\u2019", "'").split())
+
+
+def _form_pattern(form: str) -> str:
+    """A written form, letting line breaks, spacing and apostrophes vary. A form ending in a
+    letter may carry a glued footnote number ("Open RAN4"); one ending in a digit may not
+    ("G2" is not in "G20")."""
+    escaped = re.escape(form)
+    escaped = re.sub(r"(?:\\ )+", r"\\s+", escaped)
+    escaped = re.sub(r"['\u2019]", "['\u2019]", escaped)
+    footnote = r"\d{0,2}" if form[-1].isalpha() else ""
+    return rf"{escaped}(?={footnote}(?![A-Za-z0-9]))"
+
+
+def _acronym_like(part: str) -> bool:
+    upper = sum(c.isupper() for c in part)
+    return upper >= 1 and (upper == sum(c.isalpha() for c in part) or acronym_shaped(part))
+
+
+def _surname(text: str, start: int, end: int) -> bool:
+    """ "Prime Minister ABE Shinzo", "My name is TAKAO Ryoko": a Japanese surname in capitals
+    (syllables of romanised Japanese only) followed by a given name."""
+    after = re.match(r"\s+([A-Z][a-z]+)", text[end:])
+    return bool(after and _KANA.fullmatch(text[start:end].lower()))

@@ -1,0 +1,268 @@
+"""Finds countries (ISO 3166-1 alpha-3) and regions, groupings and seas named in report text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import pycountry
+
+from app.pipeline.model import Mention
+from app.resources import load_toml
+
+DONOR = "JPN"
+
+# What a matched name stands for.
+COUNTRY, REGION, BLOCK = "country", "region", "block"
+
+# Same-length substitutions only, so that offsets found in the folded text hold in the original:
+# curly apostrophes and the dash variants read as their ASCII forms ("Mauritius’", "Japan–India").
+_FOLD = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u00a0": " ",
+    }
+)
+
+# Capitalised words that may precede a country at the start of a sentence without making it a
+# person's surname ("In Chad, ...", "Both Jordan and ...").
+_FUNCTION_WORDS = frozenset(
+    "The In On At To For From With And Both Of By As While Since Including Also Like Unlike".split()
+)
+_HONORIFIC = re.compile(r"(?:Mr|Ms|Mrs|Dr|Prof|President|Minister|King|Queen)\.?\s+$")
+_WORD_BEFORE = re.compile(r"([A-Z][a-z]+) $")
+_WORD_AFTER = re.compile(r" [A-Z][a-z]")
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region, grouping or sea: its fixed id, display name, kind and fixed members, if any."""
+
+    id: str
+    name: str
+    kind: str  # "region", "grouping" or "sea"
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What one written name stands for."""
+
+    kind: str  # COUNTRY, REGION or BLOCK
+    ids: tuple[str, ...]
+    person_name: bool = False  # also a person's name: "Chad", "Jordan"
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    names: dict[str, _Target]  # folded name -> target, for running text (case-sensitive)
+    pattern: re.Pattern[str]  # one alternation over every name in `names`
+    lookup: dict[str, str]  # search key -> alpha-3, for resolve_country
+    display: dict[str, str]  # alpha-3 -> display name
+    regions: tuple[Region, ...]
+
+
+def find_places(text: str, base: int = 0) -> tuple[list[Mention], list[Mention]]:
+    """The country mentions and the region mentions in `text`, offsets shifted by `base`."""
+    catalogue = _catalogue()
+    folded = text.translate(_FOLD)
+    countries: list[Mention] = []
+    regions: list[Mention] = []
+    for match in catalogue.pattern.finditer(folded):
+        target = catalogue.names[_name_key(match.group())]
+        if target.kind == BLOCK or (target.person_name and _is_person(folded, match)):
+            continue
+        start, end = match.span()
+        for place_id in target.ids:
+            if target.kind == COUNTRY:
+                role = "donor" if place_id == DONOR else "partner"
+                countries.append(Mention(place_id, base + start, base + end, text[start:end], role))
+            else:
+                regions.append(Mention(place_id, base + start, base + end, text[start:end]))
+    return countries, regions
+
+
+def country_name(code: str) -> str:
+    """The short name the reports use for an alpha-3 code ("VNM" -> "Viet Nam")."""
+    return _catalogue().display[code.upper()]
+
+
+def resolve_country(query: str) -> str | None:
+    """The alpha-3 code a search-box query names ("viet nam", "VN", "U.S."), or None."""
+    return _catalogue().lookup.get(_search_key(query))
+
+
+def regions() -> list[Region]:
+    """Every region, grouping and sea, in the order of resources/regions.toml."""
+    return list(_catalogue().regions)
+
+
+def region_members(region_id: str) -> tuple[str, ...]:
+    """The alpha-3 members of a region; empty when its membership is not fixed."""
+    for region in _catalogue().regions:
+        if region.id == region_id:
+            return region.members
+    raise KeyError(region_id)
+
+
+def _is_person(text: str, match: re.Match[str]) -> bool:
+    """True when a name that is also a given name or surname is used as one ("Chad Smith")."""
+    before = text[max(0, match.start() - 40) : match.start()]
+    if _HONORIFIC.search(before):
+        return True
+    word = _WORD_BEFORE.search(before)
+    if word and word.group(1) not in _FUNCTION_WORDS:
+        return True
+    return bool(_WORD_AFTER.match(text, match.end()))
+
+
+def _name_key(name: str) -> str:
+    """How a written name is keyed: folded punctuation, NFC, single spaces."""
+    return " ".join(unicodedata.normalize("NFC", name.translate(_FOLD)).split())
+
+
+def _search_key(query: str) -> str:
+    """How a search query is keyed: as _name_key, case- and accent-insensitive, no "the"."""
+    key = _name_key(query).casefold()
+    key = "".join(c for c in unicodedata.normalize("NFD", key) if not unicodedata.combining(c))
+    return key.removeprefix("the ").strip()
+
+
+@cache
+def _catalogue() -> _Catalogue:
+    countries = _load("countries.toml")
+    region_data = _load("regions.toml")
+    known = {c.alpha_3 for c in pycountry.countries}
+    typos = sorted(set(countries["countries"]) - known)
+    if typos:
+        raise ValueError(f"countries.toml: codes unknown to ISO 3166-1: {typos}")
+    region_list = tuple(_region(entry, known) for entry in region_data["region"])
+    names = _text_names(countries, region_data, {r.id for r in region_list})
+    return _Catalogue(
+        names=names,
+        pattern=_compile(names),
+        lookup=_search_index(countries),
+        display=_display_names(countries),
+        regions=region_list,
+    )
+
+
+def _load(file_name: str) -> dict:
+    return load_toml(file_name)
+
+
+def _region(entry: dict, known: set[str]) -> Region:
+    members = tuple(entry.get("members", ()))
+    unknown = [code for code in members if code not in known]
+    if unknown:
+        raise ValueError(f"region {entry['id']}: unknown members {unknown}")
+    return Region(entry["id"], entry["name"], entry["kind"], members)
+
+
+def _prose_names(country: pycountry.db.Country) -> list[str]:
+    """pycountry's names as prose writes them: none inverted ("Korea, Republic of") or
+    parenthesised ("Holy See (Vatican City State)"), and without a leading "the"."""
+    names = [getattr(country, attr, None) for attr in ("name", "common_name", "official_name")]
+    return [
+        name.removeprefix("the ") for name in names if name and "," not in name and "(" not in name
+    ]
+
+
+def _text_names(countries: dict, region_data: dict, region_ids: set[str]) -> dict[str, _Target]:
+    """Every name matched in running text. Later layers override earlier ones: blocks and
+    ambiguous names beat regions, which beat countries ("Congo" is pycountry's Republic of
+    the Congo, but in prose it may be either)."""
+    person_names = set(countries["text"].get("person_names", ()))
+    names: dict[str, _Target] = {}
+
+    def add(name: str, target: _Target) -> None:
+        names[_name_key(name)] = target
+
+    for country in pycountry.countries:
+        for name in _prose_names(country):
+            add(name, _Target(COUNTRY, (country.alpha_3,), name in person_names))
+    for code, entry in countries["countries"].items():
+        for name in entry.get("aliases", []) + entry.get("demonyms", []):
+            add(name, _Target(COUNTRY, (code,), name in person_names))
+    for entry in region_data["region"]:
+        for pattern in entry["patterns"]:
+            add(pattern, _Target(REGION, (entry["id"],)))
+    for entry in region_data.get("combined", ()):
+        unknown = set(entry["regions"]) - region_ids
+        if unknown:
+            raise ValueError(f"combined pattern {entry['pattern']!r}: unknown {sorted(unknown)}")
+        add(entry["pattern"], _Target(REGION, tuple(entry["regions"])))
+    for name in countries["text"].get("ambiguous", []) + countries["text"].get("blocks", []):
+        add(name, _Target(BLOCK, ()))
+    return names
+
+
+def _compile(names: dict[str, _Target]) -> re.Pattern[str]:
+    """One regex over all names, built as a character trie so that each position is tried
+    once rather than once per name; greedy branches make the longest name win, and the
+    boundaries let hyphens and apostrophes through ("Japan-India", "Japan's")."""
+    trie: dict = {}
+    for name in names:
+        # Also accept the decomposed spelling ("Co\u0302te d'Ivoire") a PDF extraction may give.
+        for spelling in {name, unicodedata.normalize("NFD", name)}:
+            node = trie
+            for char in spelling:
+                node = node.setdefault(char, {})
+            node[""] = {}
+    # After a name ending in a letter no letter may follow; after one ending in punctuation
+    # ("U.S.", "US$") anything may, so that "US$120" is the blocked "US$", not "US".
+    end = r"(?:(?<=\w)(?!\w)|(?<!\w))"
+    return re.compile(r"(?<!\w)" + _trie_regex(trie) + end)
+
+
+def _trie_regex(node: dict) -> str:
+    branches = [_char_regex(char) + _trie_regex(child) for char, child in node.items() if char]
+    if not branches:
+        return ""
+    ends_here = "" in node
+    if len(branches) == 1 and not ends_here:
+        return branches[0]
+    group = "(?:" + "|".join(branches) + ")"
+    return group + "?" if ends_here else group
+
+
+def _char_regex(char: str) -> str:
+    # A space in a name stands for any run of whitespace: sentences may wrap mid-name.
+    return r"\s+" if char == " " else re.escape(char)
+
+
+def _search_index(countries: dict) -> dict[str, str]:
+    """Search keys for resolve_country: codes first, so "IND" is India even if some name
+    folds to the same key, then every name pycountry and countries.toml know."""
+    index: dict[str, str] = {}
+
+    def add(name: str | None, code: str) -> None:
+        if name:
+            index.setdefault(_search_key(name), code)
+
+    for country in pycountry.countries:
+        add(country.alpha_3, country.alpha_3)
+        add(country.alpha_2, country.alpha_3)
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            add(getattr(country, attr, None), country.alpha_3)
+    for code, entry in countries["countries"].items():
+        for name in [entry.get("display")] + entry.get("aliases", []) + entry.get("demonyms", []):
+            add(name, code)
+    return index
+
+
+def _display_names(countries: dict) -> dict[str, str]:
+    display = {c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
+    for code, entry in countries["countries"].items():
+        if "display" in entry:
+            display[code] = entry["display"]
+    return display

@@ -1,0 +1,216 @@
+"""The catalogue's tables, indexes and full-text index, created with sqlite-utils."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+# Bumped whenever a table or column changes; readers refuse other versions.
+SCHEMA_VERSION = 1
+
+TABLES: dict[str, dict] = {
+    "meta": {"columns": {"key": str, "value": str}, "pk": "key"},
+    "documents": {
+        "columns": {
+            "id": str,
+            "title": str,
+            "short_title": str,
+            "publisher": str,
+            "edition_year": int,
+            "period": str,
+            "chapter": str,
+            "language": str,
+            "url": str,
+            "checksum": str,
+            "source_file": str,
+            "in_manifest": int,
+            "n_entries": int,
+            "text": str,
+        },
+        "pk": "id",
+    },
+    "domains": {"columns": {"id": str, "label": str, "position": int}, "pk": "id"},
+    "countries": {"columns": {"code": str, "name": str, "alpha2": str}, "pk": "code"},
+    "regions": {"columns": {"id": str, "name": str, "kind": str}, "pk": "id"},
+    "region_members": {
+        "columns": {"region_id": str, "country_code": str},
+        "pk": ("region_id", "country_code"),
+        "foreign_keys": [("region_id", "regions", "id"), ("country_code", "countries", "code")],
+    },
+    "organisations": {
+        "columns": {
+            "id": str,
+            "short": str,
+            "name": str,
+            "kind": str,
+            "source": str,
+            "aliases": str,
+        },
+        "pk": "id",
+    },
+    "sections": {
+        "columns": {
+            "id": int,
+            "document_id": str,
+            "title": str,
+            "path": str,
+            "level": int,
+            "style": str,
+            "start": int,
+            "end": int,
+            "domain_id": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("document_id", "documents", "id"), ("domain_id", "domains", "id")],
+    },
+    "entries": {
+        "columns": {
+            "id": int,
+            "entry_id": str,
+            "document_id": str,
+            "edition_year": int,
+            "section_id": int,
+            "section": str,
+            "paragraph": int,
+            "sentence": int,
+            "kind": str,
+            "label": str,
+            "domain_id": str,
+            "domain_source": str,
+            "domain_reason": str,
+            "quote": str,
+            "start": int,
+            "end": int,
+            "has_figure": int,
+            # Display strings, joined once at build time so that pages and exports read one row.
+            "countries": str,
+            "country_names": str,
+            "regions": str,
+            "organisations": str,
+            "figures": str,
+            "years": str,
+        },
+        "pk": "id",
+        "foreign_keys": [
+            ("document_id", "documents", "id"),
+            ("section_id", "sections", "id"),
+            ("domain_id", "domains", "id"),
+        ],
+    },
+    "entry_countries": {
+        "columns": {"entry_id": int, "country_code": str, "role": str},
+        "pk": ("entry_id", "country_code"),
+        "foreign_keys": [("entry_id", "entries", "id"), ("country_code", "countries", "code")],
+    },
+    "entry_regions": {
+        "columns": {"entry_id": int, "region_id": str},
+        "pk": ("entry_id", "region_id"),
+        "foreign_keys": [("entry_id", "entries", "id"), ("region_id", "regions", "id")],
+    },
+    "entry_organisations": {
+        "columns": {"entry_id": int, "organisation_id": str},
+        "pk": ("entry_id", "organisation_id"),
+        "foreign_keys": [
+            ("entry_id", "entries", "id"),
+            ("organisation_id", "organisations", "id"),
+        ],
+    },
+    "mentions": {
+        "columns": {
+            "id": int,
+            "entry_id": int,
+            "dimension": str,
+            "ref_id": str,
+            "start": int,
+            "end": int,
+            "text": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("entry_id", "entries", "id")],
+    },
+    "figures": {
+        "columns": {
+            "id": int,
+            "entry_id": int,
+            "kind": str,
+            "value": float,
+            "currency": str,
+            "qualifier": str,
+            "unit": str,
+            "alt_value": float,
+            "alt_currency": str,
+            "owner": str,
+            "text": str,
+            "display": str,
+            "start": int,
+            "end": int,
+        },
+        "pk": "id",
+        "foreign_keys": [("entry_id", "entries", "id")],
+    },
+    "year_mentions": {
+        "columns": {
+            "id": int,
+            "entry_id": int,
+            "year_from": int,
+            "year_to": int,
+            "kind": str,
+            "text": str,
+            "start": int,
+            "end": int,
+        },
+        "pk": "id",
+        "foreign_keys": [("entry_id", "entries", "id")],
+    },
+    # One row per calendar year an entry concerns; entries that name no year get the
+    # document's period (kind "period") so that a year filter never drops them silently.
+    "entry_years": {
+        "columns": {"entry_id": int, "year": int, "kind": str},
+        "pk": ("entry_id", "year"),
+        "foreign_keys": [("entry_id", "entries", "id")],
+    },
+    "note_links": {
+        "columns": {"entry_id": int, "note_entry_id": int, "label": str},
+        "pk": ("entry_id", "note_entry_id"),
+        "foreign_keys": [("entry_id", "entries", "id"), ("note_entry_id", "entries", "id")],
+    },
+}
+
+INDEXES: list[tuple[str, list[str]]] = [
+    ("entries", ["document_id"]),
+    ("entries", ["domain_id"]),
+    ("entries", ["kind"]),
+    ("entries", ["edition_year"]),
+    ("entries", ["has_figure"]),
+    ("entries", ["section_id"]),
+    ("entry_countries", ["country_code", "entry_id"]),
+    ("entry_regions", ["region_id", "entry_id"]),
+    ("entry_organisations", ["organisation_id", "entry_id"]),
+    ("entry_years", ["year", "entry_id"]),
+    ("mentions", ["entry_id"]),
+    ("figures", ["entry_id"]),
+    ("year_mentions", ["entry_id"]),
+    ("note_links", ["note_entry_id"]),
+    ("region_members", ["country_code"]),
+    ("sections", ["document_id"]),
+]
+
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+
+def create_tables(db: sqlite_utils.Database) -> None:
+    for name, spec in TABLES.items():
+        db[name].create(
+            spec["columns"],
+            pk=spec["pk"],
+            foreign_keys=spec.get("foreign_keys"),
+            not_null=None,
+        )
+
+
+def finish(db: sqlite_utils.Database) -> None:
+    """Indexes, the full-text index and the schema version: the last steps of a build."""
+    for table, columns in INDEXES:
+        db[table].create_index(columns, find_unique_name=True)
+    db["entries"].enable_fts(["quote"], fts_version="FTS5", tokenize=FTS_TOKENIZE)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    db.execute("ANALYZE")

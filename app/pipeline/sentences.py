@@ -1,0 +1,124 @@
+"""Splits English report prose into sentences, returning absolute character spans."""
+
+from __future__ import annotations
+
+import re
+
+# A full stop (or ! ? 。) and any closing quotes/brackets right after it.
+_TERMINAL = re.compile(r"[.!?。]+[”’\"')\]]*")
+
+# Note markers printed after a full stop belong to the sentence they annotate:
+# "...Conduct. Note 36 This ...", "...piracy.(Note 10) Also ...", "...Operations.8".
+_TRAILING_MARKER = re.compile(r"\s*\(Note\s+\d{1,3}\)|\s+Note\s+\d{1,3}(?!\d)|\d{1,3}(?![\d\w])")
+
+# Words whose trailing period never ends a sentence.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st no nos approx e.g i.e cf vs viz al gen lt col sgt capt gov sen rep "
+    "jr sr inc ltd co corp fig figs vol vols art arts para paras pp p ed eds ca est dept "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+# After an initialism such as "U.S." a new sentence starts only with a word like these;
+# "the U.S. Coast Guard" and "the U.S. Kamala Harris" keep going.
+_SENTENCE_STARTERS = frozenset(
+    "a an the this these that those it its in at on as for with from to by also furthermore "
+    "moreover however additionally since when while during after before both such there they "
+    "he she we i following based thereafter through under meanwhile then therefore thus "
+    "accordingly regarding in addition".split()
+)
+
+_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+_ENUMERATION = re.compile(r"\((?:\d{1,2}|[ivx]{1,4}|[a-z])\)\s*[a-z]")
+_OPENERS = "“‘\"'([【<"
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Return the spans of the sentences in text[start:end], each trimmed of whitespace."""
+    spans: list[tuple[int, int]] = []
+    sentence_start = start
+    for match in _TERMINAL.finditer(text, start, end):
+        if match.start() < sentence_start:
+            continue  # already swallowed by a note marker of the previous sentence
+        cut = _sentence_end(text, match, sentence_start, end)
+        if cut is not None:
+            _append_trimmed(spans, text, sentence_start, cut)
+            sentence_start = cut
+    _append_trimmed(spans, text, sentence_start, end)
+    return spans
+
+
+def _sentence_end(text: str, match: re.Match[str], sentence_start: int, end: int) -> int | None:
+    """Where the sentence ends if this punctuation closes it, else None."""
+    if _is_decimal_point(text, match):
+        return None
+    marker = _TRAILING_MARKER.match(text, match.end(), end)
+    if marker and _starts_new_sentence(text, marker.end(), end):
+        return marker.end()
+    if "。" in match.group():
+        return match.end()
+    if not _starts_new_sentence(text, match.end(), end):
+        return None
+    if match.group() == "." and _is_abbreviation(text, match, sentence_start, end):
+        return None
+    return match.end()
+
+
+def _is_decimal_point(text: str, match: re.Match[str]) -> bool:
+    """True for the point in "15.53": a digit on both sides."""
+    if match.group() != "." or match.start() == 0 or not text[match.start() - 1].isdigit():
+        return False
+    return text[match.end() : match.end() + 1].isdigit()
+
+
+def _starts_new_sentence(text: str, pos: int, end: int) -> bool:
+    """True at the end of the span, or when whitespace and a sentence opening follow."""
+    rest = text[pos:end]
+    if not rest.strip():
+        return True
+    stripped = rest.lstrip()
+    if len(stripped) == len(rest):
+        return False  # no space: "U.S", "15.53", "etc.)"
+    first = stripped[0]
+    if _ENUMERATION.match(stripped):
+        return False
+    # Uncased scripts (Japanese) have no capitals, so "not lowercase" rather than "uppercase".
+    return first in _OPENERS or (first.isalnum() and not first.islower())
+
+
+def _is_abbreviation(text: str, match: re.Match[str], sentence_start: int, end: int) -> bool:
+    """True when the word before this period is an abbreviation that keeps the sentence going."""
+    token = _word_before(text, match.start(), sentence_start)
+    lowered = token.lower()
+    if lowered in _ABBREVIATIONS:
+        return True
+    if len(token) == 1 and token.isupper():
+        return True  # an initial: "John F. Kennedy"
+    if _INITIALISM.fullmatch(token):
+        return not _next_word_starts_sentence(text, match.end(), end)
+    return False
+
+
+def _word_before(text: str, pos: int, floor: int) -> str:
+    """The token ending at pos, without opening punctuation and any hyphenated prefix."""
+    begin = pos
+    while begin > floor and not text[begin - 1].isspace():
+        begin -= 1
+    token = text[begin:pos].lstrip(_OPENERS)
+    return re.split(r"[-/–]", token)[-1]
+
+
+def _next_word_starts_sentence(text: str, pos: int, end: int) -> bool:
+    """After "U.S.": does the next word look like the start of a new sentence?"""
+    following = re.match(r"\s+[(“‘\"']?([A-Za-z]+)(,?)", text[pos:end])
+    if not following:
+        return True
+    word, comma = following.groups()
+    return bool(comma) or word.lower() in _SENTENCE_STARTERS
+
+
+def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    stripped = chunk.strip()
+    if stripped:
+        offset = start + len(chunk) - len(chunk.lstrip())
+        spans.append((offset, offset + len(stripped)))

@@ -1,0 +1,401 @@
+"""Tests for organisation and programme definitions, curated names and mention linking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.pipeline.organisations import (
+    OrganisationIndex,
+    abbreviates,
+    acronym_shaped,
+    classify,
+    load_words,
+    resources_dir,
+)
+
+SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources"
+ODA_2018 = "oda-white-paper-2018-security-stability.txt"
+ODA_2021 = "oda-white-paper-2021-stability-security.txt"
+BLUEBOOK = "diplomatic-bluebook-2023-global-security.txt"
+READING_ORDER = (ODA_2018, ODA_2021, BLUEBOOK)
+
+
+def lines(text: str):
+    """(offset, line) for each non-empty line: a stand-in for the reader's pieces."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if line.strip():
+            yield offset, line
+        offset += len(line)
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, str]:
+    return {name: (SOURCES / name).read_text(encoding="utf-8") for name in READING_ORDER}
+
+
+@pytest.fixture(scope="module")
+def corpus(texts) -> OrganisationIndex:
+    index = OrganisationIndex()
+    for name in READING_ORDER:
+        for offset, line in lines(texts[name]):
+            index.learn(line, base=offset)
+    return index
+
+
+def by_id(index: OrganisationIndex):
+    return {o.id: o for o in [*index.organisations(), *index.terms()]}
+
+
+def ids(mentions) -> list[str]:
+    return [m.id for m in mentions]
+
+
+# -- definitions in the samples ---------------------------------------------------------------
+
+
+def test_unodc_in_both_spellings_is_one_record(corpus):
+    unodc = by_id(corpus)["unodc"]
+    assert unodc.short == "UNODC"
+    assert unodc.name == "United Nations Office on Drugs and Crime"
+    assert "UN Office on Drugs and Crime" in unodc.aliases
+    assert unodc.kind == "organisation" and unodc.source == "defined"
+    assert not any(o.id.startswith("unodc-") for o in corpus.organisations())
+
+
+@pytest.mark.parametrize(
+    ("id_", "short", "kind"),
+    [
+        ("cyder", "CYDER", "programme"),
+        ("jaif", "JAIF", "programme"),
+        ("fatf", "FATF", "organisation"),
+        ("untoc", "UNTOC", "agreement"),
+        ("recaap", "ReCAAP", "agreement"),
+        ("recaap-isc", "ReCAAP-ISC", "organisation"),
+        ("ctu-j", "CTU-J", "organisation"),
+        ("ifc-ior", "IFC-IOR", "organisation"),
+        ("gmcp", "GMCP", "programme"),
+        ("unclos", "UNCLOS", "agreement"),
+        ("iho", "IHO", "organisation"),
+        ("ajccbc", "AJCCBC", "organisation"),
+        ("mfo", "MFO", "organisation"),
+    ],
+)
+def test_sample_definitions_and_kinds(corpus, id_, short, kind):
+    record = by_id(corpus)[id_]
+    assert (record.short, record.kind) == (short, kind)
+
+
+@pytest.mark.parametrize(
+    "id_", ["mda", "ssa", "ftf", "ran", "aml-cft", "foip", "spms", "aoip", "eez", "asat"]
+)
+def test_concepts_are_terms_not_organisations(corpus, id_):
+    assert by_id(corpus)[id_].kind == "term"
+    assert id_ not in {o.id for o in corpus.organisations()}
+
+
+def test_terms_keep_their_long_forms(corpus):
+    terms = {t.id: t for t in corpus.terms()}
+    assert terms["aml-cft"].name == "anti-money laundering and counter-terrorist financing"
+    assert terms["mda"].name == "Maritime Domain Awareness"
+    assert terms["mda"].aliases == ("maritime domain awareness",)  # lower-case variant
+    assert terms["spms"].name == "Special Political Missions"
+
+
+def test_information_sharing_centre_belongs_to_recaap_isc(corpus):
+    # The whole acronym does not abbreviate the long form; ReCAAP is known, ISC does.
+    record = by_id(corpus)["recaap-isc"]
+    assert record.name == "Information Sharing Centre"
+
+
+def test_hyphenated_prefix_of_a_known_name_becomes_an_alias(corpus):
+    # 2018: "Intergovernmental Oceanographic Commission (IOC)"; 2021: "(UNESCO-IOC)".
+    assert by_id(corpus)["ioc"].aliases == ("UNESCO-IOC",)
+
+
+def test_edition_numbers_are_not_part_of_the_acronym(corpus):
+    ticad = by_id(corpus)["ticad"]
+    assert ticad.name == "Tokyo International Conference on African Development"
+    assert ticad.aliases == ("TICAD 8",)
+    assert by_id(corpus)["aprsaf"].aliases == ("APRSAF-28",)
+
+
+def test_acronym_with_a_trailing_word(corpus):
+    office = by_id(corpus)["undp-mptf-office"]
+    assert office.short == "UNDP-MPTF Office"
+    assert office.name == "United Nations Development Programme Multi-Partner Trust Fund Office"
+
+
+def test_long_form_does_not_start_on_a_small_word(corpus):
+    assert by_id(corpus)["acsa"].name == "Acquisition and Cross-Servicing Agreement"
+
+
+def test_curated_kind_wins_over_the_head_noun(corpus):
+    # "Programme" would make these programmes; the curated list knows they are bodies.
+    assert by_id(corpus)["undp"].kind == "organisation"
+    assert by_id(corpus)["wfp"].kind == "organisation"
+    assert by_id(corpus)["undp"].source == "defined"  # spelt out in the bluebook
+
+
+def test_organisations_are_sorted_and_exclude_terms(corpus):
+    organisations = corpus.organisations()
+    assert [o.id for o in organisations] == sorted(o.id for o in organisations)
+    assert {o.kind for o in organisations} == {"organisation", "programme", "agreement"}
+    assert {o.kind for o in corpus.terms()} == {"term"}
+
+
+# -- mentions ---------------------------------------------------------------------------------
+
+
+def test_bare_acronym_links_to_its_definition(corpus):
+    sentence = "Japan also contributed $700,000 to UNODC’s project addressing overcrowding."
+    [mention] = corpus.find(sentence, base=100)
+    assert (mention.id, mention.text) == ("unodc", "UNODC")
+    assert (mention.start, mention.end) == (100 + sentence.index("UNODC"), 100 + 40)
+
+
+def test_long_form_alone_links_too(corpus):
+    sentence = "Funding went to the UN Office on Drugs and Crime in 2022."
+    assert ids(corpus.find(sentence)) == ["unodc"]
+
+
+def test_longest_form_wins(corpus):
+    # Not UN + "Office on ..."; not ReCAAP + ISC.
+    assert ids(corpus.find("the UN Office on Drugs and Crime")) == ["unodc"]
+    [mention] = corpus.find("Japan supports the ReCAAP-ISC.")
+    assert (mention.id, mention.text) == ("recaap-isc", "ReCAAP-ISC")
+
+
+def test_name_inside_a_longer_name(corpus):
+    found = corpus.find("contributed to the IMO Djibouti Code of Conduct Trust Fund")
+    assert ids(found) == ["imo"]
+
+
+def test_terms_are_not_mentions(corpus):
+    assert corpus.find("capacity building in Maritime Domain Awareness (MDA)") == []
+
+
+def test_definition_sentence_mentions_both_forms(corpus):
+    found = corpus.find("the Financial Action Task Force (FATF) established")
+    assert [(m.id, m.text) for m in found] == [
+        ("fatf", "Financial Action Task Force"),
+        ("fatf", "FATF"),
+    ]
+
+
+def test_every_sample_mention_quotes_the_source(corpus, texts):
+    counts: dict[str, int] = {}
+    for name in READING_ORDER:
+        text = texts[name]
+        for offset, line in lines(text):
+            for mention in corpus.find(line, base=offset):
+                assert text[mention.start : mention.end] == mention.text
+                counts[mention.id] = counts.get(mention.id, 0) + 1
+    corpus.rewind()
+    assert counts["unodc"] == 18
+    assert counts["jica"] == 15  # "JICA-JAXA" names JICA too
+    assert counts["g7"] == 20
+    assert counts["nato"] == 6  # "Japan-NATO" included
+    assert "mda" not in counts
+
+
+def test_curated_names(corpus):
+    found = corpus.find("JICA, NATO and the G7 met the World Bank and INTERPOL at the G20.")
+    assert ids(found) == ["jica", "nato", "g7", "world-bank", "interpol", "g20"]
+    curated = by_id(corpus)
+    assert curated["jica"].source == "curated"
+    assert curated["jica"].name == "Japan International Cooperation Agency"
+    assert curated["world-bank"].short is None
+
+
+def test_curated_list_leaves_regions_alone():
+    data = (resources_dir() / "organisations.toml").read_text(encoding="utf-8")
+    assert data  # the file is found where resources_dir() says
+    shorts = {o.short for o in load_words().curated}
+    names = {o.name for o in load_words().curated}
+    assert not {"ASEAN", "EU", "Quad"} & shorts
+    assert not {"European Union", "European Commission"} & names
+    assert len({o.id for o in load_words().curated}) == len(load_words().curated)
+
+
+# -- plausibility -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("acronym", "long"),
+    [
+        ("UNODC", "UN Office on Drugs and Crime"),
+        ("CYDER", "Cyber Defense Exercise with Recurrence"),
+        ("ReCAAP", "Regional Cooperation Agreement on Combating Piracy and Armed Robbery"),
+        ("AML/CFT", "anti-money laundering and counter-terrorist financing"),
+        ("SPMs", "Special Political Missions"),
+        ("JAXA", "Japan Aerospace Exploration Agency"),
+        ("MOFA", "Ministry of Foreign Affairs"),
+        ("PKO", "Peacekeeping Operations"),
+        ("R-ARCSS", "Revitalized Agreement on the Resolution of the Conflict in South Sudan"),
+    ],
+)
+def test_plausible_abbreviations(acronym, long):
+    assert abbreviates(acronym, long)
+
+
+@pytest.mark.parametrize(
+    ("acronym", "long"),
+    [
+        ("UNCAC Training Programme", "International Training Course on the Criminal Justice"),
+        ("PKO Act", "Act on Cooperation with UN Peacekeeping Operations"),
+        ("JICA", "Photo"),
+        ("ABC", "Widget Makers Guild"),
+        ("ACSA", "and Cross-Servicing Agreement"),
+    ],
+)
+def test_implausible_abbreviations(acronym, long):
+    assert not abbreviates(acronym, long)
+
+
+@pytest.mark.parametrize("text", ["the", "2+2", "Quad", "Photo: JICA", "G7 Summit", "Da'esh"])
+def test_not_acronym_shaped(text):
+    assert not acronym_shaped(text) or ":" in text
+
+
+def test_rejected_parentheses_define_nothing():
+    index = OrganisationIndex(curated=False)
+    text = (
+        "The Prime Minister's Office (the) held a “2+2” (2+2) meeting (Photo: JICA), "
+        "and the Widget Makers Guild (XYZ) met in the Quad (Quad)."
+    )
+    assert index.learn(text) == []
+    assert index.organisations() == [] and index.terms() == []
+
+
+def test_footnote_after_the_parenthesis():
+    index = OrganisationIndex(curated=False)
+    [arf] = index.learn("such as the ASEAN Regional Forum (ARF)6 to send a message")
+    assert (arf.id, arf.name) == ("arf", "ASEAN Regional Forum")
+    assert ids(index.find("At the ARF4 meeting, ARFX did not count.")) == ["arf"]
+
+
+# -- made-up snippets in other styles ----------------------------------------------------------
+
+
+def test_reverse_and_colon_forms():
+    index = OrganisationIndex(curated=False)
+    index.learn("Units of the JSDF (Japan Self-Defense Forces) took part.")
+    index.learn("a monitoring network (Pacific Ocean Watch Initiative: POWI) was set up.")
+    records = by_id(index)
+    assert (records["jsdf"].name, records["jsdf"].kind) == (
+        "Japan Self-Defense Forces",
+        "organisation",
+    )
+    assert (records["powi"].name, records["powi"].kind) == (
+        "Pacific Ocean Watch Initiative",
+        "programme",
+    )
+
+
+def test_made_up_definitions_are_classified_by_head_noun():
+    index = OrganisationIndex(curated=False)
+    index.learn(
+        "Japan funded the Blue Ocean Partnership Initiative (BOPI), the Pacific Islands Coast "
+        "Guard Academy (PICGA), the Convention on Cluster Munitions (CCM), the Sahel Border "
+        "Security Trust Fund (SBSTF) and studies on Hybrid Threat Resilience (HTR)."
+    )
+    kinds = {o.id: o.kind for o in [*index.organisations(), *index.terms()]}
+    assert kinds == {
+        "bopi": "programme",
+        "picga": "organisation",
+        "ccm": "agreement",
+        "sbstf": "programme",
+        "htr": "term",
+    }
+
+
+@pytest.mark.parametrize(
+    ("long", "kind"),
+    [
+        ("United Nations Office on Drugs and Crime", "organisation"),
+        ("Counter Terrorism Unit - Japan", "organisation"),
+        ("Multinational Force and Observers", "organisation"),
+        ("ASEAN Defence Ministers' Meeting-Plus", "programme"),
+        ("Japan-Australia Reciprocal Access Agreement", "agreement"),
+        ("Special Political Missions", "term"),
+        ("Free and Open Indo-Pacific", "term"),
+    ],
+)
+def test_classify(long, kind):
+    assert classify(long) == kind
+
+
+def test_conflicting_definitions_follow_reading_order():
+    index = OrganisationIndex(curated=False)
+    first = "The International Chamber of Commerce (ICC) counts piracy cases."
+    middle = "The ICC said piracy fell."
+    second = "The International Criminal Court (ICC) opened a case; the ICC ruled."
+    last = "The ICC closed it."
+    for sentence in (first, middle, second, last):
+        index.learn(sentence)
+    records = by_id(index)
+    assert records["icc"].name == "International Chamber of Commerce"
+    assert records["icc-2"].name == "International Criminal Court"
+    assert ids(index.find(first)) == ["icc", "icc"]
+    assert ids(index.find(middle)) == ["icc"]
+    assert ids(index.find(second)) == ["icc-2", "icc-2", "icc-2"]
+    assert ids(index.find(last)) == ["icc-2"]
+    index.rewind()
+    assert ids(index.find(last)) == ["icc"]  # before any definition: the first record
+
+
+def test_first_definition_wins_and_variants_become_aliases():
+    index = OrganisationIndex(curated=False)
+    index.learn("the Pacific Fisheries Centre (PFC) opened")
+    index.learn("the Pacific Fisheries Center (PFC) grew")
+    [pfc] = index.organisations()
+    assert (pfc.id, pfc.name, pfc.aliases) == (
+        "pfc",
+        "Pacific Fisheries Centre",
+        ("Pacific Fisheries Center",),
+    )
+
+
+def test_hyphenated_acronym_compounds():
+    index = OrganisationIndex(curated=False)
+    index.learn("the Ocean Data Agency (ODA) and the Fishery Board (FB) and Sea Rescue Unit (SRU)")
+    # Both parts known: both named; an unknown part: neither.
+    assert ids(index.find("a joint ODA-FB study")) == ["oda", "fb"]
+    assert ids(index.find("the ODA-XYZ office")) == []
+    assert ids(index.find("a Japan-ODA project")) == ["oda"]
+
+
+def test_learning_is_deterministic(texts):
+    def build():
+        index = OrganisationIndex()
+        for name in READING_ORDER:
+            for offset, line in lines(texts[name]):
+                index.learn(line, base=offset)
+        return index.organisations(), index.terms()
+
+    assert build() == build()
+
+
+# -- undefined acronyms -----------------------------------------------------------------------
+
+
+def test_undefined_acronyms_in_the_samples(corpus, texts):
+    exclude = {"ASEAN", "EU", "UK", "ROK"}
+    bluebook = corpus.undefined_acronyms(texts[BLUEBOOK], exclude=exclude)
+    assert {"SDGs", "ISIL", "KAEDEX", "APT10", "CHIPS", "WPS"} <= bluebook
+    # Defined, curated, excluded, ordinary, roman numerals, surnames and "U.S." stay out.
+    assert not {"UNODC", "JSDF", "SDF", "RAA", "ROK", "UN", "NATO", "ADMM", "III", "IV"} & bluebook
+    assert not {"TAKAO", "ABE", "AOKI", "US", "U", "S", "RAN4", "COVID-19"} & bluebook
+    oda_2021 = corpus.undefined_acronyms(texts[ODA_2021], exclude=exclude)
+    assert oda_2021 == {"POLMAS", "ALOS-2"}
+    assert corpus.undefined_acronyms(texts[ODA_2018], exclude=exclude) == {"ISIL"}
+
+
+def test_undefined_acronyms_in_a_snippet():
+    index = OrganisationIndex(curated=False)
+    index.learn("the Ocean Data Agency (ODA) met")
+    text = "ODA, XYZ-2 and the PQRs met ABE Shinzo in Chapter IV in FY2020 with NGOs and the ROK."
+    assert index.undefined_acronyms(text, exclude={"ROK"}) == {"XYZ-2", "PQRs"}
