@@ -1,0 +1,310 @@
+"""The `catalogue` command: build, query and export the catalogue; with no command, the app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app import __version__
+from app.paths import bundled_catalogue, bundled_sources
+
+KINDS = ("body", "caption", "note", "glossary", "column", "heading")
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("filters (repeat an option for alternatives)")
+    group.add_argument(
+        "--country",
+        action="append",
+        default=[],
+        metavar="NAME|CODE",
+        help="country by ISO alpha-3 code or name: VNM, 'Viet Nam', Vietnam",
+    )
+    group.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="region or grouping id: asean, africa, gulf-of-guinea ...",
+    )
+    group.add_argument(
+        "--include-members",
+        action="store_true",
+        help="a region also matches entries naming its member countries",
+    )
+    group.add_argument(
+        "--domain",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="domain id: maritime, cyber, counter-terrorism ...",
+    )
+    group.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="document id: oda-2018, oda-2021, dbb-2023 ...",
+    )
+    group.add_argument(
+        "--organisation",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="organisation or programme id: unodc, jica, cyder ...",
+    )
+    group.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        choices=KINDS,
+        help="kind of entry (default: all kinds)",
+    )
+    group.add_argument(
+        "--year-from", type=int, metavar="YEAR", help="entries about this year or later"
+    )
+    group.add_argument(
+        "--year-to", type=int, metavar="YEAR", help="entries about this year or earlier"
+    )
+    group.add_argument(
+        "--has-figure",
+        action="store_true",
+        default=None,
+        help="only entries with an amount of money or a count",
+    )
+    group.add_argument(
+        "--search",
+        default="",
+        metavar="TEXT",
+        help='full-text search: words, "quoted phrases", prefix*',
+    )
+
+
+def add_db_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    # Only the top level has a default, so `catalogue --db X export` keeps X.
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=bundled_catalogue() if top else argparse.SUPPRESS,
+        help="catalogue to read (default: the bundled data/catalogue.db)",
+    )
+
+
+def filters_from(args: argparse.Namespace):
+    from app.pipeline.places import resolve_country
+    from app.query.filters import Filters
+
+    codes = []
+    for name in args.country:
+        code = resolve_country(name)
+        if code is None:
+            raise UsageError(f"unknown country: {name!r} (use a name or ISO alpha-3 code)")
+        codes.append(code)
+    return Filters(
+        countries=tuple(codes),
+        regions=tuple(args.region),
+        include_region_members=args.include_members,
+        domains=tuple(args.domain),
+        documents=tuple(args.document),
+        organisations=tuple(args.organisation),
+        kinds=tuple(args.kind),
+        year_from=args.year_from,
+        year_to=args.year_to,
+        has_figure=args.has_figure,
+        search=args.search,
+    )
+
+
+class UsageError(Exception):
+    pass
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="catalogue",
+        description="Japan's security cooperation, sentence by sentence, from MOFA reports. "
+        "With no command, opens the desktop browser on the catalogue.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add_db_option(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser(
+        "build",
+        help="build the catalogue from source documents",
+        description="Read every .txt report in --sources (the manifest "
+        "sources.toml describes them; others are catalogued with "
+        "inferred metadata) and write the catalogue to --out, replacing "
+        "the old one only when the build succeeds.",
+    )
+    build.add_argument(
+        "--sources",
+        type=Path,
+        default=bundled_sources(),
+        help="folder of .txt reports (default: data/sources)",
+    )
+    build.add_argument(
+        "--out",
+        type=Path,
+        default=bundled_catalogue(),
+        help="catalogue to write (default: data/catalogue.db)",
+    )
+    build.add_argument("--quiet", action="store_true", help="print no progress and no report")
+
+    export = commands.add_parser(
+        "export",
+        help="write matching entries to a CSV file",
+        description="Write the entries matching the filters to a CSV "
+        "file (UTF-8 with BOM, CRLF), in catalogue order.",
+    )
+    add_db_option(export)
+    add_filter_options(export)
+    export.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FILE.csv", help="the CSV file to write"
+    )
+
+    query = commands.add_parser(
+        "query",
+        help="print matching entries",
+        description="Print the entries matching the filters, with the filter described in words.",
+    )
+    add_db_option(query)
+    add_filter_options(query)
+    query.add_argument("--limit", type=int, default=20, help="entries to print (default 20)")
+    query.add_argument("--count", action="store_true", help="print only the number of entries")
+
+    info = commands.add_parser(
+        "info",
+        help="describe a catalogue: documents, counts, build",
+        description="Show which documents a catalogue was built from.",
+    )
+    add_db_option(info)
+
+    facets = commands.add_parser(
+        "facets",
+        help="list the values of a dimension with counts",
+        description="List countries, regions, organisations, domains, "
+        "documents, kinds or years with entry counts under the filters.",
+    )
+    add_db_option(facets)
+    facets.add_argument(
+        "dimension",
+        choices=["countries", "regions", "organisations", "domains", "documents", "kinds", "years"],
+        help="the dimension to list",
+    )
+    add_filter_options(facets)
+
+    gui = commands.add_parser("gui", help="open the desktop browser (the default)")
+    add_db_option(gui)
+    return parser
+
+
+def run_build(args) -> int:
+    from app.pipeline.build import build_catalogue
+
+    live = sys.stderr.isatty()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        # On a terminal the line updates in place; in a log, one line per finished stage.
+        if args.quiet or not (live or done >= total):
+            return
+        start = "\r" if live else ""
+        end = "\n" if done >= total else ""
+        print(f"{start}{stage:<11} {done:>6}/{total}", end=end, file=sys.stderr, flush=True)
+
+    report = build_catalogue(args.sources, args.out, progress=progress)
+    if not args.quiet:
+        print(report.text())
+    return 0
+
+
+def run_export(args) -> int:
+    from app.export.csv_export import export_csv
+    from app.query.catalogue import Catalogue
+
+    filters = filters_from(args)
+    with Catalogue(args.db) as catalogue:
+        written = export_csv(catalogue.iter_rows(filters), args.output)
+        print(f"{written:,} entries ({catalogue.describe(filters)}) written to {args.output}")
+    return 0
+
+
+def run_query(args) -> int:
+    from app.query.catalogue import Catalogue
+
+    filters = filters_from(args)
+    with Catalogue(args.db) as catalogue:
+        total = catalogue.count(filters)
+        if args.count:
+            print(total)
+            return 0
+        print(f"{total:,} entries: {catalogue.describe(filters)}")
+        for row in catalogue.rows(filters, limit=args.limit):
+            where = f"{row['entry_id']} [{row['kind']}, {row['domain'] or 'no domain'}]"
+            print(f"\n{where} {row['section']}\n  {row['quote']}")
+    return 0
+
+
+def run_info(args) -> int:
+    from app.query.catalogue import Catalogue
+
+    with Catalogue(args.db) as catalogue:
+        meta = catalogue.meta()
+        print(f"{args.db}: {meta.get('entries', '?')} entries, built {meta.get('built_at', '?')}")
+        for doc in catalogue.documents():
+            print(
+                f"  {doc['id']:<12} {doc['n_entries']:>5} entries  {doc['title']}"
+                f" ({doc['chapter'] or doc['source_file']})"
+            )
+    return 0
+
+
+def run_facets(args) -> int:
+    from app.query.catalogue import Catalogue
+
+    filters = filters_from(args)
+    with Catalogue(args.db) as catalogue:
+        for facet in catalogue.facet(args.dimension, filters):
+            print(f"{facet.count:>6}  {facet.id:<28} {facet.label}")
+    return 0
+
+
+def run_gui(args) -> int:
+    try:
+        from app.gui.main import run
+    except ImportError as exc:  # the desktop browser is optional for headless installs
+        print(f"catalogue: the desktop browser is not available ({exc})", file=sys.stderr)
+        return 2
+    return run(args.db)
+
+
+COMMANDS = {
+    "build": run_build,
+    "export": run_export,
+    "query": run_query,
+    "info": run_info,
+    "facets": run_facets,
+    "gui": run_gui,
+    None: run_gui,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from app.export.csv_export import ExportError
+    from app.pipeline.sources import SourceError
+    from app.query.catalogue import CatalogueError
+
+    args = make_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (CatalogueError, SourceError, ExportError, UsageError) as exc:
+        print(f"catalogue: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("catalogue: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Exporters that write query results to files (no Qt here)."""

@@ -1,0 +1,1 @@
+"""Query layer: filters compiled to parameterised SQL over the catalogue (no Qt here)."""

@@ -1,0 +1,110 @@
+"""CSV export: the documented columns, spreadsheet-friendly bytes, atomic writes."""
+
+import csv
+import io
+
+import pytest
+
+from app.export.csv_export import ExportCancelled, ExportError, export_csv, header
+from app.query.filters import Filters
+
+COLUMNS = [
+    "entry_id",
+    "document",
+    "edition_year",
+    "section",
+    "kind",
+    "domain",
+    "countries",
+    "country_names",
+    "regions",
+    "organisations",
+    "figures",
+    "years",
+    "quote",
+    "source_file",
+    "start",
+    "end",
+]
+
+
+def read_back(path):
+    # As a spreadsheet would: BOM-aware UTF-8, universal newlines inside csv.
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def test_header_is_the_documented_columns():
+    assert header() == COLUMNS
+
+
+def test_round_trip(catalogue, tmp_path):
+    filters = Filters(countries=("VNM",))
+    rows = list(catalogue.iter_rows(filters))
+    out = tmp_path / "vnm.csv"
+    assert export_csv(catalogue.iter_rows(filters), out) == len(rows)
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.count(b"\r\n") >= len(rows) + 1
+    back = read_back(out)
+    assert back[0] == COLUMNS
+    assert len(back) == len(rows) + 1
+    for row, cells in zip(rows, back[1:], strict=True):
+        record = dict(zip(COLUMNS, cells, strict=True))
+        assert record["quote"] == row["quote"]
+        assert record["entry_id"] == row["entry_id"]
+        assert int(record["start"]) == row["start"] and int(record["end"]) == row["end"]
+        assert "VNM" in record["countries"].split("; ")
+        assert record["country_names"].count("; ") == record["countries"].count("; ")
+
+
+def test_quotes_with_commas_quotes_and_line_breaks_survive(tmp_path):
+    row = {c: "" for c in COLUMNS}
+    row.update(quote='He said, "yes"\nand left', entry_id="x-1", start=0, end=5)
+    out = tmp_path / "tricky.csv"
+    export_csv([row], out)
+    back = read_back(out)
+    assert back[1][COLUMNS.index("quote")] == 'He said, "yes"\nand left'
+
+
+def test_quote_equals_source_slice_in_export(catalogue, tmp_path):
+    out = tmp_path / "all.csv"
+    export_csv(catalogue.iter_rows(), out)
+    texts = {d["source_file"]: catalogue.document_text(d["id"]) for d in catalogue.documents()}
+    for cells in read_back(out)[1:]:
+        record = dict(zip(COLUMNS, cells, strict=True))
+        text = texts[record["source_file"]]
+        assert text[int(record["start"]) : int(record["end"])] == record["quote"]
+
+
+def test_cancel_leaves_old_file_and_no_temporary(catalogue, tmp_path):
+    out = tmp_path / "keep.csv"
+    out.write_bytes(b"old content")
+    many = (row for _ in range(5) for row in catalogue.iter_rows())
+    with pytest.raises(ExportCancelled):
+        export_csv(many, out, cancelled=lambda: True)
+    assert out.read_bytes() == b"old content"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.csv"]
+
+
+def test_failure_mid_way_leaves_no_partial_file(tmp_path):
+    def rows():
+        yield {c: "a" for c in COLUMNS}
+        raise OSError(28, "No space left on device")
+
+    out = tmp_path / "full.csv"
+    with pytest.raises(ExportError, match="No space left"):
+        export_csv(rows(), out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(ExportError, match="Cannot write"):
+        export_csv([], tmp_path / "missing-folder" / "x.csv")
+
+
+def test_csv_is_written_as_text(catalogue, tmp_path):
+    out = tmp_path / "small.csv"
+    export_csv(catalogue.iter_rows(Filters(search="piracy")), out)
+    text = out.read_bytes().decode("utf-8-sig")
+    assert next(csv.reader(io.StringIO(text))) == COLUMNS

@@ -1,0 +1,135 @@
+"""The query layer over a real catalogue: counts, pages, facets, details and errors."""
+
+import shutil
+import sqlite3
+
+import pytest
+
+from app.query.catalogue import Catalogue, CatalogueError
+from app.query.filters import Filters
+
+
+def test_count_matches_rows(catalogue):
+    total = catalogue.count()
+    assert total == sum(d["n_entries"] for d in catalogue.documents())
+    assert len(list(catalogue.iter_rows())) == total
+
+
+def test_country_filter_uses_links(catalogue):
+    rows = list(catalogue.iter_rows(Filters(countries=("VNM",))))
+    assert rows, "Viet Nam is named in every source"
+    assert all("VNM" in r["countries"].split("; ") for r in rows)
+    assert catalogue.count(Filters(countries=("VNM",))) == len(rows)
+
+
+def test_filters_combine_and_alternatives_widen(catalogue):
+    vnm = catalogue.count(Filters(countries=("VNM",)))
+    phl = catalogue.count(Filters(countries=("PHL",)))
+    both_alternatives = catalogue.count(Filters(countries=("VNM", "PHL")))
+    assert max(vnm, phl) <= both_alternatives <= vnm + phl
+    maritime_vnm = catalogue.count(Filters(countries=("VNM",), domains=("maritime",)))
+    assert 0 < maritime_vnm <= vnm
+
+
+def test_search_matches_the_quote(catalogue):
+    rows = list(catalogue.iter_rows(Filters(search="piracy")))
+    assert rows
+    assert all("pira" in r["quote"].lower() for r in rows)  # porter stems piracy/pirates
+    assert catalogue.count(Filters(search='"Gulf of Guinea"')) >= 1
+
+
+def test_facets_honour_the_other_filters(catalogue):
+    maritime = Filters(domains=("maritime",))
+    facets = {f.id: f.count for f in catalogue.facet("countries", maritime)}
+    for code, count in list(facets.items())[:5]:
+        assert count == catalogue.count(maritime.with_(countries=(code,)))
+    # A dimension's own selection does not narrow its own facet.
+    chosen = maritime.with_(countries=("VNM",))
+    assert {f.id: f.count for f in catalogue.facet("countries", chosen)} == facets
+    assert "JPN" not in facets  # Japan is the donor, kept apart
+
+
+def test_domain_facet_adds_up(catalogue):
+    facets = catalogue.facet("domains")
+    no_domain = catalogue.conn.execute(
+        "SELECT count(*) FROM entries WHERE domain_id IS NULL"
+    ).fetchone()[0]
+    assert sum(f.count for f in facets) + no_domain == catalogue.count()
+
+
+def test_year_filter_includes_ranges(catalogue):
+    # "from 2016 to 2018" concerns 2017 too.
+    rows = list(catalogue.iter_rows(Filters(year_from=2017, year_to=2017, search="2016")))
+    assert any("from 2016 to 2018" in r["quote"] for r in rows)
+
+
+def test_sorting_is_stable_and_whitelisted(catalogue):
+    rows = catalogue.rows(sort="domain", limit=50)
+    keys = [(r["domain"] or "") for r in rows]
+    assert keys == sorted(keys)
+    with pytest.raises(ValueError):
+        catalogue.rows(sort="quote; DROP TABLE entries")
+    desc = catalogue.rows(sort="entry_id", descending=True, limit=3)
+    assert desc[0]["id"] == catalogue.count()
+
+
+def test_paging(catalogue):
+    first = catalogue.rows(limit=10)
+    second = catalogue.rows(offset=10, limit=10)
+    assert [r["id"] for r in first + second] == list(range(1, 21))
+
+
+def test_entry_detail_has_context_and_notes(catalogue):
+    row = next(catalogue.iter_rows(Filters(search='"Note 33"', kinds=("body",))))
+    detail = catalogue.entry(row["id"])
+    assert detail["quote"] == row["quote"]
+    assert any(n["label"] == "33" for n in detail["notes"])
+    assert any(c["id"] == row["id"] for c in detail["context"])
+    text = catalogue.document_text(detail["document_id"])
+    assert text[detail["start"] : detail["end"]] == detail["quote"]
+
+
+def test_describe_uses_labels(catalogue):
+    words = catalogue.describe(
+        Filters(domains=("maritime",), countries=("VNM",), documents=("oda-2021",))
+    )
+    assert words == "Maritime entries mentioning Viet Nam, ODA White Paper, 2021 edition"
+
+
+def test_opening_is_read_only(catalogue_path, tmp_path):
+    copy = tmp_path / "copy.db"
+    shutil.copy(catalogue_path, copy)
+    before = copy.read_bytes()
+    with Catalogue(copy) as opened:
+        opened.count(Filters(search="maritime"))
+        with pytest.raises(sqlite3.OperationalError):
+            opened.conn.execute("DELETE FROM entries")
+    assert copy.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db"]  # no journal left behind
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "No catalogue at"),
+        (b"", "not a catalogue"),
+        (b"this is not sqlite at all" * 100, "damaged or not a catalogue"),
+    ],
+)
+def test_bad_catalogues_give_clear_errors(tmp_path, content, message):
+    path = tmp_path / "bad.db"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(CatalogueError, match=message):
+        Catalogue(path)
+
+
+def test_other_schema_version_is_refused(catalogue_path, tmp_path):
+    copy = tmp_path / "old.db"
+    shutil.copy(catalogue_path, copy)
+    conn = sqlite3.connect(copy)
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    with pytest.raises(CatalogueError, match="schema version 99"):
+        Catalogue(copy)

@@ -1,0 +1,78 @@
+"""The command line: help for every command, export and query through the query layer."""
+
+import csv
+
+import pytest
+
+from app.cli import main, make_parser
+from app.export.csv_export import export_csv
+from app.query.catalogue import Catalogue
+from app.query.filters import Filters
+
+
+def test_help_documents_every_command_and_option(capsys):
+    parser = make_parser()
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    top = capsys.readouterr().out
+    commands = parser._subparsers._group_actions[0].choices
+    for name, sub in commands.items():
+        assert name in top
+        for action in sub._actions:
+            assert action.help, f"{name} {action.option_strings} has no help"
+        with pytest.raises(SystemExit):
+            main([name, "--help"])
+        text = capsys.readouterr().out
+        for action in sub._actions:
+            for option in action.option_strings:
+                assert option in text
+
+
+def test_export_matches_the_query_layer_byte_for_byte(catalogue_path, tmp_path, capsys):
+    out = tmp_path / "cli.csv"
+    code = main(
+        [
+            "export",
+            "--db",
+            str(catalogue_path),
+            "--country",
+            "Vietnam",
+            "--domain",
+            "maritime",
+            "-o",
+            str(out),
+        ]
+    )
+    assert code == 0
+    message = capsys.readouterr().out
+    assert "Maritime entries mentioning Viet Nam" in message
+    library = tmp_path / "lib.csv"
+    with Catalogue(catalogue_path) as catalogue:
+        export_csv(catalogue.iter_rows(Filters(countries=("VNM",), domains=("maritime",))), library)
+    assert out.read_bytes() == library.read_bytes()
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        assert len(list(csv.reader(fh))) > 1
+
+
+def test_query_and_count(catalogue_path, capsys):
+    assert main(["query", "--db", str(catalogue_path), "--search", "piracy", "--count"]) == 0
+    count = int(capsys.readouterr().out)
+    assert count > 0
+    assert main(["--db", str(catalogue_path), "query", "--search", "piracy", "--limit", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{count:,} entries: Entries matching “piracy”")
+
+
+def test_unknown_country_and_missing_db_are_one_line_errors(tmp_path, capsys):
+    assert main(["query", "--db", str(tmp_path / "none.db")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("catalogue: No catalogue at") and err.count("\n") == 1
+    assert main(["query", "--country", "Atlantis"]) == 2
+    assert "unknown country" in capsys.readouterr().err
+
+
+def test_info_and_facets(catalogue_path, capsys):
+    assert main(["info", "--db", str(catalogue_path)]) == 0
+    assert "Diplomatic Bluebook 2023" in capsys.readouterr().out
+    assert main(["facets", "countries", "--db", str(catalogue_path), "--domain", "maritime"]) == 0
+    assert "VNM" in capsys.readouterr().out
