@@ -40,7 +40,9 @@ class BuildReport:
                 known_tokens.update(m.text for m in record.countries)
                 known_tokens.update(m.text for m in record.regions)
             for heading in result.parsed.headings:
-                if heading_domain(heading.title) is None:
+                # Only headings that leave their text undecided: neither they nor a parent
+                # heading names a domain ("Basic Stance" under "A Maritime Order" is decided).
+                if not any(heading_domain(title) for title in heading.path):
                     report.unmapped_headings.append(f"{source.id}: {heading.title}")
         acronyms: set[str] = set()
         for result in results:
@@ -65,7 +67,9 @@ class BuildReport:
         if self.no_domain:
             out.append("Entries with no domain, by reason:")
             out += [f"  {n:>6,}  {why}" for why, n in sorted(self.no_domain.items(), key=by_count)]
-        out.append(f"Headings that map to no domain ({len(self.unmapped_headings)}):")
+        out.append(
+            f"Headings that map to no domain, nor do their parents ({len(self.unmapped_headings)}):"
+        )
         out += [f"  {h}" for h in self.unmapped_headings]
         out.append(f"Acronyms never defined ({len(self.undefined_acronyms)}):")
         out.append(

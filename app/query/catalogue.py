@@ -159,8 +159,7 @@ class Catalogue:
         limit: int = 200,
     ) -> list[dict]:
         sql, params = self.query(filters, sort, descending)
-        cursor = self.conn.execute(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset])
-        return [dict(r) for r in cursor]
+        return self.dicts(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset])
 
     def iter_rows(
         self, filters: Filters = EVERYTHING, sort: str | None = None, descending: bool = False
@@ -174,7 +173,7 @@ class Catalogue:
         marks = ", ".join("?" * len(ids))
         order = self.order_clause(sort, descending)
         sql = f"{ROW_SELECT} WHERE e.id IN ({marks}) ORDER BY {order}"
-        return [dict(r) for r in self.conn.execute(sql, ids)]
+        return self.dicts(sql, ids)
 
     # -- facets and vocabularies ---------------------------------------------------------
     def facet(self, dimension: str, filters: Filters = EVERYTHING) -> list[Facet]:
@@ -211,7 +210,7 @@ class Catalogue:
             " url, checksum, source_file, in_manifest, n_entries FROM documents"
             " ORDER BY edition_year, id"
         )
-        return [dict(r) for r in self.conn.execute(sql)]
+        return self.dicts(sql)
 
     def document_text(self, document_id: str) -> str:
         row = self.conn.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()
@@ -223,64 +222,53 @@ class Catalogue:
         return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
 
     def domains(self) -> list[dict]:
-        return [
-            dict(r) for r in self.conn.execute("SELECT id, label FROM domains ORDER BY position")
-        ]
+        return self.dicts("SELECT id, label FROM domains ORDER BY position")
 
     def region_members(self, region_id: str) -> list[str]:
         sql = "SELECT country_code FROM region_members WHERE region_id = ? ORDER BY country_code"
         return [r[0] for r in self.conn.execute(sql, [region_id])]
 
     # -- one entry -----------------------------------------------------------------------
+    def dicts(self, sql: str, params=()) -> list[dict]:
+        return [dict(r) for r in self.conn.execute(sql, params)]
+
     def entry(self, rowid: int) -> dict:
         """Everything the detail pane shows about one entry."""
-        row = self.conn.execute(f"{ROW_SELECT} WHERE e.id = ?", [rowid]).fetchone()
-        if row is None:
+        found = self.dicts(f"{ROW_SELECT} WHERE e.id = ?", [rowid])
+        if not found:
             raise KeyError(rowid)
-        entry = dict(row)
-        extra = self.conn.execute(
-            "SELECT e.paragraph, e.label, e.domain_source, e.domain_reason, d.short_title,"
-            " d.period, d.url, d.publisher FROM entries e JOIN documents d ON d.id = e.document_id"
-            " WHERE e.id = ?",
-            [rowid],
-        ).fetchone()
-        entry.update(dict(extra))
-        entry["context"] = self.conn.execute(
+        entry = found[0]
+        entry.update(
+            self.dicts(
+                "SELECT e.paragraph, e.label, e.domain_source, e.domain_reason, d.short_title,"
+                " d.period, d.url, d.publisher FROM entries e"
+                " JOIN documents d ON d.id = e.document_id WHERE e.id = ?",
+                [rowid],
+            )[0]
+        )
+        entry["context"] = self.dicts(
             'SELECT id, start, "end", kind FROM entries WHERE document_id = ? AND paragraph = ?'
             " ORDER BY start",
             [entry["document_id"], entry["paragraph"]],
-        ).fetchall()
-        entry["context"] = [dict(r) for r in entry["context"]]
-        entry["mentions"] = [
-            dict(r)
-            for r in self.conn.execute(
-                'SELECT dimension, ref_id, start, "end", text FROM mentions WHERE entry_id = ?'
-                " ORDER BY start",
-                [rowid],
-            )
-        ]
-        entry["figure_list"] = [
-            dict(r)
-            for r in self.conn.execute(
-                "SELECT kind, value, currency, qualifier, unit, alt_value, alt_currency, owner,"
-                ' text, display, start, "end" FROM figures WHERE entry_id = ? ORDER BY start',
-                [rowid],
-            )
-        ]
-        entry["year_list"] = [
-            dict(r)
-            for r in self.conn.execute(
-                "SELECT year_from, year_to, kind, text FROM year_mentions WHERE entry_id = ?"
-                " ORDER BY start",
-                [rowid],
-            )
-        ]
-        entry["notes"] = [
-            dict(r)
-            for r in self.conn.execute(
-                "SELECT n.id, nl.label, n.kind, n.quote FROM note_links nl"
-                " JOIN entries n ON n.id = nl.note_entry_id WHERE nl.entry_id = ? ORDER BY n.id",
-                [rowid],
-            )
-        ]
+        )
+        entry["mentions"] = self.dicts(
+            'SELECT dimension, ref_id, start, "end", text FROM mentions WHERE entry_id = ?'
+            " ORDER BY start",
+            [rowid],
+        )
+        entry["figure_list"] = self.dicts(
+            "SELECT kind, value, currency, qualifier, unit, alt_value, alt_currency, owner,"
+            ' text, display, start, "end" FROM figures WHERE entry_id = ? ORDER BY start',
+            [rowid],
+        )
+        entry["year_list"] = self.dicts(
+            "SELECT year_from, year_to, kind, text FROM year_mentions WHERE entry_id = ?"
+            " ORDER BY start",
+            [rowid],
+        )
+        entry["notes"] = self.dicts(
+            "SELECT n.id, nl.label, n.kind, n.quote FROM note_links nl"
+            " JOIN entries n ON n.id = nl.note_entry_id WHERE nl.entry_id = ? ORDER BY n.id",
+            [rowid],
+        )
         return entry
