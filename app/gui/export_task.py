@@ -1,0 +1,79 @@
+"""CSV export in a background thread with its own catalogue connection, cancellable."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from app.export.csv_export import ExportCancelled, ExportError, export_csv
+from app.query.catalogue import Catalogue, CatalogueError
+from app.query.filters import Filters
+
+
+class ExportWorker(QObject):
+    """Writes the filtered entries (or the given ids) to `target` with export_csv."""
+
+    progress = Signal(int)
+    done = Signal(int)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(
+        self,
+        db_path: Path,
+        target: Path,
+        filters: Filters,
+        sort: str | None,
+        descending: bool,
+        ids: list[int] | None = None,
+    ):
+        super().__init__()
+        self.db_path, self.target = Path(db_path), Path(target)
+        self.filters, self.sort, self.descending, self.ids = filters, sort, descending, ids
+        self._stop = threading.Event()
+
+    def cancel(self) -> None:
+        self._stop.set()
+
+    @Slot()
+    def run(self) -> None:
+        # A connection of this thread's own: sqlite connections are not shared across threads.
+        try:
+            with Catalogue(self.db_path) as catalogue:
+                if self.ids is not None:
+                    rows = catalogue.rows_by_id(self.ids, self.sort, self.descending)
+                else:
+                    rows = catalogue.iter_rows(self.filters, self.sort, self.descending)
+                written = export_csv(rows, self.target, self.progress.emit, self._stop.is_set)
+        except ExportCancelled:
+            self.cancelled.emit()
+        except (ExportError, CatalogueError) as exc:
+            self.failed.emit(str(exc))
+        except OSError as exc:
+            self.failed.emit(f"Cannot write {self.target}: {exc.strerror or exc}.")
+        else:
+            self.done.emit(written)
+
+
+class ExportTask(QObject):
+    """Owns the thread; `finished` fires once the thread has stopped, whatever happened."""
+
+    finished = Signal()
+
+    def __init__(self, worker: ExportWorker, parent=None):
+        super().__init__(parent)
+        self.worker = worker
+        self.thread = QThread(self)
+        worker.moveToThread(self.thread)
+        self.thread.started.connect(worker.run)
+        for signal in (worker.done, worker.failed, worker.cancelled):
+            signal.connect(self.thread.quit)
+        self.thread.finished.connect(self.finished)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def wait(self) -> None:
+        self.thread.wait()

@@ -1,0 +1,197 @@
+"""A searchable multi-select list of one dimension's values, each with its entry count."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.query.catalogue import Facet
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
+NO_PARENT = QModelIndex()  # the root: a list or table has no children
+
+
+class FacetModel(QAbstractListModel):
+    """Values with counts; checked values are the active filter of the dimension."""
+
+    checked_changed = Signal(tuple)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._facets: list[Facet] = []
+        self._checked: list[str] = []
+
+    def set_facets(self, facets: list[Facet], checked: tuple[str, ...]) -> None:
+        """New counts; checked values stay listed (count 0) even when nothing matches them."""
+        present = {f.id for f in facets}
+        missing = [Facet(i, i, 0) for i in checked if i not in present]
+        known = {f.id: f.label for f in self._facets}
+        missing = [Facet(f.id, known.get(f.id, f.label), 0) for f in missing]
+        self.beginResetModel()
+        self._facets = list(facets) + missing
+        self._checked = list(checked)
+        self.endResetModel()
+
+    def checked(self) -> tuple[str, ...]:
+        return tuple(self._checked)
+
+    def label_of(self, value: str) -> str:
+        return next((f.label for f in self._facets if f.id == value), value)
+
+    def toggle(self, row: int) -> None:
+        value = self._facets[row].id
+        if value in self._checked:
+            self._checked.remove(value)
+        else:
+            self._checked.append(value)
+        index = self.index(row)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        self.checked_changed.emit(tuple(self._checked))
+
+    def row_of(self, value: str) -> int:
+        return next((i for i, f in enumerate(self._facets) if f.id == value), -1)
+
+    def rowCount(self, parent=NO_PARENT) -> int:
+        return 0 if parent.isValid() else len(self._facets)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._facets):
+            return None
+        facet = self._facets[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return facet.label
+        if role == Qt.ItemDataRole.CheckStateRole:
+            checked = facet.id in self._checked
+            return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{facet.label} ({facet.id}): {facet.count:,} entries"
+        if role == ID_ROLE:
+            return facet.id
+        if role == COUNT_ROLE:
+            return facet.count
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        # Not ItemIsUserCheckable: the list toggles on a click anywhere in the row instead.
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class FacetSearchProxy(QSortFilterProxyModel):
+    """Keeps values whose label or id contains the typed text, or that the resolver names."""
+
+    def __init__(self, resolve: Callable[[str], str | None] | None = None, parent=None):
+        super().__init__(parent)
+        self.resolve = resolve
+        self._text = ""
+        self._resolved: str | None = None
+
+    def set_text(self, text: str) -> None:
+        self.beginFilterChange()  # Qt 6.10+: replaces the deprecated invalidateFilter()
+        self._text = text.strip().casefold()
+        self._resolved = self.resolve(text.strip()) if (self.resolve and self._text) else None
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row, source_parent) -> bool:
+        if not self._text:
+            return True
+        index = self.sourceModel().index(source_row, 0, source_parent)
+        value = str(self.sourceModel().data(index, ID_ROLE))
+        label = str(self.sourceModel().data(index, Qt.ItemDataRole.DisplayRole)).casefold()
+        return self._text in label or self._text == value.casefold() or value == self._resolved
+
+
+class CountDelegate(QStyledItemDelegate):
+    """Draws the entry count right-aligned and dimmed beside the value's label."""
+
+    def paint(self, painter, option, index):
+        super().paint(painter, option, index)
+        count = index.data(COUNT_ROLE)
+        if count is None:
+            return
+        painter.save()
+        selected = option.state & QStyle.StateFlag.State_Selected
+        role = (
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
+        )
+        painter.setPen(option.palette.color(role))
+        rect = option.rect.adjusted(0, 0, -6, 0)
+        painter.drawText(
+            rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{count:,}"
+        )
+        painter.restore()
+
+
+def resolve_country(text: str) -> str | None:
+    """The country a query names, through the pipeline's resolver when it is there."""
+    try:
+        from app.pipeline.places import resolve_country as resolve
+    except ImportError:  # an older core: label and code matching still work
+        return None
+    try:
+        return resolve(text)
+    except Exception:  # noqa: BLE001 - a resolver bug must not break typing in a search box
+        return None
+
+
+class FacetList(QWidget):
+    """Search box over a checkable value list; emits the checked values when they change."""
+
+    checked_changed = Signal(tuple)
+
+    def __init__(self, placeholder: str, resolve=None, searchable=True, parent=None):
+        super().__init__(parent)
+        self.model = FacetModel(self)
+        self.proxy = FacetSearchProxy(resolve, self)
+        self.proxy.setSourceModel(self.model)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(placeholder)
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_text)
+        self.search.setVisible(searchable)
+        self.view = QListView(self)
+        self.view.setModel(self.proxy)
+        self.view.setItemDelegate(CountDelegate(self.view))
+        self.view.setUniformItemSizes(True)
+        self.view.clicked.connect(self._clicked)
+        self.view.activated.connect(self._clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.search)
+        layout.addWidget(self.view)
+        self.model.checked_changed.connect(self.checked_changed)
+
+    def _clicked(self, proxy_index) -> None:
+        self.model.toggle(self.proxy.mapToSource(proxy_index).row())
+
+    def set_facets(self, facets: list[Facet], checked: tuple[str, ...]) -> None:
+        self.model.set_facets(facets, checked)
+
+    def visible_ids(self) -> list[str]:
+        return [
+            self.proxy.data(self.proxy.index(r, 0), ID_ROLE) for r in range(self.proxy.rowCount())
+        ]
+
+    def index_of(self, value: str):
+        """The view index showing `value` (for clicks in tests and keyboard navigation)."""
+        row = self.model.row_of(value)
+        return self.proxy.mapFromSource(self.model.index(row)) if row >= 0 else QModelIndex()

@@ -1,0 +1,113 @@
+"""Active filters as removable chips, a "Clear all" button and the filter in words."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.query.filters import KIND_NOUNS, Filters, year_words
+
+CHIP_STYLE = (
+    "QToolButton { border: 1px solid #9bb7d4; border-radius: 10px; padding: 2px 8px;"
+    " background: #e8f0fa; color: #1d3d63; }"
+    "QToolButton:hover { background: #d3e2f4; border-color: #5f8fc3; }"
+)
+DIMENSION_NAMES = {
+    "countries": "Country",
+    "regions": "Region",
+    "domains": "Domain",
+    "documents": "Document",
+    "organisations": "Organisation",
+    "kinds": "Kind",
+}
+
+
+def chips_of(filters: Filters, labels) -> list[tuple[str, str | None, str]]:
+    """(dimension, value or None for the whole dimension, chip text) for every active filter."""
+    chips = []
+    for dimension in DIMENSION_NAMES:
+        table = labels.get(dimension, {})
+        for value in getattr(filters, dimension):
+            text = (
+                KIND_NOUNS.get(value, value).capitalize()
+                if dimension == "kinds"
+                else (table.get(value, value))
+            )
+            chips.append((dimension, value, text))
+    if filters.include_region_members:
+        chips.append(("include_region_members", None, "incl. member countries"))
+    if filters.year_from is not None or filters.year_to is not None:
+        chips.append(("years", None, year_words(filters.year_from, filters.year_to).capitalize()))
+    if filters.has_figure is not None:
+        chips.append(("has_figure", None, "With a figure" if filters.has_figure else "No figure"))
+    if filters.search.strip():
+        chips.append(("search", None, f"“{filters.search.strip()}”"))
+    return chips
+
+
+class FilterChips(QWidget):
+    """Emits `removed(dimension, value)` for a chip's ✕ and `clear_all()` for the button."""
+
+    removed = Signal(str, object)
+    clear_all = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.row = QHBoxLayout()
+        self.row.setSpacing(4)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.clear_button = QPushButton("Clear all")
+        self.clear_button.setToolTip("Remove every filter (back to all body text)")
+        self.clear_button.clicked.connect(self.clear_all)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.description.setStyleSheet("color: palette(placeholder-text);")
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addLayout(self.row, 1)
+        top.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 2)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.description)
+        self.chips: list[QToolButton] = []
+
+    def show_filters(self, filters: Filters, labels, description: str, can_clear: bool) -> None:
+        for chip in self.chips:
+            self.row.removeWidget(chip)
+            chip.setObjectName("")  # deleteLater is later: chip() must not find it meanwhile
+            chip.hide()
+            chip.deleteLater()
+        self.chips = []
+        while self.row.count():  # the trailing stretch of the previous filters
+            self.row.takeAt(0)
+        for dimension, value, text in chips_of(filters, labels):
+            chip = QToolButton(self)
+            chip.setText(f"{text}  ✕")
+            chip.setToolTip(f"Remove this filter ({DIMENSION_NAMES.get(dimension, dimension)})")
+            chip.setObjectName(f"chip:{dimension}:{value or ''}")
+            chip.setStyleSheet(CHIP_STYLE)
+            chip.setIconSize(QSize(0, 0))
+            chip.clicked.connect(lambda _=False, d=dimension, v=value: self.removed.emit(d, v))
+            self.row.addWidget(chip)
+            self.chips.append(chip)
+        if not self.chips:
+            none = QLabel("No filters: every entry of the catalogue")
+            none.setStyleSheet("color: palette(placeholder-text);")
+            self.row.addWidget(none)
+            self.chips.append(none)
+        self.row.addStretch(1)
+        self.clear_button.setEnabled(can_clear)
+        self.description.setText(description)
+
+    def chip(self, dimension: str, value: str | None = None) -> QToolButton | None:
+        return self.findChild(QToolButton, f"chip:{dimension}:{value or ''}")

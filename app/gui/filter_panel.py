@@ -1,0 +1,136 @@
+"""The left panel: one control per filter dimension, with counts under the other filters."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.facet_list import FacetList, resolve_country
+from app.query.catalogue import Catalogue
+from app.query.filters import KIND_NOUNS, Filters
+
+FACET_DIMENSIONS = ("countries", "regions", "domains", "documents", "organisations", "kinds")
+ANY_YEAR = 0  # the spin boxes' "any" position
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(f"<b>{text}</b>")
+    label.setContentsMargins(0, 8, 0, 0)
+    return label
+
+
+class YearBox(QSpinBox):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSpecialValueText("any")
+        self.setAccelerated(True)
+        self.setKeyboardTracking(False)  # typing "2021" must not filter by 2, 20 and 202 first
+
+    def year(self) -> int | None:
+        return None if self.value() == self.minimum() else self.value()
+
+    def set_year(self, year: int | None) -> None:
+        self.setValue(self.minimum() if year is None else year)
+
+
+class FilterPanel(QScrollArea):
+    """Emits `filters_changed` with new Filters whenever the user changes a control."""
+
+    filters_changed = Signal(object)
+
+    def __init__(self, catalogue: Catalogue, parent=None):
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self.filters = Filters()
+        self._updating = False
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(8, 4, 8, 8)
+        layout.setSpacing(2)
+        self.lists: dict[str, FacetList] = {
+            "countries": FacetList("Find a country (Viet Nam, Vietnam, VNM)…", resolve_country),
+            "regions": FacetList("Find a region or grouping…"),
+            "domains": FacetList("", searchable=False),
+            "documents": FacetList("", searchable=False),
+            "organisations": FacetList("Find an organisation or programme…"),
+            "kinds": FacetList("", searchable=False),
+        }
+        heights = {"countries": 190, "regions": 120, "organisations": 130}
+        titles = {
+            "countries": "Country",
+            "regions": "Region / grouping",
+            "domains": "Domain",
+            "documents": "Document / edition",
+            "organisations": "Organisation / programme",
+            "kinds": "Kind of text",
+        }
+        self.include_members = QCheckBox("Include member countries")
+        self.include_members.setToolTip(
+            "A region also matches entries that name one of its member countries"
+        )
+        self.year_from, self.year_to = YearBox(), YearBox()
+        self.has_figure = QCheckBox("Has a figure (amount or count)")
+        for dimension, widget in self.lists.items():
+            layout.addWidget(heading(titles[dimension]))
+            layout.addWidget(widget)
+            widget.view.setMinimumHeight(60)
+            widget.view.setMaximumHeight(heights.get(dimension, 110))
+            widget.checked_changed.connect(lambda values, d=dimension: self._changed(**{d: values}))
+            if dimension == "regions":
+                layout.addWidget(self.include_members)
+            if dimension == "documents":
+                layout.addWidget(heading("Years concerned"))
+                row = QHBoxLayout()
+                row.addWidget(QLabel("from"))
+                row.addWidget(self.year_from, 1)
+                row.addWidget(QLabel("to"))
+                row.addWidget(self.year_to, 1)
+                layout.addLayout(row)
+        layout.addWidget(self.has_figure)
+        layout.addStretch(1)
+        self.setWidget(body)
+        years = [int(f.id) for f in catalogue.facet("years")]
+        for box in (self.year_from, self.year_to):
+            box.setRange(min(years, default=2000) - 1, max(years, default=2030))
+            box.setValue(box.minimum())
+            box.valueChanged.connect(self._years_changed)
+        self.include_members.toggled.connect(lambda on: self._changed(include_region_members=on))
+        self.has_figure.toggled.connect(lambda on: self._changed(has_figure=True if on else None))
+
+    def _years_changed(self) -> None:
+        self._changed(year_from=self.year_from.year(), year_to=self.year_to.year())
+
+    def _changed(self, **changes) -> None:
+        if self._updating:
+            return
+        self.filters_changed.emit(self.filters.with_(**changes))
+
+    def show_filters(self, filters: Filters) -> None:
+        """Show `filters` in every control and refresh the counts; emits nothing."""
+        self.filters = filters
+        self._updating = True
+        try:
+            for dimension, widget in self.lists.items():
+                facets = self.catalogue.facet(dimension, filters)
+                if dimension == "kinds":
+                    facets = [
+                        f.__class__(f.id, KIND_NOUNS.get(f.id, f.id).capitalize(), f.count)
+                        for f in facets
+                    ]
+                widget.set_facets(facets, getattr(filters, dimension))
+            self.include_members.setChecked(filters.include_region_members)
+            self.year_from.set_year(filters.year_from)
+            self.year_to.set_year(filters.year_to)
+            self.has_figure.setChecked(filters.has_figure is True)
+        finally:
+            self._updating = False

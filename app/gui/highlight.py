@@ -1,0 +1,49 @@
+"""Escaped HTML of a text with search words and given spans marked."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from app.query.search import highlight_words
+
+MARK_STYLE = "background-color:#ffe58a;"
+PLACE_STYLE = "background-color:#cfe6ff;"
+
+
+def word_pattern(search: str) -> re.Pattern[str] | None:
+    """A regex matching the words the search would find (prefixes and stems loosely)."""
+    parts = []
+    for word in highlight_words(search):
+        if word.endswith("*"):
+            parts.append(re.escape(word[:-1]) + r"\w*")
+        else:
+            # The index stems ("vessels" finds "vessel"), so highlight the word's variants too.
+            parts.append(re.escape(word) + r"(?:s|es|ed|ing)?")
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+
+
+def spans_for(text: str, search: str) -> list[tuple[int, int, str]]:
+    pattern = word_pattern(search)
+    if pattern is None:
+        return []
+    return [(m.start(), m.end(), MARK_STYLE) for m in pattern.finditer(text)]
+
+
+def marked_html(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """HTML-escaped text with each (start, end, style) span wrapped; overlaps are skipped."""
+    out, pos = [], 0
+    for start, end, style in sorted(spans):
+        if start < pos or end <= start:
+            continue
+        out.append(html.escape(text[pos:start]))
+        out.append(f'<span style="{style}">{html.escape(text[start:end])}</span>')
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def search_html(text: str, search: str) -> str:
+    return marked_html(text, spans_for(text, search))

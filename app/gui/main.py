@@ -1,0 +1,59 @@
+"""Starts the desktop browser: `run(db_path)` returns the process exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.gui.settings import open_settings
+from app.paths import resources_dir
+from app.query.catalogue import Catalogue, CatalogueError
+
+CANNOT_OPEN = 2
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Security Cooperation Catalogue")
+    app.setOrganizationName("security-cooperation-catalogue")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(resources_dir() / "icon.svg"))
+
+
+def open_window(db_path: Path, settings_path: Path | None = None):
+    """The main window over `db_path`; raises CatalogueError when it cannot be read."""
+    from app.gui.main_window import MainWindow
+
+    catalogue = Catalogue(Path(db_path))
+    window = MainWindow(catalogue, open_settings(settings_path))
+    window.setWindowIcon(app_icon())
+    return window
+
+
+def cannot_open(message: str) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open the catalogue", message)
+    box.setInformativeText(
+        "Start the browser with another catalogue (catalogue --db PATH), or rebuild the "
+        "bundled one with `catalogue build`."
+    )
+    return box
+
+
+def run(db_path: Path, settings_path: Path | None = None) -> int:
+    app = application()
+    try:
+        window = open_window(db_path, settings_path)
+    except CatalogueError as exc:
+        cannot_open(str(exc)).exec()
+        return CANNOT_OPEN
+    window.show()
+    code = app.exec()
+    window.catalogue.close()
+    return code

@@ -1,0 +1,583 @@
+"""The main window: filters left, the entries table and the detail pane right."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.export.csv_export import cells, header
+from app.gui.about import about_html
+from app.gui.detail_pane import DetailPane
+from app.gui.document_viewer import DocumentViewer
+from app.gui.entries_model import ROW_ID_ROLE, EntriesModel
+from app.gui.export_task import ExportTask, ExportWorker
+from app.gui.filter_chips import FilterChips, chips_of
+from app.gui.filter_panel import FilterPanel
+from app.gui.quote_delegate import QuoteDelegate
+from app.gui.settings import DEFAULT_FILTERS, filters_from_text, filters_to_text
+from app.query.catalogue import Catalogue
+from app.query.filters import LINKED, Filters
+
+APP_NAME = "Security Cooperation Catalogue"
+SEARCH_DELAY_MS = 250  # type a word without re-querying on every keystroke
+
+
+def tsv(rows) -> str:
+    """Rows as tab-separated text with the export's header, for pasting into a spreadsheet."""
+
+    def clean(value) -> str:
+        return " ".join(str(value).replace("\t", " ").split())
+
+    lines = ["\t".join(header())]
+    lines += ["\t".join(clean(c) for c in cells(row)) for row in rows]
+    return "\r\n".join(lines) + "\r\n"
+
+
+class MainWindow(QMainWindow):
+    """Everything the user sees; `export_finished` fires when an export ends, however."""
+
+    export_finished = Signal(str)  # "done", "failed" or "cancelled"
+
+    def __init__(self, catalogue: Catalogue, settings, parent=None):
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self.settings = settings
+        self.labels = catalogue.labels()
+        self.grand_total = catalogue.count(Filters())
+        self.filters = DEFAULT_FILTERS
+        self.last_added: tuple[str, str | None, str] | None = None
+        self.export_task: ExportTask | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        self.message: QMessageBox | None = None  # the last message shown, for tests to read
+        self.viewer: DocumentViewer | None = None
+        self._export_outcome = ""
+        self._export_target: Path | None = None
+        self._export_ids: list[int] | None = None
+        self.setWindowTitle(f"{APP_NAME} — {catalogue.path.name}")
+        self._build_widgets()
+        self._build_menus()
+        self.restore_state()
+
+    # -- construction --------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.panel = FilterPanel(self.catalogue, self)
+        self.panel.filters_changed.connect(self.apply_filters)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText('Search the quotes: words, "a phrase", prefix*   (Ctrl+F)')
+        self.search.setClearButtonEnabled(True)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self._search_now)
+        self.search.textEdited.connect(lambda _: self.search_timer.start())
+        self.search.returnPressed.connect(self._search_now)
+        self.chips = FilterChips(self)
+        self.chips.removed.connect(self.remove_filter)
+        self.chips.clear_all.connect(self.clear_all)
+
+        self.model = EntriesModel(self.catalogue, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.quote_delegate = QuoteDelegate(self.table)
+        self.table.setItemDelegateForColumn(self.model.column_of("quote"), self.quote_delegate)
+        head = self.table.horizontalHeader()
+        head.setSectionsMovable(True)
+        head.setStretchLastSection(True)
+        head.setHighlightSections(False)
+        head.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        head.customContextMenuRequested.connect(self._header_menu)
+        self.reset_columns()
+        head.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.doubleClicked.connect(lambda _: self.show_document())
+
+        self.empty = QWidget(self)
+        self.empty_text = QLabel(self.empty)
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.undo_button = QPushButton(self.empty)
+        self.undo_button.clicked.connect(self.remove_last_filter)
+        self.empty_clear = QPushButton("Clear all filters", self.empty)
+        self.empty_clear.clicked.connect(self.clear_all)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.undo_button)
+        buttons.addWidget(self.empty_clear)
+        buttons.addStretch(1)
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty_text)
+        empty_layout.addLayout(buttons)
+        empty_layout.addStretch(2)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+
+        self.detail = DetailPane(self.catalogue, self)
+        self.detail.filter_requested.connect(self.add_filter)
+        self.detail.show_in_document.connect(lambda _: self.show_document())
+
+        centre = QWidget(self)
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(2)
+        centre_layout.addWidget(self.search)
+        centre_layout.addWidget(self.chips)
+        centre_layout.addWidget(self.stack, 1)
+        self.right_splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.right_splitter.setObjectName("right_splitter")
+        self.right_splitter.addWidget(centre)
+        self.right_splitter.addWidget(self.detail)
+        self.right_splitter.setStretchFactor(0, 3)
+        self.right_splitter.setStretchFactor(1, 2)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(self.right_splitter)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([290, 1000])
+        self.right_splitter.setSizes([470, 300])
+        self.setCentralWidget(self.splitter)
+        self.status = QLabel(self)
+        self.statusBar().addWidget(self.status, 1)
+
+    def _build_menus(self) -> None:
+        def action(menu, text, slot, shortcut=None, tip=""):
+            act = QAction(text, self)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            act.setStatusTip(tip)
+            act.triggered.connect(slot)
+            menu.addAction(act)
+            return act
+
+        file_menu = self.menuBar().addMenu("&File")
+        self.export_action = action(
+            file_menu,
+            "&Export CSV…",
+            lambda: self.export_dialog(False),
+            "Ctrl+E",
+            "Write the entries the table shows, in its order, to a CSV file",
+        )
+        self.export_selected_action = action(
+            file_menu,
+            "Export &selected rows…",
+            lambda: self.export_dialog(True),
+            "Ctrl+Shift+E",
+            "Write only the selected rows to a CSV file",
+        )
+        file_menu.addSeparator()
+        action(file_menu, "&Quit", self.close, "Ctrl+Q")
+        edit_menu = self.menuBar().addMenu("&Edit")
+        self.copy_action = action(
+            edit_menu,
+            "&Copy rows",
+            self.copy_rows,
+            QKeySequence.StandardKey.Copy,
+            "Selected rows as tab-separated text with a header, for a spreadsheet",
+        )
+        # The table's own Ctrl+C copies one cell; the window's copies whole rows.
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(self.copy_action)
+        action(edit_menu, "Copy c&itation", self.detail.copy_citation, "Ctrl+Shift+C")
+        edit_menu.addSeparator()
+        action(edit_menu, "&Find in quotes", self.focus_search, "Ctrl+F")
+        self.clear_search_action = action(edit_menu, "Clear &search", self.clear_search, "Esc")
+        action(edit_menu, "C&lear all filters", self.clear_all, "Ctrl+Shift+L")
+        view_menu = self.menuBar().addMenu("&View")
+        self.columns_menu = view_menu.addMenu("&Columns")
+        self.columns_menu.aboutToShow.connect(lambda: self._fill_columns_menu(self.columns_menu))
+        action(view_menu, "&Reset columns", self.reset_columns)
+        action(view_menu, "Show in &document", self.show_document, "Ctrl+D")
+        help_menu = self.menuBar().addMenu("&Help")
+        action(help_menu, "&About this catalogue", self.show_about, "F1")
+
+    # -- columns -------------------------------------------------------------------------
+    def reset_columns(self) -> None:
+        head = self.table.horizontalHeader()
+        char = self.fontMetrics().averageCharWidth()
+        for number, column in enumerate(self.model.columns):
+            head.moveSection(head.visualIndex(number), number)
+            head.setSectionHidden(number, not column.table)
+            self.table.setColumnWidth(number, max(40, column.width * char))
+        # The quote stretches into whatever the other columns leave; its spec width would
+        # push it off screen on a laptop.
+        self.table.setColumnWidth(self.model.column_of("quote"), 30 * char)
+
+    def _fill_columns_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        head = self.table.horizontalHeader()
+        for number, column in enumerate(self.model.columns):
+            act = menu.addAction(column.title)
+            act.setCheckable(True)
+            act.setChecked(not head.isSectionHidden(number))
+            act.toggled.connect(lambda on, n=number: self.set_column_visible(n, on))
+
+    def _header_menu(self, pos) -> None:
+        menu = QMenu(self)
+        self._fill_columns_menu(menu)
+        menu.addSeparator()
+        menu.addAction("Reset columns", self.reset_columns)
+        menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def set_column_visible(self, number: int, visible: bool) -> None:
+        head = self.table.horizontalHeader()
+        shown = [n for n in range(head.count()) if not head.isSectionHidden(n)]
+        if not visible and shown == [number]:
+            return  # keep at least one column
+        head.setSectionHidden(number, not visible)
+
+    # -- filters -------------------------------------------------------------------------
+    def apply_filters(self, filters: Filters) -> None:
+        previous = self.filters
+        self.filters = filters
+        before = {(d, v) for d, v, _ in chips_of(previous, self.labels)}
+        added = [c for c in chips_of(filters, self.labels) if (c[0], c[1]) not in before]
+        if added:
+            self.last_added = added[-1]
+        elif self.last_added and self.last_added[:2] not in {
+            (d, v) for d, v, _ in chips_of(filters, self.labels)
+        }:
+            self.last_added = None
+        self.model.set_filters(filters)
+        self.quote_delegate.search = filters.search
+        self.panel.show_filters(filters)
+        description = self.catalogue.describe(filters)
+        self.chips.show_filters(filters, self.labels, description, filters != DEFAULT_FILTERS)
+        if self.search.text() != filters.search and not self.search_timer.isActive():
+            self.search.setText(filters.search)
+        self._update_status()
+        self._update_empty_state(description)
+        if self.model.rowCount() > 0:
+            self.table.setCurrentIndex(self.model.index(0, self._first_visible_column()))
+        else:
+            self.detail.show_entry(None, filters)
+
+    def _first_visible_column(self) -> int:
+        head = self.table.horizontalHeader()
+        return head.logicalIndex(
+            next(
+                (v for v in range(head.count()) if not head.isSectionHidden(head.logicalIndex(v))),
+                0,
+            )
+        )
+
+    def _search_now(self) -> None:
+        self.search_timer.stop()
+        if self.search.text() != self.filters.search:
+            self.apply_filters(self.filters.with_(search=self.search.text()))
+
+    def add_filter(self, dimension: str, value: str) -> None:
+        """A link of the detail pane: add its value to the filters."""
+        if dimension in LINKED:
+            current = getattr(self.filters, dimension)
+            if value not in current:
+                self.apply_filters(self.filters.with_(**{dimension: (*current, value)}))
+        elif dimension == "years":
+            first, _, last = value.partition("-")
+            self.apply_filters(self.filters.with_(year_from=int(first), year_to=int(last or first)))
+        elif dimension == "has_figure":
+            self.apply_filters(self.filters.with_(has_figure=True))
+
+    def remove_filter(self, dimension: str, value: str | None = None) -> None:
+        if dimension == "search":
+            self.search.clear()
+        self.apply_filters(self.filters.without(dimension, value))
+
+    def remove_last_filter(self) -> None:
+        if self.last_added is not None:
+            dimension, value, _ = self.last_added
+            self.last_added = None
+            self.remove_filter(dimension, value)
+
+    def clear_all(self) -> None:
+        self.search_timer.stop()
+        self.search.clear()
+        self.apply_filters(DEFAULT_FILTERS)
+
+    def clear_search(self) -> None:
+        self.search_timer.stop()
+        self.search.clear()
+        if self.filters.search:
+            self.apply_filters(self.filters.with_(search=""))
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _update_status(self) -> None:
+        shown = self.model.total()
+        parts = [f"{shown:,} of {self.grand_total:,} entries"]
+        f = self.filters
+        for dimension in ("domains", "countries", "regions", "organisations", "documents"):
+            table = self.labels.get(dimension, {})
+            names = [table.get(v, v) for v in getattr(f, dimension)]
+            if names:
+                text = ", ".join(names)
+                parts.append(text.lower() if dimension == "domains" else text)
+        if f.year_from is not None or f.year_to is not None:
+            parts.append(f"{f.year_from or '…'}–{f.year_to or '…'}")
+        if f.search.strip():
+            parts.append(f"“{f.search.strip()}”")
+        self.status.setText(" · ".join(parts))
+
+    def _update_empty_state(self, description: str) -> None:
+        empty = self.model.total() == 0
+        self.stack.setCurrentWidget(self.empty if empty else self.table)
+        if not empty:
+            return
+        self.empty_text.setText(
+            f"<p style='font-size:13pt'>No entries match.</p><p>{description}.</p>"
+            "<p>Remove a filter to see entries again.</p>"
+        )
+        self.undo_button.setVisible(self.last_added is not None)
+        if self.last_added is not None:
+            self.undo_button.setText(f"Remove “{self.last_added[2]}”")
+        self.empty_clear.setEnabled(self.filters != DEFAULT_FILTERS)
+
+    # -- selection, detail, document -----------------------------------------------------
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return index.data(ROW_ID_ROLE) if index.isValid() else None
+
+    def _current_changed(self, current, _previous) -> None:
+        rowid = current.data(ROW_ID_ROLE) if current.isValid() else None
+        self.detail.show_entry(rowid, self.filters)
+        if rowid is not None and self.viewer is not None and self.viewer.isVisible():
+            self._show_in_viewer(current.row())
+
+    def show_document(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        if self.viewer is None:
+            self.viewer = DocumentViewer(self.catalogue, self)
+            self.viewer.step_requested.connect(self.step)
+        self.viewer.show()
+        self.viewer.raise_()
+        self._show_in_viewer(index.row())
+
+    def _show_in_viewer(self, row: int) -> None:
+        rowid = self.model.index(row, 0).data(ROW_ID_ROLE)
+        self.viewer.show_entry(
+            rowid,
+            self.filters.search,
+            has_previous=row > 0,
+            has_next=row < self.model.rowCount() - 1,
+        )
+
+    def step(self, delta: int) -> None:
+        """Move the table's current row (the viewer and the pane follow)."""
+        row = self.table.currentIndex().row() + delta
+        if 0 <= row < self.model.rowCount():
+            index = self.model.index(row, max(self.table.currentIndex().column(), 0))
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
+
+    # -- copy ----------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedIndexes()})
+        return [self.model.index(r, 0).data(ROW_ID_ROLE) for r in rows]
+
+    def copy_rows(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        if len(ids) == self.model.total():
+            rows = self.catalogue.iter_rows(
+                self.filters, self.model.sort_key, self.model.descending
+            )
+        else:
+            rows = self.catalogue.rows_by_id(ids, self.model.sort_key, self.model.descending)
+        QGuiApplication.clipboard().setText(tsv(rows))
+        self.statusBar().showMessage(f"Copied {len(ids):,} rows", 4000)
+
+    # -- export --------------------------------------------------------------------------
+    def ask_export_path(self) -> str:
+        """The native save dialog; tests replace it."""
+        folder = self.settings.value("export/folder", str(Path.home()))
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export CSV",
+            str(Path(folder) / "security-cooperation.csv"),
+            "CSV files (*.csv);;All files (*)",
+        )
+        return path
+
+    def export_dialog(self, selected_only: bool = False) -> None:
+        if self.export_task is not None:
+            return
+        ids = self.selected_ids() if selected_only else None
+        if selected_only and not ids:
+            self.show_message(QMessageBox.Icon.Information, "Export", "Select rows first.")
+            return
+        path = self.ask_export_path()
+        if path:
+            if not path.lower().endswith(".csv") and not Path(path).suffix:
+                path += ".csv"
+            self.export_to(Path(path), ids)
+
+    def export_to(self, target: Path, ids: list[int] | None = None) -> None:
+        """Export the table's entries (or `ids`) to `target` in the background."""
+        self.settings.setValue("export/folder", str(target.parent))
+        expected = len(ids) if ids is not None else self.model.total()
+        worker = ExportWorker(
+            self.catalogue.path,
+            target,
+            self.filters,
+            self.model.sort_key,
+            self.model.descending,
+            ids,
+        )
+        self.export_task = ExportTask(worker, self)
+        dialog = QProgressDialog(
+            f"Writing {expected:,} entries to {target.name}…", "Cancel", 0, max(expected, 1), self
+        )
+        dialog.setWindowTitle("Export CSV")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        # A plain callable runs at once in this thread: a slot of the worker would queue
+        # behind the export it is meant to stop.
+        dialog.canceled.connect(lambda: worker.cancel())
+        self.progress_dialog = dialog
+        self._export_target, self._export_ids = target, ids
+        # Bound methods of this window: Qt queues them to the GUI thread.
+        worker.progress.connect(self._export_progress)
+        worker.done.connect(self._export_done)
+        worker.failed.connect(self._export_failed)
+        worker.cancelled.connect(self._export_cancelled)
+        self.export_task.finished.connect(self._export_cleanup)
+        self.export_task.start()
+
+    def _export_cleanup(self) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.close()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
+        task, self.export_task = self.export_task, None
+        if task is not None:
+            task.deleteLater()
+        self.export_finished.emit(self._export_outcome)
+
+    def _export_progress(self, written: int) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.setValue(min(written, self.progress_dialog.maximum()))
+
+    def _export_done(self, written: int) -> None:
+        target = self._export_target
+        self._export_outcome = "done"
+        box = self.show_message(
+            QMessageBox.Icon.Information,
+            "Export finished",
+            f"Wrote {written:,} entries to\n{target}",
+        )
+        open_folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
+        open_folder.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.parent)))
+        )
+        box.addButton(QMessageBox.StandardButton.Ok)
+        self.statusBar().showMessage(f"Exported {written:,} entries to {target}", 8000)
+
+    def _export_failed(self, text: str) -> None:
+        ids = self._export_ids
+        self._export_outcome = "failed"
+        box = self.show_message(QMessageBox.Icon.Critical, "Export failed", text)
+        retry = box.addButton(QMessageBox.StandardButton.Retry)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        retry.clicked.connect(lambda: QTimer.singleShot(0, lambda: self._retry(ids)))
+
+    def _retry(self, ids) -> None:
+        path = self.ask_export_path()
+        if path:
+            self.export_to(Path(path), ids)
+
+    def _export_cancelled(self) -> None:
+        self._export_outcome = "cancelled"
+        self.statusBar().showMessage("Export cancelled: no file was written", 8000)
+
+    def show_message(self, icon, title: str, text: str) -> QMessageBox:
+        """A window-modal message that does not block (tests read and click it)."""
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.message = box
+        box.destroyed.connect(lambda: setattr(self, "message", None))
+        QTimer.singleShot(0, box.open)
+        return box
+
+    def show_about(self) -> None:
+        box = self.show_message(QMessageBox.Icon.NoIcon, f"About {APP_NAME}", "")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(about_html(self.catalogue))
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        box.addButton(QMessageBox.StandardButton.Close)
+
+    # -- remembered state ----------------------------------------------------------------
+    def restore_state(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 860)
+        for key, widget in (
+            ("window/state", self),
+            ("window/splitter", self.splitter),
+            ("window/right_splitter", self.right_splitter),
+            ("table/header", self.table.horizontalHeader()),
+        ):
+            value = s.value(key)
+            if isinstance(value, QByteArray):
+                widget.restoreState(value)
+        head = self.table.horizontalHeader()
+        if head.sortIndicatorSection() >= 0:
+            self.model.sort(head.sortIndicatorSection(), head.sortIndicatorOrder())
+        filters = filters_from_text(s.value("filters/last"))
+        self.search.setText(filters.search)
+        self.apply_filters(filters)
+        self.last_added = None
+
+    def save_state(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("window/splitter", self.splitter.saveState())
+        s.setValue("window/right_splitter", self.right_splitter.saveState())
+        s.setValue("table/header", self.table.horizontalHeader().saveState())
+        s.setValue("filters/last", filters_to_text(self.filters))
+        s.sync()
+
+    def closeEvent(self, event) -> None:
+        if self.export_task is not None:
+            self.export_task.worker.cancel()
+            self.export_task.wait()
+        self.save_state()
+        super().closeEvent(event)

@@ -1,0 +1,36 @@
+"""What a user's hands do: click a value in a list, click a link in a text browser."""
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
+
+
+def click_value(qtbot, facet_list, value: str) -> None:
+    index = facet_list.index_of(value)
+    assert index.isValid(), f"{value} is not listed"
+    facet_list.view.scrollTo(index)
+    rect = facet_list.view.visualRect(index)
+    qtbot.mouseClick(facet_list.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def link_position(browser, href: str) -> QPoint:
+    """Where the link to `href` is drawn in the browser's viewport (scrolled into view)."""
+    document = browser.document()
+    block = document.begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            if fragment.charFormat().anchorHref() == href:
+                cursor = QTextCursor(document)
+                cursor.setPosition(fragment.position() + 1)
+                browser.setTextCursor(cursor)
+                browser.ensureCursorVisible()
+                return browser.cursorRect(cursor).center()
+            fragments += 1
+        block = block.next()
+    raise AssertionError(f"no link to {href}")
+
+
+def click_link(qtbot, browser, href: str) -> None:
+    pos = link_position(browser, href)
+    qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=pos)

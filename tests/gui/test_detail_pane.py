@@ -1,0 +1,67 @@
+"""The detail pane: the quote in its paragraph, highlights, links, notes and citation."""
+
+from gui_helpers import click_link
+from PySide6.QtWidgets import QApplication
+
+from app.gui.detail_pane import DetailPane, citation
+from app.gui.highlight import MARK_STYLE, PLACE_STYLE
+from app.query.filters import Filters
+
+
+def an_entry(catalogue, **filters):
+    return catalogue.rows(Filters(kinds=("body",), **filters), limit=1)[0]
+
+
+def test_quote_in_its_paragraph_with_search_and_countries_highlighted(qtbot, catalogue):
+    pane = DetailPane(catalogue)
+    qtbot.addWidget(pane)
+    row = an_entry(catalogue, countries=("VNM",), search="Viet")
+    filters = Filters(countries=("VNM",), search="maritime")
+    html = pane.page_html(catalogue.entry(row["id"]), filters)
+    assert PLACE_STYLE in html  # the filtered country, marked where the quote names it
+    entry = catalogue.entry(row["id"])
+    if len(entry["context"]) > 1:
+        assert "color:#8a8a8a" in html  # neighbouring sentences, dimmed
+    pane.show_entry(row["id"], Filters(search=row["quote"].split()[0]))
+    assert MARK_STYLE.replace(" ", "") in pane.browser.toHtml().replace(" ", "") or (
+        "#ffe58a" in pane.browser.toHtml()
+    )
+    assert " ".join(row["quote"].split())[:60] in " ".join(pane.browser.toPlainText().split())
+    assert entry["document"] in pane.browser.toPlainText()
+
+
+def test_links_ask_for_filters(qtbot, catalogue):
+    pane = DetailPane(catalogue)
+    qtbot.addWidget(pane)
+    pane.show()
+    row = an_entry(catalogue, countries=("PHL",))
+    pane.show_entry(row["id"], Filters())
+    with qtbot.waitSignal(pane.filter_requested) as signal:
+        click_link(qtbot, pane.browser, "filter:countries:PHL")
+    assert signal.args == ["countries", "PHL"]
+
+
+def test_footnotes_are_shown(qtbot, catalogue):
+    noted = catalogue.conn.execute("SELECT entry_id FROM note_links LIMIT 1").fetchone()
+    if noted is None:
+        return
+    pane = DetailPane(catalogue)
+    qtbot.addWidget(pane)
+    pane.show_entry(noted[0], Filters())
+    note = catalogue.entry(noted[0])["notes"][0]
+    assert " ".join(note["quote"].split())[:50] in " ".join(pane.browser.toPlainText().split())
+
+
+def test_copy_citation_and_escaping(qtbot, catalogue):
+    pane = DetailPane(catalogue)
+    qtbot.addWidget(pane)
+    assert not pane.copy_button.isEnabled()  # nothing selected yet
+    row = an_entry(catalogue)
+    pane.show_entry(row["id"], Filters())
+    pane.copy_button.click()
+    text = QApplication.clipboard().text()
+    assert text == citation(catalogue.entry(row["id"]))
+    assert text.startswith(f"{row['document']}, {row['edition_year']} edition")
+    assert text.endswith(f"“{' '.join(row['quote'].split())}”") and "\n" not in text
+    entry = {**catalogue.entry(row["id"]), "quote": "<b>bold</b> & co", "context": []}
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in pane.page_html(entry, Filters())

@@ -1,0 +1,49 @@
+"""Searchable, checkable value lists with counts."""
+
+from gui_helpers import click_value
+
+from app.gui.facet_list import FacetList, FacetModel, resolve_country
+from app.query.catalogue import Facet
+
+
+def test_models_pass_qt_model_checks(qtbot, qtmodeltester, catalogue):
+    model = FacetModel()
+    model.set_facets(catalogue.facet("countries"), ("VNM",))
+    qtmodeltester.check(model)
+    widget = FacetList("Find", resolve_country)
+    qtbot.addWidget(widget)
+    widget.set_facets(catalogue.facet("countries"), ())
+    widget.search.setText("Viet")
+    qtmodeltester.check(widget.proxy)
+
+
+def test_checked_values_stay_listed_with_zero(catalogue):
+    model = FacetModel()
+    model.set_facets([Facet("VNM", "Viet Nam", 3)], ())
+    model.set_facets([Facet("PHL", "Philippines", 2)], ("VNM",))
+    assert model.rowCount() == 2
+    assert model.label_of("VNM") == "Viet Nam"
+
+
+def test_click_toggles_and_reports_the_checked_values(qtbot, catalogue):
+    widget = FacetList("Find", resolve_country)
+    qtbot.addWidget(widget)
+    widget.set_facets(catalogue.facet("countries"), ())
+    widget.show()
+    with qtbot.waitSignal(widget.checked_changed) as signal:
+        click_value(qtbot, widget, "VNM")
+    assert signal.args == [("VNM",)]
+    with qtbot.waitSignal(widget.checked_changed) as signal:
+        click_value(qtbot, widget, "VNM")
+    assert signal.args == [()]
+
+
+def test_search_matches_names_codes_and_aliases(qtbot, catalogue):
+    widget = FacetList("Find", resolve_country)
+    qtbot.addWidget(widget)
+    widget.set_facets(catalogue.facet("countries"), ())
+    for typed in ("Vietnam", "Viet Nam", "vnm", "VNM"):
+        widget.search.setText(typed)
+        assert widget.visible_ids() == ["VNM"], typed
+    widget.search.setText("")
+    assert len(widget.visible_ids()) == len(catalogue.facet("countries"))

@@ -1,0 +1,42 @@
+"""The filter panel shows filters and counts, and turns clicks into new filters."""
+
+from gui_helpers import click_value
+
+from app.gui.facet_list import COUNT_ROLE, ID_ROLE
+from app.gui.filter_panel import FilterPanel
+from app.query.filters import Filters
+
+
+def counts(facet_list):
+    model = facet_list.model
+    return {
+        model.data(model.index(r), ID_ROLE): model.data(model.index(r), COUNT_ROLE)
+        for r in range(model.rowCount())
+    }
+
+
+def test_counts_honour_the_other_filters(qtbot, catalogue):
+    panel = FilterPanel(catalogue)
+    qtbot.addWidget(panel)
+    filters = Filters(domains=("maritime",), kinds=("body",))
+    panel.show_filters(filters)
+    assert counts(panel.lists["countries"]) == {
+        f.id: f.count for f in catalogue.facet("countries", filters)
+    }
+    assert panel.lists["domains"].model.checked() == ("maritime",)
+
+
+def test_controls_emit_new_filters(qtbot, catalogue):
+    panel = FilterPanel(catalogue)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_filters(Filters())
+    with qtbot.waitSignal(panel.filters_changed) as signal:
+        click_value(qtbot, panel.lists["organisations"], "unodc")
+    assert signal.args[0] == Filters(organisations=("unodc",))
+    with qtbot.waitSignal(panel.filters_changed) as signal:
+        panel.year_to.setValue(2020)
+    assert signal.args[0] == Filters(year_to=2020)
+    with qtbot.assertNotEmitted(panel.filters_changed):
+        panel.show_filters(Filters(has_figure=True, year_from=2019))
+    assert panel.has_figure.isChecked() and panel.year_from.year() == 2019

@@ -1,0 +1,297 @@
+"""The main window driven as a user would: filters, search, selection, copy, export, state."""
+
+from pathlib import Path
+
+from gui_helpers import click_link, click_value
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.export.csv_export import export_csv, header
+from app.gui.highlight import MARK_STYLE
+from app.gui.main_window import SEARCH_DELAY_MS
+from app.gui.settings import DEFAULT_FILTERS
+from app.query.filters import Filters
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def test_starts_on_body_text_and_says_how_many(window, catalogue):
+    shown = catalogue.count(DEFAULT_FILTERS)
+    total = catalogue.count(Filters())
+    assert window.model.rowCount() == shown
+    assert window.status.text() == f"{shown:,} of {total:,} entries"
+    assert "Security Cooperation Catalogue" in window.windowTitle()
+    assert not window.windowIcon().isNull()
+    assert window.detail.entry["id"] == window.model.index(0, 0).data(Qt.ItemDataRole.UserRole + 1)
+
+
+def test_clicking_a_country_filters_table_counts_and_status(qtbot, window, catalogue):
+    click_value(qtbot, window.panel.lists["countries"], "VNM")
+    expected = DEFAULT_FILTERS.with_(countries=("VNM",))
+    assert window.filters == expected
+    assert window.model.rowCount() == catalogue.count(expected) > 0
+    assert "Viet Nam" in window.status.text()
+    assert window.chips.chip("countries", "VNM") is not None
+    # Every other list counts under the new filter.
+    domains = window.panel.lists["domains"].model
+    facets = {f.id: f.count for f in catalogue.facet("domains", expected)}
+    shown = {
+        domains.data(domains.index(r), Qt.ItemDataRole.UserRole + 1): domains.data(
+            domains.index(r), Qt.ItemDataRole.UserRole + 2
+        )
+        for r in range(domains.rowCount())
+    }
+    assert shown == facets
+    # The country list itself still offers the others, counted without the country filter.
+    countries = window.panel.lists["countries"].model
+    assert countries.rowCount() == len(catalogue.facet("countries", expected))
+
+
+def test_country_search_box_finds_a_country_by_any_of_its_names(qtbot, window):
+    countries = window.panel.lists["countries"]
+    for typed in ("Vietnam", "Viet Nam", "VNM", "viet"):
+        countries.search.clear()
+        qtbot.keyClicks(countries.search, typed)
+        assert "VNM" in countries.visible_ids(), typed
+    countries.search.clear()
+    qtbot.keyClicks(countries.search, "Vietnam")
+    assert countries.visible_ids() == ["VNM"]
+
+
+def test_search_as_you_type_waits_then_filters_and_highlights(qtbot, window, catalogue):
+    qtbot.keyClicks(window.search, "maritime")
+    assert window.filters.search == ""  # still typing: nothing re-queried yet
+    qtbot.waitUntil(lambda: window.filters.search == "maritime", timeout=SEARCH_DELAY_MS * 8)
+    expected = DEFAULT_FILTERS.with_(search="maritime")
+    assert window.model.rowCount() == catalogue.count(expected) > 0
+    assert "“maritime”" in window.status.text()
+    html = window.detail.browser.toHtml()
+    assert "background-color:#ffe58a" in html.replace(" ", "") or MARK_STYLE in html
+    assert window.quote_delegate.search == "maritime"
+
+
+def test_any_typed_search_is_safe(qtbot, window):
+    for typed in ['"unclosed', "AND OR NOT (", "*", "'; DROP TABLE entries; --", "\\x00 ))"]:
+        window.search.clear()
+        qtbot.keyClicks(window.search, typed)
+        qtbot.keyClick(window.search, Qt.Key.Key_Return)
+        assert window.filters.search == typed
+        assert window.model.rowCount() >= 0
+        assert window.status.text()
+
+
+def test_escape_clears_the_search_and_ctrl_f_focuses_it(qtbot, window, catalogue):
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_F, CTRL)
+    assert window.search.hasFocus()
+    qtbot.keyClicks(window.search, "piracy")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert window.filters.search == "piracy"
+    qtbot.keyClick(window.search, Qt.Key.Key_Escape)
+    assert window.search.text() == "" and window.filters.search == ""
+    assert window.model.rowCount() == catalogue.count(DEFAULT_FILTERS)
+
+
+def test_arrow_keys_move_through_the_table_and_the_pane_follows(qtbot, window):
+    window.table.setFocus()
+    first = window.detail.entry["id"]
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    second = window.model.index(1, 0).data(Qt.ItemDataRole.UserRole + 1)
+    assert window.detail.entry["id"] == second != first
+    assert window.detail.entry["quote"][:40] in window.detail.browser.toPlainText()
+
+
+def test_ctrl_c_copies_selected_rows_as_tab_separated_text(qtbot, window, catalogue):
+    selection = window.table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    selection.clearSelection()
+    for row in (0, 2, 3):
+        selection.select(window.model.index(row, 0), flags)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_C, CTRL)
+    lines = QApplication.clipboard().text().split("\r\n")
+    assert lines[0].split("\t") == header()
+    assert len([line for line in lines if line]) == 4
+    quotes = [catalogue.rows(DEFAULT_FILTERS, offset=r, limit=1)[0]["quote"] for r in (0, 2, 3)]
+    quote_column = header().index("quote")
+    assert [line.split("\t")[quote_column] for line in lines[1:4]] == [
+        " ".join(q.split()) for q in quotes
+    ]
+
+
+def export_with_keyboard(qtbot, window, target: Path, shift=False):
+    window.ask_export_path = lambda: str(target)  # the native dialog, answered
+    modifiers = CTRL | Qt.KeyboardModifier.ShiftModifier if shift else CTRL
+    with qtbot.waitSignal(window.export_finished, timeout=10000) as outcome:
+        qtbot.keyClick(window.table, Qt.Key.Key_E, modifiers)
+    return outcome.args[0]
+
+
+def test_ctrl_e_exports_what_the_table_shows_in_its_order(qtbot, window, catalogue, tmp_path):
+    click_value(qtbot, window.panel.lists["domains"], "maritime")
+    column = window.model.column_of("country_names")
+    header_pos = window.table.horizontalHeader().sectionViewportPosition(column) + 5
+    qtbot.mouseClick(
+        window.table.horizontalHeader().viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=window.table.horizontalHeader().rect().topLeft()
+        + type(window.table.horizontalHeader().rect().topLeft())(header_pos, 5),
+    )
+    assert window.model.sort_key == "country_names"
+    target = tmp_path / "maritime.csv"
+    assert export_with_keyboard(qtbot, window, target) == "done"
+    reference = tmp_path / "reference.csv"
+    export_csv(
+        catalogue.iter_rows(window.filters, "country_names", window.model.descending), reference
+    )
+    assert target.read_bytes() == reference.read_bytes()
+    assert window.message is not None
+    assert f"Wrote {window.model.rowCount():,} entries" in window.message.text()
+    assert str(target) in window.message.text()
+    assert any(b.text() == "Open folder" for b in window.message.buttons())
+
+
+def test_export_of_selected_rows_only(qtbot, window, catalogue, tmp_path):
+    selection = window.table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in (1, 4):
+        selection.select(window.model.index(row, 0), flags)
+    ids = window.selected_ids()
+    assert len(ids) == 3  # the first row was current already, and selected
+    target = tmp_path / "selected.csv"
+    assert export_with_keyboard(qtbot, window, target, shift=True) == "done"
+    reference = tmp_path / "reference.csv"
+    export_csv(catalogue.rows_by_id(ids), reference)
+    assert target.read_bytes() == reference.read_bytes()
+
+
+def test_failed_export_says_why_offers_retry_and_leaves_no_file(qtbot, window, tmp_path):
+    target = tmp_path / "missing-folder" / "out.csv"
+    assert export_with_keyboard(qtbot, window, target) == "failed"
+    assert not target.exists()
+    qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
+    assert window.message.icon() == QMessageBox.Icon.Critical
+    assert "missing-folder" in window.message.text()
+    retry = window.message.button(QMessageBox.StandardButton.Retry)
+    assert retry is not None
+    good = tmp_path / "retried.csv"
+    window.ask_export_path = lambda: str(good)
+    with qtbot.waitSignal(window.export_finished, timeout=10000):
+        retry.click()
+    assert good.exists()
+
+
+def test_a_link_in_the_detail_pane_adds_a_filter(qtbot, window, catalogue):
+    click_value(qtbot, window.panel.lists["countries"], "PHL")
+    entry = window.detail.entry
+    others = [c for c in entry["countries"].split("; ") if c and c != "PHL"]
+    if others:
+        click_link(qtbot, window.detail.browser, f"filter:countries:{others[0]}")
+        assert window.filters.countries == ("PHL", others[0])
+    entry = window.detail.entry
+    click_link(qtbot, window.detail.browser, f"filter:domains:{entry['domain']}")
+    assert entry["domain"] in window.filters.domains
+    assert window.chips.chip("domains", entry["domain"]) is not None
+
+
+def test_chips_remove_one_filter_and_clear_all_removes_every_one(qtbot, window, catalogue):
+    click_value(qtbot, window.panel.lists["countries"], "VNM")
+    click_value(qtbot, window.panel.lists["countries"], "PHL")
+    assert window.filters.countries == ("VNM", "PHL")
+    assert "mentioning Viet Nam or Philippines" in window.chips.description.text()
+    qtbot.mouseClick(window.chips.chip("countries", "VNM"), Qt.MouseButton.LeftButton)
+    assert window.filters.countries == ("PHL",)
+    assert window.chips.chip("countries", "VNM") is None
+    assert window.model.rowCount() == catalogue.count(DEFAULT_FILTERS.with_(countries=("PHL",)))
+    qtbot.mouseClick(window.chips.clear_button, Qt.MouseButton.LeftButton)
+    assert window.filters == DEFAULT_FILTERS
+    assert not window.chips.clear_button.isEnabled()
+
+
+def test_no_results_say_so_and_offer_to_remove_the_last_filter(qtbot, window, catalogue):
+    click_value(qtbot, window.panel.lists["countries"], "VNM")
+    qtbot.keyClicks(window.search, "zzqxv")
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert window.model.rowCount() == 0
+    assert window.stack.currentWidget() is window.empty
+    assert "No entries match" in window.empty_text.text()
+    assert window.undo_button.isVisible() and "zzqxv" in window.undo_button.text()
+    assert window.detail.entry is None
+    qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert window.filters == DEFAULT_FILTERS.with_(countries=("VNM",))
+    assert window.stack.currentWidget() is window.table
+    assert window.search.text() == ""
+
+
+def test_region_with_member_countries(qtbot, window, catalogue):
+    click_value(qtbot, window.panel.lists["regions"], "asean")
+    alone = window.model.rowCount()
+    qtbot.mouseClick(window.panel.include_members, Qt.MouseButton.LeftButton)
+    assert window.filters.include_region_members
+    with_members = catalogue.count(
+        DEFAULT_FILTERS.with_(regions=("asean",), include_region_members=True)
+    )
+    assert window.model.rowCount() == with_members >= alone
+
+
+def test_years_kinds_and_figures(qtbot, window, catalogue):
+    window.panel.year_from.setValue(2021)
+    window.panel.year_to.setValue(2021)
+    assert (window.filters.year_from, window.filters.year_to) == (2021, 2021)
+    click_value(qtbot, window.panel.lists["kinds"], "caption")
+    assert set(window.filters.kinds) == {"body", "caption"}
+    qtbot.mouseClick(window.panel.has_figure, Qt.MouseButton.LeftButton)
+    expected = Filters(kinds=("body", "caption"), year_from=2021, year_to=2021, has_figure=True)
+    assert window.filters == expected
+    assert window.model.rowCount() == catalogue.count(expected)
+
+
+def test_show_in_document_scrolls_there_and_steps_through_the_table(qtbot, window):
+    qtbot.mouseClick(window.detail.document_button, Qt.MouseButton.LeftButton)
+    viewer = window.viewer
+    assert viewer.isVisible()
+    first = window.detail.entry
+    assert first["quote"][:50] in viewer.browser.toPlainText()
+    assert not viewer.previous_button.isEnabled()
+    assert viewer.browser.verticalScrollBar().value() >= 0
+    qtbot.mouseClick(viewer.next_button, Qt.MouseButton.LeftButton)
+    second = window.model.index(1, 0).data(Qt.ItemDataRole.UserRole + 1)
+    assert viewer.entry["id"] == second == window.detail.entry["id"]
+    assert viewer.previous_button.isEnabled()
+
+
+def test_about_names_the_documents_and_the_build(qtbot, window, catalogue):
+    qtbot.keyClick(window.table, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
+    text = window.message.text()
+    for document in catalogue.documents():
+        assert document["title"] in text
+        assert f"{document['n_entries']:,}" in text
+    assert catalogue.meta()["built_at"] in text
+
+
+def test_columns_filters_and_sort_are_remembered(qtbot, make_window, settings_path):
+    first = make_window()
+    head = first.table.horizontalHeader()
+    figures = first.model.column_of("figures")
+    section = first.model.column_of("section")
+    first._fill_columns_menu(first.columns_menu)
+    by_title = {a.text(): a for a in first.columns_menu.actions()}
+    by_title["Figures"].toggle()  # hide, as from the View › Columns menu
+    by_title["Section"].toggle()  # show
+    quote = first.model.column_of("quote")
+    head.moveSection(head.visualIndex(quote), 0)
+    first.table.setColumnWidth(first.model.column_of("document"), 123)
+    head.setSortIndicator(first.model.column_of("edition_year"), Qt.SortOrder.DescendingOrder)
+    click_value(qtbot, first.panel.lists["countries"], "VNM")
+    first.close()
+    assert settings_path.exists()
+
+    second = make_window()
+    head = second.table.horizontalHeader()
+    assert head.isSectionHidden(figures) and not head.isSectionHidden(section)
+    assert head.visualIndex(quote) == 0
+    assert head.sectionSize(second.model.column_of("document")) == 123
+    assert (second.model.sort_key, second.model.descending) == ("edition_year", True)
+    assert second.filters.countries == ("VNM",)
+    assert second.chips.chip("countries", "VNM") is not None
