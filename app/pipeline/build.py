@@ -112,9 +112,11 @@ def inherit_note_domains(records: list[EntryRecord]) -> None:
     for record in records:
         if record.piece.kind in ("note", "glossary"):
             continue
+        if not (record.domain and record.domain.domain):
+            continue  # a reference from undecided text decides nothing; a later one may
         for label in record.piece.note_refs:
             note = by_label.pop(label.lower(), None)
-            if note and record.domain and record.domain.domain:
+            if note:
                 note.domain = DomainChoice(
                     record.domain.domain, record.domain.source, "the entry that refers to it"
                 )

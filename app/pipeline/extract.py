@@ -53,7 +53,10 @@ def extract(piece: Piece, text: str, organisations: OrganisationIndex) -> EntryR
         path = (*path, quote)
     # A note or glossary entry is about its term, not about the heading it happens to sit under.
     domain_text = f"{piece.label or ''} {quote}"
-    if piece.kind in ("note", "glossary"):
+    if piece.kind == "glossary":
+        # The term defined is the entry's own heading ("Money laundering").
+        record.domain = choose_domain((piece.label or "",), quote)
+    elif piece.kind == "note":
         record.domain = choose_domain((), domain_text)
     else:
         record.domain = choose_domain(path, domain_text)
