@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import csv
+import errno
 import os
-import tempfile
+import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from app.export import atomic
+from app.export.neutralise import neutralise
 from app.resources import Column, columns
 
 PROGRESS_EVERY = 1000  # rows between progress calls: often enough for a bar, cheap enough
+DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+PART_SUFFIX = ".part"  # temporary files: .<target name>.<random>.part beside the target
 
 
 class ExportError(Exception):
@@ -29,8 +34,15 @@ def header() -> list[str]:
     return [c.header for c in export_columns()]
 
 
-def cells(row: dict) -> list:
+def raw_cells(row: dict) -> list:
+    """A row's values in column order, as the catalogue holds them."""
     return ["" if row.get(c.key) is None else row[c.key] for c in export_columns()]
+
+
+def cells(row: dict) -> list:
+    """A row's cells in column order, text that a spreadsheet would run as a formula
+    neutralised (see app.export.neutralise)."""
+    return [neutralise(value) for value in raw_cells(row)]
 
 
 def write_rows(fh, rows: Iterable[dict], progress=None, cancelled=None) -> int:
@@ -59,31 +71,47 @@ def export_csv(
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> int:
-    """Write rows to `target` through a temporary file beside it; returns the row count."""
+    """Write rows to `target` through a temporary file beside it; returns the row count.
+
+    The target is replaced only when the whole file is written and flushed to disk; on any
+    failure or cancellation the old file is untouched and the temporary file is gone."""
     target = Path(target)
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = atomic.folder_of(target)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        with atomic.temporary_for(target, PART_SUFFIX) as tmp:
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is an ordinary file
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                written = write_rows(fh, rows, progress, cancelled)
+                fh.flush()
+                os.fsync(fh.fileno())
+            try:
+                os.replace(tmp, target)
+            except PermissionError as exc:
+                raise ExportError(
+                    f"Cannot replace {target}: it is read-only or open in another program "
+                    "(close it in Excel and try again)."
+                ) from exc
+            except OSError as exc:
+                raise ExportError(f"Cannot write {target}: {describe(exc)}.") from exc
+            atomic.sync_folder(folder)
+    except sqlite3.Error as exc:
+        raise ExportError(
+            f"Cannot read the catalogue ({exc}); {target.name} was not written."
+        ) from exc
+    except FileNotFoundError as exc:
+        if not folder.is_dir():
+            raise ExportError(f"Cannot write in {folder}: no such folder.") from exc
+        raise ExportError(f"Cannot write {target}: {describe(exc)}.") from exc
+    except PermissionError as exc:
+        raise ExportError(
+            f"Cannot write in {folder}: permission denied (choose another folder)."
+        ) from exc
     except OSError as exc:
-        raise ExportError(f"Cannot write in {folder}: {exc.strerror or exc}.") from exc
-    tmp = Path(tmp_name)
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is an ordinary file
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            written = write_rows(fh, rows, progress, cancelled)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.replace(tmp, target)
-        except PermissionError as exc:
-            raise ExportError(
-                f"Cannot replace {target}: it is read-only or open in another program "
-                "(close it in Excel and try again)."
-            ) from exc
-        except OSError as exc:
-            raise ExportError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    except OSError as exc:
-        raise ExportError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+        raise ExportError(f"Cannot write {target}: {describe(exc)}.") from exc
     return written
+
+
+def describe(exc: OSError) -> str:
+    if exc.errno in DISK_FULL:
+        return f"{exc.strerror or exc} (free some space or choose another disk, and try again)"
+    return exc.strerror or str(exc)

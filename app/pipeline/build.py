@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from pathlib import Path
 import pycountry
 import sqlite_utils
 
+from app.export import atomic
 from app.pipeline import schema
 from app.pipeline.domains import DomainChoice, heading_domain
 from app.pipeline.extract import (
@@ -29,13 +29,14 @@ from app.pipeline.organisations import OrganisationIndex
 from app.pipeline.places import country_name, regions
 from app.pipeline.reader import read_document
 from app.pipeline.report import BuildReport
-from app.pipeline.sources import SourceDocument, discover
+from app.pipeline.sources import BuildError, SourceDocument, discover
 from app.resources import domains
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
 SEPARATOR = "; "
 PATH_SEPARATOR = " › "
 ORGANISATION_KINDS = ("organisation", "programme")
+TEMP_SUFFIX = ".tmp"  # temporary catalogues: .<name>.<random>.tmp beside the target
 
 
 class BuildCancelled(Exception):
@@ -62,21 +63,32 @@ def build_catalogue(
     documents = discover(Path(sources))
     results, organisations = analyse(documents, progress, cancelled)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write_catalogue(tmp, results, organisations, progress, cancelled)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomically(
+        out, lambda tmp: write_catalogue(tmp, results, organisations, progress, cancelled)
+    )
     report = BuildReport.from_results(results, organisations)
     report.seconds = time.perf_counter() - started
     report.out = out
     return report
+
+
+def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
+    """Run `write` on a temporary file beside `out`, then move it into place: `out` is the old
+    catalogue or the whole new one, whatever fails or whenever the process is killed.
+    Temporaries of killed builds (`.<name>.<random>.tmp`) are removed by the next build."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with atomic.temporary_for(out, TEMP_SUFFIX) as tmp:
+            write(tmp)
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, out)
+            atomic.sync_folder(out.parent)
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BuildError(
+            f"{out.name}: cannot write the catalogue ({reason}); the old one is unchanged"
+        ) from exc
 
 
 def analyse(
@@ -87,6 +99,8 @@ def analyse(
         if cancelled():
             raise BuildCancelled()
         parsed.append(read_document(doc.text))
+        if not parsed[-1].headings:
+            doc.warnings.append(f"{doc.path.name}: no headings found; its entries have no section")
         progress("reading", number, len(documents))
     # Definitions anywhere in the corpus name the organisation everywhere, so learn them first.
     index = OrganisationIndex()
@@ -129,7 +143,22 @@ def write_catalogue(
     progress: Progress,
     cancelled,
 ) -> None:
-    db = sqlite_utils.Database(path, recreate=True)
+    # The temporary file is new and empty: SQLite makes a database of it (no `recreate`, which
+    # would delete and re-create it and lose the lock that marks it as in use).
+    db = sqlite_utils.Database(path)
+    try:
+        fill_catalogue(db, results, index, progress, cancelled)
+    finally:
+        db.close()
+
+
+def fill_catalogue(
+    db: sqlite_utils.Database,
+    results: list[DocumentResult],
+    index: OrganisationIndex,
+    progress: Progress,
+    cancelled,
+) -> None:
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
     schema.create_tables(db)
@@ -157,7 +186,6 @@ def write_catalogue(
         ]
     )
     db.conn.commit()
-    db.close()
     progress("indexing", 1, 1)
 
 

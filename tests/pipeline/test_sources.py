@@ -32,7 +32,8 @@ def test_infer_edition(opening, expected):
 
 
 def test_non_utf8_is_refused_with_the_file_name(tmp_path):
-    (tmp_path / "bad.txt").write_bytes("Diplomatic Bluebook 2023 – caf\xe9".encode("cp1252"))
+    # Bytes that are neither UTF-8, Shift-JIS with kana, nor Windows-1252 (0x81 is unassigned).
+    (tmp_path / "bad.txt").write_bytes(b"Diplomatic Bluebook 2023 \x81\x8d\x8f\x90\x9d")
     with pytest.raises(SourceError, match="bad.txt: not UTF-8"):
         discover(tmp_path)
 

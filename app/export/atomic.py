@@ -1,0 +1,110 @@
+"""Whole files or nothing: a temporary file beside the target, moved into place when complete.
+
+Shared by the CSV export and the catalogue build. A live writer holds an exclusive lock on its
+temporary file; a writer that was killed cannot delete its temporary, so the next writer to
+the same target removes temporaries that nobody holds (`remove_stale`).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+try:  # POSIX; on Windows an open file cannot be deleted, which protects it as well
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+
+def temporary_name(target: Path, suffix: str) -> tuple[str, str]:
+    """(prefix, suffix) of the temporary files for `target`: `.<name>.<random><suffix>`."""
+    return f".{target.name}.", suffix
+
+
+def folder_of(target: Path) -> Path:
+    return target.parent if str(target.parent) else Path(".")
+
+
+@contextmanager
+def temporary_for(target: Path, suffix: str) -> Iterator[Path]:
+    """A new empty file beside `target`, locked while the block runs and deleted after it
+    (unless the block moved it into place with `os.replace`). Stale temporaries of earlier,
+    killed writers to the same target are removed first."""
+    target = Path(target)
+    remove_stale(target, suffix)
+    prefix, suffix = temporary_name(target, suffix)
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder_of(target))
+    path = Path(name)
+    holder = -1
+    try:
+        if fcntl is not None:
+            # A duplicate descriptor holds the lock; the writer opens the path as it likes.
+            holder = os.dup(fd)
+            lock(holder)
+        os.close(fd)
+        fd = -1
+        yield path
+    finally:
+        if fd != -1:
+            os.close(fd)
+        try:
+            path.unlink(missing_ok=True)
+        finally:
+            if holder != -1:
+                os.close(holder)
+
+
+def lock(fd: int) -> bool:
+    """Take the exclusive lock on an open file; False if another process holds it."""
+    if fcntl is None:  # pragma: no cover - Windows
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def remove_stale(target: Path, suffix: str) -> list[Path]:
+    """Delete temporaries for `target` left by killed writers; returns what was removed."""
+    prefix, suffix = temporary_name(target, suffix)
+    removed = []
+    try:
+        candidates = [
+            p
+            for p in folder_of(target).iterdir()
+            if p.name.startswith(prefix) and p.name.endswith(suffix) and p.is_file()
+        ]
+    except OSError:
+        return removed
+    for path in candidates:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if lock(fd):  # nobody writes it any more
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return removed
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
