@@ -12,6 +12,14 @@ from app.paths import bundled_catalogue, bundled_sources
 KINDS = ("body", "caption", "note", "glossary", "column", "heading")
 
 
+def year(text: str) -> int:
+    """A year for --year-from/--year-to: argparse turns a ValueError into a one-line error."""
+    value = int(text)
+    if not 0 <= value <= 9999:
+        raise ValueError(text)
+    return value
+
+
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("filters (repeat an option for alternatives)")
     group.add_argument(
@@ -62,10 +70,10 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
         help="kind of entry (default: all kinds)",
     )
     group.add_argument(
-        "--year-from", type=int, metavar="YEAR", help="entries about this year or later"
+        "--year-from", type=year, metavar="YEAR", help="entries about this year or later"
     )
     group.add_argument(
-        "--year-to", type=int, metavar="YEAR", help="entries about this year or earlier"
+        "--year-to", type=year, metavar="YEAR", help="entries about this year or earlier"
     )
     group.add_argument(
         "--has-figure",
@@ -128,6 +136,18 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     add_db_option(parser, top=True)
+    checks = parser.add_mutually_exclusive_group()
+    checks.add_argument(
+        "--smoke",
+        action="store_true",
+        help="check this copy works: open the window offscreen, filter, search, export CSV "
+        "to a temporary folder, compare counts; exit 0 when all agree",
+    )
+    checks.add_argument(
+        "--startup-time",
+        action="store_true",
+        help="open the window (offscreen), print the time from process start, and exit",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     build = commands.add_parser(
@@ -276,6 +296,9 @@ def run_gui(args) -> int:
     except ImportError as exc:  # the desktop browser is optional for headless installs
         print(f"catalogue: the desktop browser is not available ({exc})", file=sys.stderr)
         return 2
+    from app.logs import setup_logging
+
+    setup_logging()  # the user's log folder: the window may have no console
     return run(args.db)
 
 
@@ -291,15 +314,27 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    import sqlite3
+
     from app.export.csv_export import ExportError
-    from app.pipeline.sources import SourceError
+    from app.pipeline.sources import BuildError, SourceError
     from app.query.catalogue import CatalogueError
 
     args = make_parser().parse_args(argv)
+    if args.smoke or args.startup_time:
+        from app import smoke
+
+        return smoke.run_smoke(args.db) if args.smoke else smoke.run_startup_time(args.db)
     try:
         return COMMANDS[args.command](args)
-    except (CatalogueError, SourceError, ExportError, UsageError) as exc:
+    except (CatalogueError, SourceError, ExportError, UsageError, BuildError) as exc:
         print(f"catalogue: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:  # damage the cheap startup check could not see
+        print(
+            f"catalogue: {args.db} is damaged ({exc}). Rebuild it with `catalogue build`.",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print("catalogue: interrupted", file=sys.stderr)

@@ -37,9 +37,20 @@ class FacetModel(QAbstractListModel):
         super().__init__(parent)
         self._facets: list[Facet] = []
         self._checked: list[str] = []
+        self._pending = False  # counts being recomputed: shown without numbers
+
+    def set_pending(self, checked: tuple[str, ...]) -> None:
+        """The filters changed and the new counts are on their way: keep the values, check
+        `checked`, and hide the old counts until set_facets brings the new ones."""
+        self.set_facets(self._facets, checked)
+        self._pending = True
+
+    def pending(self) -> bool:
+        return self._pending
 
     def set_facets(self, facets: list[Facet], checked: tuple[str, ...]) -> None:
         """New counts; checked values stay listed (count 0) even when nothing matches them."""
+        self._pending = False
         present = {f.id for f in facets}
         missing = [Facet(i, i, 0) for i in checked if i not in present]
         known = {f.id: f.label for f in self._facets}
@@ -81,11 +92,15 @@ class FacetModel(QAbstractListModel):
             checked = facet.id in self._checked
             return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
+            if self._pending:
+                return f"{facet.label} ({facet.id}): counting…"
             return f"{facet.label} ({facet.id}): {facet.count:,} entries"
         if role == ID_ROLE:
             return facet.id
         if role == COUNT_ROLE:
-            return facet.count
+            # -1, not None, while counting: PySide6 6.12's QModelIndex.data() drops a reference
+            # to None each time it returns one, and the interpreter aborts after a few thousand.
+            return -1 if self._pending else facet.count
         return None
 
     def flags(self, index):
@@ -125,7 +140,7 @@ class CountDelegate(QStyledItemDelegate):
     def paint(self, painter, option, index):
         super().paint(painter, option, index)
         count = index.data(COUNT_ROLE)
-        if count is None:
+        if count is None or count < 0:  # no count, or counting
             return
         painter.save()
         selected = option.state & QStyle.StateFlag.State_Selected

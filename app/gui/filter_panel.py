@@ -13,12 +13,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.count_worker import CountWorker
 from app.gui.facet_list import FacetList, resolve_country
-from app.query.catalogue import Catalogue
+from app.query.catalogue import Catalogue, QueryInterrupted
 from app.query.filters import KIND_NOUNS, Filters
 
 FACET_DIMENSIONS = ("countries", "regions", "domains", "documents", "organisations", "kinds")
 ANY_YEAR = 0  # the spin boxes' "any" position
+# Counts that take longer than this in all are finished in the background: the window never
+# waits for them, and a newer filter cancels them.
+FACET_BUDGET_S = 0.02
 
 
 def heading(text: str) -> QLabel:
@@ -51,6 +55,8 @@ class FilterPanel(QScrollArea):
         self.catalogue = catalogue
         self.filters = Filters()
         self._updating = False
+        self._worker: CountWorker | None = None
+        self._generation = 0
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget(self)
@@ -99,9 +105,9 @@ class FilterPanel(QScrollArea):
         layout.addWidget(self.has_figure)
         layout.addStretch(1)
         self.setWidget(body)
-        years = [int(f.id) for f in catalogue.facet("years")]
+        first, last = catalogue.year_range() or (2000, 2030)
         for box in (self.year_from, self.year_to):
-            box.setRange(min(years, default=2000) - 1, max(years, default=2030))
+            box.setRange(first - 1, last)
             box.setValue(box.minimum())
             box.valueChanged.connect(self._years_changed)
         self.include_members.toggled.connect(lambda on: self._changed(include_region_members=on))
@@ -119,18 +125,48 @@ class FilterPanel(QScrollArea):
         """Show `filters` in every control and refresh the counts; emits nothing."""
         self.filters = filters
         self._updating = True
+        if self._worker is not None:
+            self._worker.cancel()
         try:
-            for dimension, widget in self.lists.items():
-                facets = self.catalogue.facet(dimension, filters)
-                if dimension == "kinds":
-                    facets = [
-                        f.__class__(f.id, KIND_NOUNS.get(f.id, f.id).capitalize(), f.count)
-                        for f in facets
-                    ]
-                widget.set_facets(facets, getattr(filters, dimension))
+            late = []
+            try:
+                with self.catalogue.limited(FACET_BUDGET_S):
+                    for dimension in self.lists:
+                        late.append(dimension)
+                        self._show_facets(dimension, self.catalogue.facet(dimension, filters))
+                        late.pop()
+            except QueryInterrupted:
+                late += [d for d in self.lists if d not in late]
+                late = list(dict.fromkeys(late))
+            for dimension in late:
+                self.lists[dimension].model.set_pending(getattr(filters, dimension))
+            if late:
+                if self._worker is None:
+                    self._worker = CountWorker(self.catalogue.path, self)
+                    self._worker.facet_ready.connect(self._facet_ready)
+                self._generation = self._worker.facets(filters, late)
             self.include_members.setChecked(filters.include_region_members)
             self.year_from.set_year(filters.year_from)
             self.year_to.set_year(filters.year_to)
             self.has_figure.setChecked(filters.has_figure is True)
         finally:
             self._updating = False
+
+    def _show_facets(self, dimension: str, facets) -> None:
+        if dimension == "kinds":
+            facets = [
+                f.__class__(f.id, KIND_NOUNS.get(f.id, f.id).capitalize(), f.count) for f in facets
+            ]
+        self.lists[dimension].set_facets(facets, getattr(self.filters, dimension))
+
+    def _facet_ready(self, generation: int, dimension: str, facets) -> None:
+        if generation == self._generation:
+            self._show_facets(dimension, facets)
+
+    def pending(self) -> bool:
+        """True while some counts are still being computed in the background."""
+        return any(widget.model.pending() for widget in self.lists.values())
+
+    def close_counts(self) -> None:
+        if self._worker is not None:
+            self._worker.close()

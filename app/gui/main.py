@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -53,7 +54,34 @@ def run(db_path: Path, settings_path: Path | None = None) -> int:
     except CatalogueError as exc:
         cannot_open(str(exc)).exec()
         return CANNOT_OPEN
+    previous_hook = sys.excepthook
+    sys.excepthook = damage_hook(Path(db_path), previous_hook)
     window.show()
-    code = app.exec()
+    try:
+        code = app.exec()
+    finally:
+        sys.excepthook = previous_hook
     window.catalogue.close()
     return code
+
+
+def damage_hook(db_path: Path, previous):
+    """An exception hook that turns damage found while browsing (a page the startup check
+    did not read) into a dialog instead of a traceback; other errors go to `previous`."""
+
+    def hook(kind, value, traceback):
+        if not issubclass(kind, sqlite3.DatabaseError):
+            previous(kind, value, traceback)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "The catalogue is damaged",
+            f"{db_path} could not be read ({value}).",
+        )
+        box.setInformativeText(
+            "Close the browser and rebuild the catalogue with `catalogue build`, or start it "
+            "with another catalogue (catalogue --db PATH)."
+        )
+        box.exec()
+
+    return hook

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.export.csv_export import cells, header
+from app.export.csv_export import header, raw_cells
+from app.export.neutralise import neutralise
 from app.gui.about import about_html
 from app.gui.detail_pane import DetailPane
 from app.gui.document_viewer import DocumentViewer
@@ -45,10 +46,11 @@ def tsv(rows) -> str:
     """Rows as tab-separated text with the export's header, for pasting into a spreadsheet."""
 
     def clean(value) -> str:
-        return " ".join(str(value).replace("\t", " ").split())
+        # One line per row, then defused as in the CSV: no pasted cell becomes a formula.
+        return neutralise(" ".join(str(value).replace("\t", " ").split()))
 
     lines = ["\t".join(header())]
-    lines += ["\t".join(clean(c) for c in cells(row)) for row in rows]
+    lines += ["\t".join(clean(c) for c in raw_cells(row)) for row in rows]
     return "\r\n".join(lines) + "\r\n"
 
 
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         self.chips.clear_all.connect(self.clear_all)
 
         self.model = EntriesModel(self.catalogue, self)
+        self.model.total_changed.connect(self._update_status)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -333,8 +336,11 @@ class MainWindow(QMainWindow):
         self.search.selectAll()
 
     def _update_status(self) -> None:
-        shown = self.model.total()
-        parts = [f"{shown:,} of {self.grand_total:,} entries"]
+        shown = self.model.known_total()
+        if shown is None:  # still counting in the background: say so, never wait
+            parts = [f"≥ {self.model.rowCount():,} of {self.grand_total:,} entries (counting…)"]
+        else:
+            parts = [f"{shown:,} of {self.grand_total:,} entries"]
         f = self.filters
         for dimension in ("domains", "countries", "regions", "organisations", "documents"):
             table = self.labels.get(dimension, {})
@@ -349,7 +355,7 @@ class MainWindow(QMainWindow):
         self.status.setText(" · ".join(parts))
 
     def _update_empty_state(self, description: str) -> None:
-        empty = self.model.total() == 0
+        empty = self.model.rowCount() == 0
         self.stack.setCurrentWidget(self.empty if empty else self.table)
         if not empty:
             return
@@ -579,5 +585,7 @@ class MainWindow(QMainWindow):
         if self.export_task is not None:
             self.export_task.worker.cancel()
             self.export_task.wait()
+        self.model.close()
+        self.panel.close_counts()
         self.save_state()
         super().closeEvent(event)

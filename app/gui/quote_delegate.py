@@ -32,13 +32,16 @@ class QuoteDelegate(QStyledItemDelegate):
         doc = QTextDocument()
         doc.setDefaultFont(opt.font)
         doc.setDocumentMargin(0)
+        selected = opt.state & QStyle.StateFlag.State_Selected
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        # The text colour goes in the document: PySide6 6.12 miscounts references to None on
+        # every read or write of PaintContext.palette, and the app aborts after a few thousand
+        # painted cells.
+        doc.setDefaultStyleSheet(f"body {{ color: {opt.palette.color(role).name()}; }}")
         doc.setHtml(search_html(elided, self.search))
         painter.save()
         painter.translate(rect.left(), rect.top() + (rect.height() - doc.size().height()) / 2)
         context = QAbstractTextDocumentLayout.PaintContext()
-        selected = opt.state & QStyle.StateFlag.State_Selected
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        context.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(role))
         context.clip = QRectF(0, 0, rect.width(), rect.height())
         doc.documentLayout().draw(painter, context)
         painter.restore()

@@ -89,7 +89,17 @@ class Filters:
             clauses.append(template.format(", ".join("?" * len(values))))
             params += values
         if self.year_from is not None or self.year_to is not None:
-            clauses.append("e.id IN (SELECT entry_id FROM entry_years WHERE year BETWEEN ? AND ?)")
+            if self.countries or self.regions or self.organisations or fts_query(self.search):
+                # Another dimension narrows the entries first: check each one's years, rather
+                # than list every entry of a range of years that may hold them all.
+                clauses.append(
+                    "EXISTS (SELECT 1 FROM entry_years y WHERE y.entry_id = e.id"
+                    " AND y.year BETWEEN ? AND ?)"
+                )
+            else:
+                clauses.append(
+                    "e.id IN (SELECT entry_id FROM entry_years WHERE year BETWEEN ? AND ?)"
+                )
             params += [self.year_from or 0, self.year_to or 9999]
         if self.has_figure is not None:
             clauses.append("e.has_figure = ?")

@@ -1,0 +1,221 @@
+"""Times the real main window offscreen: first paint, counts, scrolling, detail, export, memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
+
+from app.gui.settings import DEFAULT_FILTERS  # noqa: E402
+
+COMMON_WORD = "Japan"  # in about half of all entries
+RARE_WORD = "Afghanistan"  # in about one entry in a thousand
+SETTLE_TIMEOUT_S = 60
+# PySide6 6.12 on Python 3.11 drops a reference to None whenever QModelIndex.data() returns an
+# invalid value or QStyleOptionViewItem.widget is None; thousands of paints later the
+# interpreter aborts ("deallocating None"). Extra references keep a long benchmark alive.
+_NONE_GUARD = [None] * 10_000_000
+
+
+def scenarios(top_country: str) -> dict[str, object]:
+    base = DEFAULT_FILTERS
+    return {
+        "country": base.with_(countries=(top_country,)),
+        "domain": base.with_(domains=("maritime",)),
+        "combination": base.with_(
+            countries=(top_country,), domains=("maritime",), year_from=2000, year_to=2030
+        ),
+        "search common word": base.with_(search=COMMON_WORD),
+        "search rare word": base.with_(search=RARE_WORD),
+    }
+
+
+class Heartbeat:
+    """A 5 ms timer; the longest gap between its ticks is how long the event loop was blocked."""
+
+    def __init__(self):
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(5)
+        self.timer.timeout.connect(self._tick)
+        self.clock = QElapsedTimer()
+        self.last = 0
+        self.longest = 0
+
+    def start(self) -> None:
+        self.clock.start()
+        self.last, self.longest = 0, 0
+        self.timer.start()
+
+    def _tick(self) -> None:
+        now = self.clock.elapsed()
+        self.longest = max(self.longest, now - self.last)
+        self.last = now
+
+    def stop(self) -> float:
+        """The longest gap in ms, including the one still open."""
+        self.timer.stop()
+        self._tick()
+        return float(self.longest)
+
+
+def pump(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def settled(window) -> bool:
+    """True once the total and every facet count are final (always, for synchronous code)."""
+    for owner in (window.model, window.panel):
+        pending = getattr(owner, "pending", None)
+        if pending is not None and pending():
+            return False
+    return True
+
+
+def wait_settled(window) -> None:
+    deadline = time.perf_counter() + SETTLE_TIMEOUT_S
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(1)
+    poll.timeout.connect(
+        lambda: (settled(window) or time.perf_counter() > deadline) and loop.quit()
+    )
+    if settled(window):
+        return
+    poll.start()
+    loop.exec()
+    poll.stop()
+
+
+def paint(window) -> None:
+    """Paint the table as the screen would: the view asks data() for the visible rows."""
+    window.table.viewport().grab()
+
+
+def timed_change(window, hb: Heartbeat, action) -> tuple[float, float, float]:
+    """(first paint ms, settled ms, longest UI block ms) around `action`."""
+    pump(20)  # let the heartbeat tick before the change
+    hb.start()
+    pump(12)
+    started = time.perf_counter()
+    action()
+    paint(window)
+    painted = time.perf_counter()
+    wait_settled(window)
+    done = time.perf_counter()
+    pump(10)
+    return (painted - started) * 1e3, (done - started) * 1e3, hb.stop()
+
+
+def measure(db: Path, runs: int, export_runs: int) -> dict:
+    from app.gui.main import application, open_window
+
+    app = application()
+    settings = Path(tempfile.mkdtemp(prefix="bench-settings-")) / "browser.ini"
+    window = open_window(db, settings)
+    window.resize(1360, 860)
+    window.show()
+    pump(50)
+    wait_settled(window)
+    hb = Heartbeat()
+    results: dict[str, list] = {}
+
+    def record(name: str, values) -> None:
+        results.setdefault(name, []).append(values)
+
+    top = window.catalogue.facet("countries", DEFAULT_FILTERS)[0].id
+    for _ in range(runs):
+        for name, filters in scenarios(top).items():
+            timed_change(window, hb, lambda: window.apply_filters(DEFAULT_FILTERS))
+            record(name, timed_change(window, hb, lambda f=filters: window.apply_filters(f)))
+    window.apply_filters(DEFAULT_FILTERS)
+    wait_settled(window)
+    for _ in range(runs):
+        window.table.scrollToTop()
+        paint(window)
+        pump(10)
+        record("scroll to the last row", timed_change(window, hb, window.table.scrollToBottom))
+        bar = window.table.verticalScrollBar()
+        bar.setValue(0)
+        paint(window)
+        pump(10)
+        record(
+            "drag the scrollbar to the middle",
+            timed_change(window, hb, lambda b=bar: b.setValue(b.maximum() // 2)),
+        )
+    window.table.scrollToTop()
+    for number in range(runs):
+        row = 3 + number * 7
+
+        def select(r=row):
+            window.table.setCurrentIndex(window.model.index(r, 1))
+            window.detail.grab()
+
+        record("detail pane update", timed_change(window, hb, select))
+    count_times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        window.catalogue.count(DEFAULT_FILTERS)
+        count_times.append((time.perf_counter() - started) * 1e3)
+    results["total count (query layer, all body text)"] = [(t, t, 0.0) for t in count_times]
+    out_dir = Path(tempfile.mkdtemp(prefix="bench-export-"))
+    for number in range(export_runs):
+        target = out_dir / f"export-{number}.csv"
+        loop = QEventLoop()
+        window.export_finished.connect(loop.quit)
+        pump(20)
+        hb.start()
+        started = time.perf_counter()
+        window.export_to(target)
+        loop.exec()
+        seconds = time.perf_counter() - started
+        block = hb.stop()
+        window.export_finished.disconnect(loop.quit)
+        if window.message is not None:
+            window.message.close()
+        rows = window.model.total()
+        results.setdefault("csv export", []).append((rows / seconds, seconds, block))
+        target.unlink(missing_ok=True)
+    results["peak memory MB"] = [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
+    window.close()
+    window.catalogue.close()
+    app.processEvents()
+    return results
+
+
+def cold_start(db: Path) -> None:
+    """Open the window and paint its first rows, then say so and exit (the parent times it)."""
+    from app.gui.main import application, open_window
+
+    application()
+    settings = Path(tempfile.mkdtemp(prefix="bench-settings-")) / "browser.ini"
+    window = open_window(db, settings)
+    window.resize(1360, 860)
+    window.show()
+    paint(window)
+    print("painted", flush=True)
+    os._exit(0)  # the parent has its figure; skip tear-down
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[0] == "--cold-start":
+        cold_start(Path(argv[1]))
+        return 0
+    db, runs, export_runs = Path(argv[0]), int(argv[1]), int(argv[2])
+    print(json.dumps(measure(db, runs, export_runs)), flush=True)
+    os._exit(0)  # PySide6 can crash while finalising; the figures are out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,245 @@
+"""The benchmark command: generates the load, measures each size and prints the tables."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from app.bench.generate import generate, load_sample, parse_size, size_name
+from app.paths import bundled_catalogue, bundled_sources
+
+# metric -> (unit, target, how to compare); targets are the issue's, at 1M entries.
+SCENARIOS = ("country", "domain", "combination", "search common word", "search rare word")
+TARGET_PAINT_MS = 50
+TARGET_SETTLED_MS = 150
+TARGET_BLOCK_MS = 50
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = (len(ordered) - 1) * p
+    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def summary(values: list[float]) -> tuple[float, float]:
+    return statistics.median(values), percentile(values, 0.95)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        ram = f"{pages / 2**30:.1f} GiB RAM"
+    except (ValueError, OSError, AttributeError):
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {ram}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+
+
+def child(args: list[str]) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(
+        [sys.executable, "-m", "app.bench.gui", *args], env=env, capture_output=True, text=True
+    )
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise RuntimeError(f"the GUI benchmark failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return proc
+
+
+def cold_starts(db: Path, runs: int) -> list[float]:
+    """Seconds from launching a fresh interpreter to the first painted rows (warm disk cache)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    times = []
+    for number in range(runs + 1):
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app.bench.gui", "--cold-start", str(db)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        line = proc.stdout.readline()
+        elapsed = time.perf_counter() - started
+        proc.wait()
+        if "painted" not in line:
+            raise RuntimeError(f"cold start of {db} failed")
+        if number:  # the first run warms the disk cache
+            times.append(elapsed)
+    return times
+
+
+def fts_rebuild(db: Path, runs: int) -> list[float]:
+    times = []
+    conn = sqlite3.connect(db)
+    try:
+        for _ in range(runs):
+            started = time.perf_counter()
+            conn.execute("INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')")
+            conn.commit()
+            times.append(time.perf_counter() - started)
+    finally:
+        conn.close()
+    return times
+
+
+def build_throughput(sources: Path, out: Path) -> tuple[float, float, int]:
+    """(MB/s, seconds, entries) of a full build of `sources`."""
+    from app.pipeline.build import build_catalogue
+
+    size = sum(p.stat().st_size for p in sources.glob("*.txt"))
+    started = time.perf_counter()
+    report = build_catalogue(sources, out)
+    seconds = time.perf_counter() - started
+    entries = sqlite3.connect(out).execute("SELECT count(*) FROM entries").fetchone()[0]
+    del report
+    return size / 1e6 / seconds, seconds, entries
+
+
+def fmt(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    if unit == "rows/s":
+        return f"{value / 1000:.0f}k rows/s"
+    if unit == "MB/s":
+        return f"{value:.2f} MB/s"
+    return f"{value:.1f} ms"
+
+
+def size_table(name: str, n: int, data: dict) -> list[str]:
+    lines = [
+        f"### {name} entries ({n:,})",
+        "",
+        "| measurement | median | p95 | longest UI block | target (1M) |",
+        "|---|---|---|---|---|",
+    ]
+
+    def row(label, values, unit, block=None, target=""):
+        med, p95 = summary(values)
+        blk = f"{max(block):.0f} ms" if block else ""
+        lines.append(f"| {label} | {fmt(med, unit)} | {fmt(p95, unit)} | {blk} | {target} |")
+
+    row("cold start to first painted rows", data["cold"], "s", target="≤ 1.0 s")
+    gui = data["gui"]
+    for scenario in SCENARIOS:
+        values = gui[scenario]
+        row(
+            f"first page after filter: {scenario}",
+            [v[0] for v in values],
+            "ms",
+            [v[2] for v in values],
+            f"p95 ≤ {TARGET_PAINT_MS} ms",
+        )
+        row(
+            f"facet counts and total: {scenario}",
+            [v[1] for v in values],
+            "ms",
+            None,
+            f"p95 ≤ {TARGET_SETTLED_MS} ms, blocks ≤ {TARGET_BLOCK_MS} ms",
+        )
+    for key, target in (
+        ("total count (query layer, all body text)", "(in a worker)"),
+        ("scroll to the last row", f"blocks ≤ {TARGET_BLOCK_MS} ms"),
+        ("drag the scrollbar to the middle", f"blocks ≤ {TARGET_BLOCK_MS} ms"),
+        ("detail pane update", ""),
+    ):
+        values = gui[key]
+        row(key, [v[0] for v in values], "ms", [v[2] for v in values], target)
+    if gui.get("csv export"):
+        values = gui["csv export"]
+        row(
+            "CSV export (background)",
+            [v[0] for v in values],
+            "rows/s",
+            [v[2] for v in values],
+            "≥ 100k rows/s",
+        )
+    row("peak memory (RSS, after all of the above)", gui["peak memory MB"], "MB", None, "≤ 300 MB")
+    row("rebuild the full-text index", data["fts"], "s")
+    lines.append("")
+    return lines
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m app.bench",
+        description="Measure the catalogue at scale: generates synthetic catalogues (and a "
+        "source corpus) in --out, then prints medians and p95 for each size.",
+    )
+    parser.add_argument("--sizes", default="10k,100k,1m", help="comma-separated: 10k,100k,1m")
+    parser.add_argument("--runs", type=int, default=5, help="repetitions of each measurement")
+    parser.add_argument("--export-runs", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/bench"), help="generated files")
+    parser.add_argument(
+        "--build-mb", type=float, default=100, help="source corpus size for the build (0: skip)"
+    )
+    parser.add_argument("--regenerate", action="store_true", help="rewrite existing catalogues")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args(argv)
+
+    command = "python -m app.bench " + " ".join(
+        shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)
+    )
+    header = [f"Command: `{command.strip()}`", f"Machine: {machine()}", ""]
+    print("\n".join(header), flush=True)
+    raw: dict = {"command": command, "machine": machine(), "sizes": {}}
+    sample = None
+    out: list[str] = []
+    for name in args.sizes.split(","):
+        n = parse_size(name)
+        db = args.out / f"catalogue-{size_name(n)}.db"
+        if args.regenerate or not db.exists():
+            sample = sample or load_sample(bundled_catalogue())
+            print(f"generating {db} ...", flush=True)
+            generate(sample, db, n, progress=lambda _: None)
+        data = {"fts": fts_rebuild(db, max(1, args.runs // 3))}
+        data["cold"] = cold_starts(db, args.runs)
+        result = child([str(db), str(args.runs), str(args.export_runs)])
+        data["gui"] = json.loads(result.stdout.strip().splitlines()[-1])
+        raw["sizes"][size_name(n)] = data
+        table = size_table(size_name(n), n, data)
+        out += table
+        print("\n".join(table), flush=True)
+    if args.build_mb:
+        from app.bench.corpus import write_corpus
+
+        sources = args.out / f"sources-{args.build_mb:g}mb"
+        if args.regenerate or not any(sources.glob("*.txt")):
+            write_corpus(bundled_sources(), sources, args.build_mb)
+        rate, seconds, entries = build_throughput(sources, args.out / "built-from-corpus.db")
+        raw["build"] = {"mb_per_s": rate, "seconds": seconds, "entries": entries}
+        lines = [
+            f"### Build from {args.build_mb:g} MB of source text ({entries:,} entries)",
+            "",
+            f"| build throughput | {rate:.2f} MB/s | {seconds:.1f} s | target ≥ 5 MB/s |",
+            "",
+        ]
+        out += lines
+        print("\n".join(lines), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(raw, indent=1))
+    return 0
