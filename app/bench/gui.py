@@ -19,10 +19,6 @@ from app.gui.settings import DEFAULT_FILTERS  # noqa: E402
 COMMON_WORD = "Japan"  # in about half of all entries
 RARE_WORD = "Afghanistan"  # in about one entry in a thousand
 SETTLE_TIMEOUT_S = 60
-# PySide6 6.12 on Python 3.11 drops a reference to None whenever QModelIndex.data() returns an
-# invalid value or QStyleOptionViewItem.widget is None; thousands of paints later the
-# interpreter aborts ("deallocating None"). Extra references keep a long benchmark alive.
-_NONE_GUARD = [None] * 10_000_000
 
 
 def scenarios(top_country: str) -> dict[str, object]:
