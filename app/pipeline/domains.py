@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from app.resources import Domain, domains
 
@@ -28,6 +28,7 @@ def _compiled() -> tuple[tuple[Domain, re.Pattern, re.Pattern], ...]:
     return tuple((d, union(d.heading), union(d.keywords)) for d in domains())
 
 
+@lru_cache(maxsize=8192)  # every entry asks again about each heading above it
 def heading_domain(title: str) -> str | None:
     """The domain a heading names, or None when it names none or is an umbrella."""
     spans: dict[str, int] = {}

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from app.pipeline.model import Figure, Mention
@@ -89,6 +89,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         rf"\s+(?P<noun>(?i:{_alternation(counts['nouns'])}))(?![A-Za-z\-])"
     )
     return {
+        "digit": re.compile(r"\d"),
         "money": re.compile(money),
         "count": re.compile(count),
         "qualifier": re.compile(qualifier),
@@ -144,23 +145,70 @@ def find_figures(text: str, base: int = 0, actors: Sequence[Mention] = ()) -> li
     none are given, "Japan" / "Japan's" / "the Government of Japan" are detected as "JPN".
     """
     patterns = _patterns()
+    # Quick tests first: money needs a digit and a currency, a count a digit or a number word
+    # and a counted noun. Most sentences have neither and skip the costly patterns.
+    has_digit = bool(patterns["digit"].search(text))
+    lowered = _lowered(text)
+    may_pay = has_digit and _may_mention(text, lowered, "currencies")
+    may_count = (has_digit or _may_mention(text, lowered, "number_words")) and _may_mention(
+        text, lowered, "nouns"
+    )
+    if not (may_pay or may_count):
+        return []
     if not actors:
         actors = [
             Mention("JPN", base + m.start(), base + m.end(), m.group(), "donor")
             for m in patterns["japan"].finditer(text)
         ]
-    starts = _sentence_starts(text)
+    starts: list[int] = []  # sentence starts, found only when there is money to own
     figures = []
-    for match in patterns["money"].finditer(text):
+    for match in patterns["money"].finditer(text) if may_pay else ():
         figure = _money(match, base)
+        starts = starts or _sentence_starts(text)
         owner = _owner(text, base, starts, match.start(), actors)
         figures.append(replace(figure, owner=owner))
     taken = [(f.start - base, f.end - base) for f in figures]
-    for match in patterns["count"].finditer(text):
+    for match in patterns["count"].finditer(text) if may_count else ():
         figure = _count(text, match, base)
         if figure is not None and not _overlaps(match.span(), taken):
             figures.append(figure)
     return sorted(figures, key=lambda f: f.start)
+
+
+# The only non-ASCII letters `re` matches case-insensitively with ASCII ones; lower() does not
+# turn them into those (dotted and dotless i, long s, Kelvin sign).
+_ODD_CASE = "\u0130\u0131\u017f\u212a"
+
+
+def _lowered(text: str) -> str | None:
+    """`text` lower-cased for _may_mention(), or None when it holds an _ODD_CASE letter."""
+    if not text.isascii() and any(letter in text for letter in _ODD_CASE):
+        return None
+    return text.lower()
+
+
+def _may_mention(text: str, lowered: str | None, words: str) -> bool:
+    """False when `text` holds no word of a vocabulary list (currencies, number_words, nouns),
+    so that no pattern using the list can match. Substring tests of the lower-cased text are
+    far quicker than a case-insensitive regex, which only text with odd letters needs."""
+    firsts, pattern = _first_words(words)
+    if lowered is None:
+        return bool(pattern.search(text))
+    return any(map(lowered.__contains__, firsts))
+
+
+@cache
+def _first_words(words: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """The first word of each entry of a list (any whitespace may follow it), lower-cased,
+    and a case-insensitive regex finding any of them."""
+    voc = vocabulary()
+    entries = {
+        "currencies": [*voc["currency_prefixes"], *voc["currency_suffixes"]],
+        "number_words": voc["counts"]["number_words"],
+        "nouns": voc["counts"]["nouns"],
+    }[words]
+    firsts = tuple(sorted({entry.split()[0].lower() for entry in entries}))
+    return firsts, re.compile("|".join(re.escape(w) for w in firsts), re.IGNORECASE)
 
 
 def format_figure(f: Figure) -> str:

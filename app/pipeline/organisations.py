@@ -38,6 +38,12 @@ _CAPS_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*s?(?![A-
 _ROMAN = re.compile(r"(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})")
 # A romanised Japanese surname, written in capitals before the given name ("TAKAO Ryoko").
 _KANA = re.compile(r"(?:(?:ch|sh|ts|kk|ss|tt|pp|[kgnhbpmr]y|[kgsztdnhbpmrwyjf])?[aiueo]|n)+")
+# Precompiled for the per-definition helpers below (re's own cache costs a lookup a call).
+_INNER_WORD = re.compile(r"[-/](?=[A-Za-z])")  # a word starting inside a token: "Self-Defense"
+_HYPHENS = re.compile(r"[-\u2013]")
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+_KEY_WORD = re.compile(r"[a-z0-9]+")
+_GIVEN_NAME = re.compile(r"\s+([A-Z][a-z]+)")
 _DASHES = re.compile(r"\s[-\u2013\u2014\u2500]\s|[,:;]")
 
 
@@ -149,12 +155,28 @@ def _in_order(letters: str, words: tuple[str, ...], significant: tuple[bool, ...
     "PeaceKeeping"), lower-case letters continue it ("ReCAAP", "GSMaP"). Small words may be
     skipped freely, at most a few significant ones inside, any at the end ("... of Japan"); one
     capital may sit inside a new word ("JAXA": Aerospace eXploration)."""
-    n = len(letters)
-    max_skips = max(1, n // 4)
+    return _Matcher(letters, words, significant).go(1, 0, 0, False, 0)
 
-    @cache
-    def go(i: int, j: int, p: int, lenient: bool, skips: int) -> bool:
-        if i == n:
+
+class _Matcher:
+    """The search of _in_order(), memoised. (A class rather than a closure calling itself: a
+    closure that refers to itself is a reference cycle, freed only by the garbage collector,
+    which the build pauses.)"""
+
+    def __init__(self, letters: str, words: tuple[str, ...], significant: tuple[bool, ...]):
+        self.letters, self.words, self.significant = letters, words, significant
+        self.max_skips = max(1, len(letters) // 4)
+        self.memo: dict[tuple[int, int, int, bool, int], bool] = {}
+
+    def go(self, i: int, j: int, p: int, lenient: bool, skips: int) -> bool:
+        key = (i, j, p, lenient, skips)
+        if key not in self.memo:
+            self.memo[key] = self._go(i, j, p, lenient, skips)
+        return self.memo[key]
+
+    def _go(self, i: int, j: int, p: int, lenient: bool, skips: int) -> bool:
+        letters, words, go = self.letters, self.words, self.go
+        if i == len(letters):
             return True
         c = letters[i].lower()
         word = words[j]
@@ -170,12 +192,10 @@ def _in_order(letters: str, words: tuple[str, ...], significant: tuple[bool, ...
             q = words[k].find(c, 1)
             if not lenient and q > 0 and go(i + 1, k, q, True, skips + skipped):
                 return True
-            skipped += significant[k]
-            if skips + skipped > max_skips:
+            skipped += self.significant[k]
+            if skips + skipped > self.max_skips:
                 return False
         return False
-
-    return go(1, 0, 0, False, 0)
 
 
 def _as_bag(
@@ -229,7 +249,7 @@ def slug(text: str) -> str:
 def _name_key(name: str, words: Words) -> tuple[str, ...]:
     """A long form reduced for comparison: "UN" spelt out, spelling unified, small words gone."""
     out: list[str] = []
-    for word in re.findall(r"[a-z0-9]+", name.lower().replace("\u2019", "'").replace("'s", "")):
+    for word in _KEY_WORD.findall(name.lower().replace("\u2019", "'").replace("'s", "")):
         if word == "un":
             out += ["united", "nations"]
         elif word not in words.small:
@@ -290,6 +310,7 @@ class OrganisationIndex:
         self._pairs: dict[tuple[str, tuple[str, ...]], str] = {}  # (acronym, name key) -> id
         self._current: dict[str, str] = {}  # acronym -> entry id last defined while reading
         self._patterns: dict[bool, re.Pattern[str] | None] = {}
+        self._shared_heads: tuple[str, ...] | None = None  # see _may_redefine()
         if curated:
             for organisation in self._words.curated:
                 self._add_curated(organisation)
@@ -308,12 +329,7 @@ class OrganisationIndex:
         """Every mention of a known organisation, programme or agreement in `text`: the
         longest written form wins, on word boundaries; offsets shifted by `base`."""
         pattern = self._pattern(terms=False)
-        events = sorted(
-            (d.start, form, self._pairs[d.short, self._key(d.long)])
-            for d in self._definitions(text)
-            if (d.short, self._key(d.long)) in self._pairs
-            for form in (d.short, *d.extra)
-        )
+        events = self._events(text)
         mentions = []
         for match in pattern.finditer(text) if pattern else ():
             while events and events[0][0] <= match.start():
@@ -326,6 +342,44 @@ class OrganisationIndex:
         for _, form, entry_id in events:
             self._current[form] = entry_id
         return mentions
+
+    def read_past(self, text: str) -> None:
+        """Moves the reading position past `text` as find() would, without finding mentions."""
+        for _, form, entry_id in self._events(text):
+            self._current[form] = entry_id
+
+    def position(self) -> dict[str, str]:
+        """The reading position, for move_to(): a worker process can start find()ing at a
+        document in the middle of the corpus with the position that document starts at."""
+        return dict(self._current)
+
+    def move_to(self, position: dict[str, str]) -> None:
+        self._current = dict(position)
+
+    def _events(self, text: str) -> list[tuple[int, str, str]]:
+        """(start, form, entry id) of the definitions in `text` of known forms, in order."""
+        return sorted(
+            (d.start, form, self._pairs[d.short, self._key(d.long)])
+            for d in (self._definitions(text) if self._may_redefine(text) else ())
+            if (d.short, self._key(d.long)) in self._pairs
+            for form in (d.short, *d.extra)
+        )
+
+    def _may_redefine(self, text: str) -> bool:
+        """Whether `text` may define a form that names more than one record. The reading
+        position matters only for those: a form naming one record resolves to it anyway, so
+        find() may skip looking for definitions (the costly part) in the other sentences.
+
+        A definition's short form is the acronym as written, its edition-less start or its
+        parts without a known one, so its first word is always written in the text."""
+        if "(" not in text:
+            return False
+        if self._shared_heads is None:
+            shared = (form for form, ids in self._forms.items() if len(ids) > 1)
+            self._shared_heads = tuple(
+                sorted({re.split(r"[-\u2013 ]", form)[0] for form in shared})
+            )
+        return any(head in text for head in self._shared_heads)
 
     def rewind(self) -> None:
         """Forgets the reading position: bare acronyms link to their first record again."""
@@ -372,6 +426,8 @@ class OrganisationIndex:
     # -- definitions ---------------------------------------------------------------------------
 
     def _definitions(self, text: str) -> list[_Definition]:
+        if "(" not in text:
+            return []  # every way of defining a short form uses parentheses
         found = []
         for match in _STANDARD.finditer(text):
             found += self._long_before(match.group("acr"), text, 0, match.start())
@@ -380,21 +436,21 @@ class OrganisationIndex:
                 match.group("acr"), text, match.start("long"), match.end("long")
             )
         for match in _REVERSE.finditer(text):
-            long = re.sub(r"^(?:the|The)\s+", "", match.group("long").strip())
+            long = _LEADING_THE.sub("", match.group("long").strip())
             if len(long.split()) >= 2:
                 found += self._read(match.group("acr"), [long], match.start())
         return sorted(found, key=lambda d: d.start)
 
     def _long_before(self, acr: str, text: str, begin: int, end: int) -> list[_Definition]:
         """The shortest stretch of words ending at `end` that `acr` abbreviates."""
+        if not acronym_shaped(acr):
+            return []  # as _read() would say, before the candidates are gathered: "(Photo)"
         stops = [m.end() for m in _SPAN_STOP.finditer(text, begin, end)]
         window_start = max([begin, *stops])
         tokens = list(_TOKEN.finditer(text, window_start, end))[-_MAX_WORDS:]
         starts = []
         for token in reversed(tokens):  # nearest first, so the shortest long form wins
-            inner = [
-                token.start() + m.end() for m in re.finditer(r"[-/](?=[A-Za-z])", token.group())
-            ]
+            inner = [token.start() + m.end() for m in _INNER_WORD.finditer(token.group())]
             starts += [*reversed(inner), token.start()]
         candidates = [(s, text[s:end].strip()) for s in starts]
         return self._read(acr, [c for _, c in candidates], None, [s for s, _ in candidates])
@@ -409,7 +465,7 @@ class OrganisationIndex:
         attempts = [(acr, acr, ())]
         if edition := _EDITION.match(acr):
             attempts.append((edition["base"], edition["base"], (acr,)))
-        parts = re.split(r"[-\u2013]", acr)
+        parts = _HYPHENS.split(acr)
         for known in [p for p in parts if p in self._forms] if len(parts) > 1 else ():
             attempts.append(("-".join(p for p in parts if p != known), acr, ()))
         for letters_of, short, extra in attempts:
@@ -463,6 +519,7 @@ class OrganisationIndex:
         if entry.id not in ids:
             ids.append(entry.id)
             self._patterns.clear()
+            self._shared_heads = None
 
     def _unique_id(self, base: str) -> str:
         candidate, number = base, 1
@@ -488,11 +545,7 @@ class OrganisationIndex:
                 for form, ids in self._forms.items()
                 if terms or any(self._entries[i].kind != "term" for i in ids)
             ]
-            forms.sort(key=lambda f: (-len(f), f))
-            alternation = "|".join(_form_pattern(f) for f in forms)
-            self._patterns[terms] = (
-                re.compile(rf"(?<![A-Za-z0-9])(?:{alternation})") if forms else None
-            )
+            self._patterns[terms] = re.compile(_forms_regex(forms)) if forms else None
         return self._patterns[terms]
 
     def _whole_compound(self, text: str, start: int, end: int) -> bool:
@@ -517,15 +570,53 @@ def _canon(form: str) -> str:
     return " ".join(form.replace("\u2019", "'").split())
 
 
-def _form_pattern(form: str) -> str:
-    """A written form, letting line breaks, spacing and apostrophes vary. A form ending in a
-    letter may carry a glued footnote number ("Open RAN4"); one ending in a digit may not
-    ("G2" is not in "G20")."""
-    escaped = re.escape(form)
-    escaped = re.sub(r"(?:\\ )+", r"\\s+", escaped)
-    escaped = re.sub(r"['\u2019]", "['\u2019]", escaped)
-    footnote = r"\d{0,2}" if form[-1].isalpha() else ""
-    return rf"{escaped}(?={footnote}(?![A-Za-z0-9]))"
+def _trie(forms) -> dict:
+    """The forms as a character trie; "" marks where a form ends."""
+    root: dict = {}
+    for form in forms:
+        node = root
+        for char in form:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return root
+
+
+def _forms_regex(forms) -> str:
+    """The forms, each after no letter or digit. That test sits after each first character
+    rather than in front of the whole pattern, so the pattern starts with plain characters
+    and `re` skips to where a form can start instead of trying the trie at every position."""
+    first = []
+    for char, child in _trie(forms).items():
+        pattern = _char_pattern(char)  # one character wide: forms start with no space
+        first.append(f"{pattern}(?<![A-Za-z0-9]{pattern}){_trie_regex(child, char)}")
+    return "(?:" + "|".join(first) + ")"
+
+
+def _trie_regex(node: dict, last: str) -> str:
+    """One regex over the trie's forms, so each position is tried once rather than once per
+    form. Longer forms are tried before a form ending here, so the longest form wins (forms
+    matching at one position are prefixes of one another: canonical forms differ in some
+    character, and no text character matches two different ones)."""
+    branches = [
+        _char_pattern(char) + _trie_regex(child, char) for char, child in node.items() if char
+    ]
+    if "" in node:
+        branches.append(_form_end(last))
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _char_pattern(char: str) -> str:
+    """A character of a written form, letting line breaks, spacing and apostrophes vary."""
+    if char == " ":
+        return r"\s+"
+    return "['\u2019]" if char == "'" else re.escape(char)
+
+
+def _form_end(last: str) -> str:
+    """After a form: a form ending in a letter may carry a glued footnote number ("Open
+    RAN4"); one ending in a digit may not ("G2" is not in "G20")."""
+    footnote = r"\d{0,2}" if last.isalpha() else ""
+    return rf"(?={footnote}(?![A-Za-z0-9]))"
 
 
 def _acronym_like(part: str) -> bool:
@@ -536,5 +627,5 @@ def _acronym_like(part: str) -> bool:
 def _surname(text: str, start: int, end: int) -> bool:
     """ "Prime Minister ABE Shinzo", "My name is TAKAO Ryoko": a Japanese surname in capitals
     (syllables of romanised Japanese only) followed by a given name."""
-    after = re.match(r"\s+([A-Z][a-z]+)", text[end:])
+    after = _GIVEN_NAME.match(text, end)  # not text[end:]: that copies the rest of a document
     return bool(after and _KANA.fullmatch(text[start:end].lower()))

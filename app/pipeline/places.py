@@ -73,7 +73,7 @@ class _Catalogue:
 def find_places(text: str, base: int = 0) -> tuple[list[Mention], list[Mention]]:
     """The country mentions and the region mentions in `text`, offsets shifted by `base`."""
     catalogue = _catalogue()
-    folded = text.translate(_FOLD)
+    folded = text if text.isascii() else text.translate(_FOLD)  # only non-ASCII is folded
     countries: list[Mention] = []
     regions: list[Mention] = []
     for match in catalogue.pattern.finditer(folded):

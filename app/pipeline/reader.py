@@ -58,6 +58,7 @@ _FIRST_PERSON = re.compile(r"\b(?:I|me|my|My|mine|myself|we|We|us|our|Our|oursel
 # References to notes inside running text.
 _NOTE_WORD_REF = re.compile(r"\bNote\s+(\d{1,3})(?!\d)")
 _GLUED_REF = re.compile(r"(?<=[a-z)\].,”’\"'])(\d{1,3})(?![\d\w])")
+_DIGIT = re.compile(r"\d")
 
 _MAX_TITLE = 200
 _MAX_UNMARKED_TITLE = 150
@@ -288,12 +289,20 @@ def _collapse_repeats(text: str, blocks: list[_Block]) -> list[_Block]:
             previous is not None
             and previous.role in ("text", "title", "caption")
             and block.role in ("text", "title", "caption")
-            and _normalised(text, previous) == _normalised(text, block)
+            and _same_words(text, previous, block)
         ):
             previous.role = "caption"
             continue
         result.append(block)
     return result
+
+
+def _same_words(text: str, a: _Block, b: _Block) -> bool:
+    # Nearly every pair differs in its first character: skip normalising them (spans start
+    # on a line's first non-blank character, which normalising keeps first).
+    if a.start < a.end and b.start < b.end and text[a.start] != text[b.start]:
+        return False
+    return _normalised(text, a) == _normalised(text, b)
 
 
 def _normalised(text: str, block: _Block) -> str:
@@ -464,13 +473,17 @@ def _note_refs(
 ) -> tuple[str, ...]:
     """Labels of existing notes and glossary terms referred to inside text[start:end]."""
     found: list[str] = []
-    for match in _NOTE_WORD_REF.finditer(text, start, end):
-        found.append(match.group(1))
-    for match in _GLUED_REF.finditer(text, start, end):
-        if _is_glued_note_number(text, match):
+    # Both kinds of reference hold a number: most sentences (and documents without notes)
+    # need no scan.
+    if note_labels and _DIGIT.search(text, start, end):
+        for match in _NOTE_WORD_REF.finditer(text, start, end):
             found.append(match.group(1))
-    found = [label for label in found if label in note_labels]
-    found.extend(_glossary_refs(text, start, end, glossary_terms))
+        for match in _GLUED_REF.finditer(text, start, end):
+            if _is_glued_note_number(text, match):
+                found.append(match.group(1))
+        found = [label for label in found if label in note_labels]
+    if glossary_terms and text.find("*", start, end) >= 0:
+        found.extend(_glossary_refs(text, start, end, glossary_terms))
     return tuple(dict.fromkeys(found))
 
 

@@ -17,6 +17,9 @@ YEAR_END = r"(?![\w%+]|[.,]\d|[-–/]\d|\s*(?i:yen|dollars|euros|thousand|millio
 # Optional month and day before a year inside a range or period: "from December 2012".
 DATE = rf"(?:(?:{'|'.join(MONTHS)})\s+(?:\d{{1,2}},?\s+)?)?"
 FISCAL = r"(?:FY\s?|(?i:fiscal\s+year)\s+)"
+# Every pattern below holds a YEAR: most sentences have none and need not be scanned 7 times.
+_ANY_YEAR = re.compile(YEAR)
+_LABEL_BEFORE = re.compile(r"(\S+)\s+$")
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +59,8 @@ def find_years(text: str, base: int = 0) -> list[YearMention]:
     "2020 and 2021" are two years. Not years: labels ("resolution 2375", "Note 2012"), money
     ("$2000", "2000 yen"), grouped numbers ("2,653"), parts of other tokens ("COVID-19").
     """
+    if not _ANY_YEAR.search(text):
+        return []
     found: list[YearMention] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _patterns():
@@ -73,7 +78,7 @@ def find_years(text: str, base: int = 0) -> list[YearMention]:
 
 
 def _after_label(text: str, index: int) -> bool:
-    before = re.search(r"(\S+)\s+$", text[max(0, index - 30) : index])
+    before = _LABEL_BEFORE.search(text[max(0, index - 30) : index])
     return bool(before) and before.group(1).lower() in vocabulary()["labels"]["words"]
 
 

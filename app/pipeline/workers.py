@@ -1,0 +1,66 @@
+"""Runs a build step on every document, in worker processes when the corpus is large enough."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+# Below this much text a build takes about a second, less than starting and feeding workers
+# is worth; the bundled sources and the tests stay in one process.
+PARALLEL_MIN_CHARS = 4_000_000
+
+_step: Callable[[int], Any] | None = None  # what forked workers run, inherited from the parent
+
+
+def processes_for(texts: list[str]) -> int:
+    """How many processes to analyse these documents with: one per available core, one
+    document each at least, and only where workers can be forked (they inherit the corpus
+    and the organisation index instead of receiving them)."""
+    if sum(map(len, texts)) < PARALLEL_MIN_CHARS:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, len(texts)))
+
+
+@contextmanager
+def in_order(step: Callable[[int], Any], count: int, processes: int) -> Iterator[Iterator[Any]]:
+    """step(0), step(1) … step(count - 1), in that order, computed `processes` at a time.
+
+    Each step must depend only on its number and on what existed when this was entered (the
+    workers are forked then), so that the results are those of one process. Leaving the
+    block early (a cancelled build) stops the workers."""
+    if processes <= 1 or count <= 1:
+        yield map(step, range(count))
+        return
+    global _step
+    _step = step
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            yield pool.imap(_run, range(count))
+    finally:
+        _step = None
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection inside: analysis makes millions of objects but no reference
+    cycles, so the collector would walk ever more objects (in forked workers, copying the
+    parent's memory as it goes) and free nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(number: int) -> Any:
+    assert _step is not None, "a worker runs only steps forked from in_order()"
+    return _step(number)

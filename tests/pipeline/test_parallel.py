@@ -1,0 +1,62 @@
+"""Analysing in worker processes gives what one process gives, reading position included."""
+
+import multiprocessing
+import shutil
+
+import pytest
+
+from app.paths import bundled_sources
+from app.pipeline.build import analyse
+from app.pipeline.organisations import OrganisationIndex
+from app.pipeline.sources import discover
+
+# Two organisations share "ICC": which one a bare "ICC" names depends on the definition read
+# last, across documents too.
+CHAMBER = "The International Chamber of Commerce (ICC) counts piracy cases. The ICC said so.\n"
+COURT = "The International Criminal Court (ICC) opened a case. The ICC ruled.\n"
+MENTION = "Japan and the ICC discussed piracy off Somalia in 2021.\n"
+
+
+def report(title: str, body: str) -> str:
+    return f"Diplomatic Bluebook 2022\n\nChapter 1 {title}\n\n{body}"
+
+
+def test_read_past_moves_the_reading_position_as_find_does():
+    sentences = (CHAMBER + MENTION + COURT + MENTION).split(". ")
+    finding, reading = OrganisationIndex(curated=False), OrganisationIndex(curated=False)
+    for sentence in sentences:
+        finding.learn(sentence)
+        reading.learn(sentence)
+    positions = set()
+    for sentence in sentences:
+        finding.find(sentence)
+        reading.read_past(sentence)
+        assert reading.position() == finding.position()
+        positions.add(tuple(reading.position().items()))
+    assert len(positions) == 2  # ICC is the chamber, then the court
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="workers are forked"
+)
+def test_workers_give_the_results_of_one_process(tmp_path):
+    sources = tmp_path / "sources"
+    shutil.copytree(bundled_sources(), sources)
+    (sources / "a-chamber.txt").write_text(report("Piracy", CHAMBER + MENTION), "utf-8")
+    (sources / "b-mention.txt").write_text(report("Courts", MENTION), "utf-8")
+    (sources / "c-court.txt").write_text(report("Justice", COURT + MENTION), "utf-8")
+    (sources / "d-mention.txt").write_text(report("Again", MENTION), "utf-8")
+
+    def analysed(processes: int) -> list:
+        results, index = analyse(discover(sources), lambda *a: None, lambda: False, processes)
+        records = [(r.source.id, r.parsed.headings, r.source.warnings, r.records) for r in results]
+        return [records, index.organisations(), index.position()]
+
+    one = analysed(1)
+    assert one == analysed(2)
+    mentions = [
+        [m.id for record in records for m in record.organisations if m.text == "ICC"]
+        for doc_id, _, _, records in one[0]
+        if doc_id.endswith("mention")
+    ]
+    assert mentions == [["icc"], ["icc-2"]]  # b after the chamber, d after the court
