@@ -240,12 +240,12 @@ def run_build(args) -> int:
 
 
 def run_export(args) -> int:
-    from app.export.csv_export import export_csv
+    from app.export.csv_export import export_csv, export_keys
     from app.query.catalogue import Catalogue
 
     filters = filters_from(args)
     with Catalogue(args.db) as catalogue:
-        written = export_csv(catalogue.iter_rows(filters), args.output)
+        written = export_csv(catalogue.iter_cells(export_keys(), filters), args.output)
         print(f"{written:,} entries ({catalogue.describe(filters)}) written to {args.output}")
     return 0
 

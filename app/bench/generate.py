@@ -207,12 +207,13 @@ def generate(
                     end=end,
                 )
                 entries.append([values[c] for c in ENTRY_COLUMNS])
+                shared = tuple(values[c] for c in schema.SHARED)
                 for code, role in t.countries:
-                    ec.append((rowid, code, role))
+                    ec.append((rowid, code, role, *shared))
                 for region in t.regions:
-                    er.append((rowid, region))
+                    er.append((rowid, region, *shared))
                 for org in t.organisations:
-                    eo.append((rowid, org))
+                    eo.append((rowid, org, *shared))
                 for dim, ref, ms, me, mtext in t.mentions:
                     mentions.append((next_mention, rowid, dim, ref, start + ms, start + me, mtext))
                     next_mention += 1
@@ -261,9 +262,9 @@ def generate(
         )
         conn.executemany(insert_section, list(section_rows.values()))
         conn.executemany(insert_entry, entries)
-        conn.executemany("INSERT OR IGNORE INTO entry_countries VALUES (?, ?, ?)", ec)
-        conn.executemany("INSERT OR IGNORE INTO entry_regions VALUES (?, ?)", er)
-        conn.executemany("INSERT OR IGNORE INTO entry_organisations VALUES (?, ?)", eo)
+        conn.executemany("INSERT OR IGNORE INTO entry_countries VALUES (?, ?, ?, ?, ?, ?, ?)", ec)
+        conn.executemany("INSERT OR IGNORE INTO entry_regions VALUES (?, ?, ?, ?, ?, ?)", er)
+        conn.executemany("INSERT OR IGNORE INTO entry_organisations VALUES (?, ?, ?, ?, ?, ?)", eo)
         conn.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)", mentions)
         conn.executemany(
             "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", figures

@@ -7,15 +7,17 @@ import errno
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
+from itertools import islice
 from pathlib import Path
 
 from app.export import atomic
-from app.export.neutralise import neutralise
+from app.export.neutralise import RISKY_FIRST, neutralise
 from app.resources import Column, columns
 
 PROGRESS_EVERY = 1000  # rows between progress calls: often enough for a bar, cheap enough
 DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 PART_SUFFIX = ".part"  # temporary files: .<target name>.<random>.part beside the target
+WRITE_BUFFER = 1 << 20  # bytes: fewer, larger writes
 
 
 class ExportError(Exception):
@@ -39,23 +41,56 @@ def raw_cells(row: dict) -> list:
     return ["" if row.get(c.key) is None else row[c.key] for c in export_columns()]
 
 
+def export_keys() -> list[str]:
+    """The row keys of the columns, in order (Catalogue.iter_cells reads exactly these)."""
+    return [c.key for c in export_columns()]
+
+
 def cells(row: dict) -> list:
     """A row's cells in column order, text that a spreadsheet would run as a formula
     neutralised (see app.export.neutralise)."""
     return [neutralise(value) for value in raw_cells(row)]
 
 
-def write_rows(fh, rows: Iterable[dict], progress=None, cancelled=None) -> int:
-    """CSV of the rows to an open text file (newline=''), header first; returns rows written."""
+def csv_field(value) -> str:
+    """One cell as csv.writer writes it (QUOTE_MINIMAL, CRLF), neutralised; the same bytes,
+    twice as quick: C string methods on whole cells instead of the csv module's per-character
+    loop. Text looks at neutralise only when its first character could start a formula."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return str(value)  # ints (as csv.writer writes them); numbers are never neutralised
+    if value and (value[0] in RISKY_FIRST or value[0].isspace()):
+        value = neutralise(value)
+    if '"' in value:
+        return '"' + value.replace('"', '""') + '"'
+    if "," in value or "\n" in value or "\r" in value:
+        return '"' + value + '"'
+    return value
+
+
+def write_rows(fh, rows: Iterable, progress=None, cancelled=None) -> int:
+    """CSV of the rows to an open text file (newline=''), header first; returns rows written.
+
+    A row is a dict (as Catalogue.iter_rows gives) or a sequence of raw cells in column order
+    (as Catalogue.iter_cells(export_keys()) gives, much more quickly); None is empty."""
     # Excel reads UTF-8 only with a byte-order mark; CRLF and minimal quoting are what it writes.
     fh.write("\ufeff")
-    writer = csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header())
+    csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(header())
     written = 0
-    for row in rows:
-        writer.writerow(cells(row))
-        written += 1
-        if written % PROGRESS_EVERY == 0:
+    rows = iter(rows)
+    while chunk := list(islice(rows, PROGRESS_EVERY)):
+        fh.write(
+            "".join(
+                [
+                    ",".join([csv_field(v) for v in (raw_cells(r) if isinstance(r, dict) else r)])
+                    + "\r\n"
+                    for r in chunk
+                ]
+            )
+        )
+        written += len(chunk)
+        if len(chunk) == PROGRESS_EVERY:
             if cancelled and cancelled():
                 raise ExportCancelled()
             if progress:
@@ -80,7 +115,7 @@ def export_csv(
     try:
         with atomic.temporary_for(target, PART_SUFFIX) as tmp:
             os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is an ordinary file
-            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            with open(tmp, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as fh:
                 written = write_rows(fh, rows, progress, cancelled)
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -45,6 +45,10 @@ def neutralise(value):
     return value
 
 
+# A cell can need the prefix only if it starts with one of these or with a space (see above).
+RISKY_FIRST = TRIGGERS | {PREFIX}
+
+
 def restore(text: str) -> str:
     """The original text of a neutralised cell (what `neutralise` was given)."""
     if text.startswith(PREFIX) and needs_prefix(text[len(PREFIX) :]):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from app.export.csv_export import ExportCancelled, ExportError, export_csv
+from app.export.csv_export import ExportCancelled, ExportError, export_csv, export_keys
 from app.query.catalogue import Catalogue, CatalogueError
 from app.query.filters import Filters
 
@@ -45,7 +45,9 @@ class ExportWorker(QObject):
                 if self.ids is not None:
                     rows = catalogue.rows_by_id(self.ids, self.sort, self.descending)
                 else:
-                    rows = catalogue.iter_rows(self.filters, self.sort, self.descending)
+                    rows = catalogue.iter_cells(
+                        export_keys(), self.filters, self.sort, self.descending
+                    )
                 written = export_csv(rows, self.target, self.progress.emit, self._stop.is_set)
         except ExportCancelled:
             self.cancelled.emit()

@@ -42,8 +42,11 @@ class FacetModel(QAbstractListModel):
     def set_pending(self, checked: tuple[str, ...]) -> None:
         """The filters changed and the new counts are on their way: keep the values, check
         `checked`, and hide the old counts until set_facets brings the new ones."""
-        self.set_facets(self._facets, checked)
+        if list(checked) != self._checked:
+            self.set_facets(self._facets, checked)
         self._pending = True
+        if self._facets:  # repaint the rows without counts; no reset, no relayout
+            self.dataChanged.emit(self.index(0), self.index(len(self._facets) - 1))
 
     def pending(self) -> bool:
         return self._pending

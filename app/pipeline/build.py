@@ -14,7 +14,7 @@ import pycountry
 import sqlite_utils
 
 from app.export import atomic
-from app.pipeline import schema
+from app.pipeline import schema, workers
 from app.pipeline.domains import DomainChoice, heading_domain
 from app.pipeline.extract import (
     DONOR,
@@ -24,7 +24,7 @@ from app.pipeline.extract import (
     unique,
 )
 from app.pipeline.figures import format_figure
-from app.pipeline.model import ParsedDocument
+from app.pipeline.model import Heading, ParsedDocument, Piece
 from app.pipeline.organisations import OrganisationIndex
 from app.pipeline.places import country_name, regions
 from app.pipeline.reader import read_document
@@ -92,32 +92,75 @@ def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
 
 
 def analyse(
-    documents: list[SourceDocument], progress: Progress, cancelled
+    documents: list[SourceDocument], progress: Progress, cancelled, processes: int | None = None
+) -> tuple[list[DocumentResult], OrganisationIndex]:
+    """Read and extract every document; reading and extracting run in worker processes on
+    large corpora (`processes`: how many, default per workers.processes_for), learning the
+    organisations in between in this one. The results are the same whatever the number."""
+    if processes is None:
+        processes = workers.processes_for([doc.text for doc in documents])
+    with workers.gc_paused():
+        return _analyse(documents, progress, cancelled, processes)
+
+
+def _analyse(
+    documents: list[SourceDocument], progress: Progress, cancelled, processes: int
 ) -> tuple[list[DocumentResult], OrganisationIndex]:
     parsed = []
-    for number, doc in enumerate(documents, 1):
-        if cancelled():
-            raise BuildCancelled()
-        parsed.append(read_document(doc.text))
-        if not parsed[-1].headings:
-            doc.warnings.append(f"{doc.path.name}: no headings found; its entries have no section")
-        progress("reading", number, len(documents))
+    with workers.in_order(
+        lambda n: read_structure(documents[n]), len(documents), processes
+    ) as done:
+        for number, (doc, (headings, pieces)) in enumerate(zip(documents, done, strict=True), 1):
+            if cancelled():
+                raise BuildCancelled()
+            parsed.append(ParsedDocument(doc.text, headings, pieces))
+            if not headings:
+                doc.warnings.append(
+                    f"{doc.path.name}: no headings found; its entries have no section"
+                )
+            progress("reading", number, len(documents))
     # Definitions anywhere in the corpus name the organisation everywhere, so learn them first.
     index = OrganisationIndex()
     for doc, parsed_doc in zip(documents, parsed, strict=True):
         for piece in parsed_doc.pieces:
             index.learn(doc.text[piece.start : piece.end], base=piece.start)
-    results = []
-    for number, (doc, parsed_doc) in enumerate(zip(documents, parsed, strict=True), 1):
-        if cancelled():
-            raise BuildCancelled()
-        records = [extract(piece, doc.text, index) for piece in parsed_doc.pieces]
+    # Where each document starts reading, so that any process can extract any document.
+    positions = []
+    for doc, parsed_doc in zip(documents, parsed, strict=True):
+        positions.append(index.position())
+        for piece in parsed_doc.pieces:
+            index.read_past(doc.text[piece.start : piece.end])
+    end = index.position()
+
+    def extract_document(number: int) -> list[EntryRecord]:
+        index.move_to(positions[number])
+        text = documents[number].text
+        records = [extract(piece, text, index) for piece in parsed[number].pieces]
         inherit_note_domains(records)
         resolve_owners_from_paragraph(records)
-        results.append(DocumentResult(doc, parsed_doc, records))
-        progress("extracting", number, len(documents))
+        for record in records:
+            record.piece = record.quote = None  # this process has both: spare sending them
+        return records
+
+    results = []
+    with workers.in_order(extract_document, len(documents), processes) as done:
+        for number, (doc, records) in enumerate(zip(documents, done, strict=True), 1):
+            if cancelled():
+                raise BuildCancelled()
+            parsed_doc = parsed[number - 1]
+            for record, piece in zip(records, parsed_doc.pieces, strict=True):
+                record.piece, record.quote = piece, doc.text[piece.start : piece.end]
+            results.append(DocumentResult(doc, parsed_doc, records))
+            progress("extracting", number, len(documents))
+    index.move_to(end)  # where reading every document in this process would have left it
     results.sort(key=lambda r: (r.source.edition_year or 0, r.source.id))
     return results, index
+
+
+def read_structure(doc: SourceDocument) -> tuple[list[Heading], list[Piece]]:
+    """A document's headings and pieces (not its text, which a worker need not send back)."""
+    parsed = read_document(doc.text)
+    return parsed.headings, parsed.pieces
 
 
 def inherit_note_domains(records: list[EntryRecord]) -> None:
@@ -296,15 +339,22 @@ def write_entries(
                 "years": SEPARATOR.join(unique(y.text for y in record.years)),
             }
         )
+        # The entry's own columns that filters use, repeated in its links (schema.SHARED).
+        shared = {c: entries[-1][c] for c in schema.SHARED}
         for code in unique(m.id for m in record.countries):
             role = "donor" if code == DONOR else "partner"
             links.append(
-                ("entry_countries", {"entry_id": rowid, "country_code": code, "role": role})
+                (
+                    "entry_countries",
+                    {"entry_id": rowid, "country_code": code, "role": role, **shared},
+                )
             )
         for region in unique(m.id for m in record.regions):
-            links.append(("entry_regions", {"entry_id": rowid, "region_id": region}))
+            links.append(("entry_regions", {"entry_id": rowid, "region_id": region, **shared}))
         for org in org_ids:
-            links.append(("entry_organisations", {"entry_id": rowid, "organisation_id": org}))
+            links.append(
+                ("entry_organisations", {"entry_id": rowid, "organisation_id": org, **shared})
+            )
         for dimension, found in (
             ("country", record.countries),
             ("region", record.regions),

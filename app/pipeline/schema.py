@@ -5,7 +5,13 @@ from __future__ import annotations
 import sqlite_utils
 
 # Bumped whenever a table or column changes; readers refuse other versions.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# Columns of `entries` that filters use, repeated in the link tables (entry_countries,
+# entry_regions, entry_organisations) so that counts and facets over a link table need no
+# join with the wide entries table (version 2).
+SHARED = ("kind", "domain_id", "document_id", "has_figure")
+SHARED_COLUMNS = {"kind": str, "domain_id": str, "document_id": str, "has_figure": int}
 
 TABLES: dict[str, dict] = {
     "meta": {"columns": {"key": str, "value": str}, "pk": "key"},
@@ -97,17 +103,17 @@ TABLES: dict[str, dict] = {
         ],
     },
     "entry_countries": {
-        "columns": {"entry_id": int, "country_code": str, "role": str},
+        "columns": {"entry_id": int, "country_code": str, "role": str, **SHARED_COLUMNS},
         "pk": ("entry_id", "country_code"),
         "foreign_keys": [("entry_id", "entries", "id"), ("country_code", "countries", "code")],
     },
     "entry_regions": {
-        "columns": {"entry_id": int, "region_id": str},
+        "columns": {"entry_id": int, "region_id": str, **SHARED_COLUMNS},
         "pk": ("entry_id", "region_id"),
         "foreign_keys": [("entry_id", "entries", "id"), ("region_id", "regions", "id")],
     },
     "entry_organisations": {
-        "columns": {"entry_id": int, "organisation_id": str},
+        "columns": {"entry_id": int, "organisation_id": str, **SHARED_COLUMNS},
         "pk": ("entry_id", "organisation_id"),
         "foreign_keys": [
             ("entry_id", "entries", "id"),
@@ -168,6 +174,13 @@ TABLES: dict[str, dict] = {
         "pk": ("entry_id", "year"),
         "foreign_keys": [("entry_id", "entries", "id")],
     },
+    # Facet counts of the unfiltered catalogue per kind of text, made by finish(): the first
+    # screen (body text) needs no scan. dimension: countries (partners), regions,
+    # organisations, domains, documents or kinds; value: the facet's id; n: entries.
+    "facet_counts": {
+        "columns": {"dimension": str, "kind": str, "value": str, "n": int},
+        "pk": ("dimension", "kind", "value"),
+    },
     "note_links": {
         "columns": {"entry_id": int, "note_entry_id": int, "label": str},
         "pk": ("entry_id", "note_entry_id"),
@@ -182,9 +195,27 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("entries", ["edition_year"]),
     ("entries", ["has_figure"]),
     ("entries", ["section_id"]),
+    # Pages in entry order within a kind and a domain or document; facets grouping by them.
+    ("entries", ["kind", "domain_id"]),
+    # Covering indexes for facets and counts over kind, domain, document and has_figure.
+    ("entries", ["kind", "domain_id", "document_id", "has_figure"]),
+    ("entries", ["kind", "document_id", "domain_id", "has_figure"]),
     ("entry_countries", ["country_code", "entry_id"]),
     ("entry_regions", ["region_id", "entry_id"]),
     ("entry_organisations", ["organisation_id", "entry_id"]),
+    # Covering indexes for counts and facets read from the link tables alone.
+    ("entry_countries", ["kind", "domain_id", "country_code", "role", "entry_id"]),
+    (
+        "entry_countries",
+        ["country_code", "kind", "domain_id", "document_id", "has_figure", "entry_id"],
+    ),
+    ("entry_regions", ["kind", "domain_id", "region_id", "entry_id"]),
+    ("entry_regions", ["region_id", "kind", "domain_id", "document_id", "has_figure", "entry_id"]),
+    ("entry_organisations", ["kind", "domain_id", "organisation_id", "entry_id"]),
+    (
+        "entry_organisations",
+        ["organisation_id", "kind", "domain_id", "document_id", "has_figure", "entry_id"],
+    ),
     ("entry_years", ["year", "entry_id"]),
     ("mentions", ["entry_id"]),
     ("figures", ["entry_id"]),
@@ -193,6 +224,16 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("region_members", ["country_code"]),
     ("sections", ["document_id"]),
 ]
+
+# What facet_counts holds: dimension -> (table, value column, condition).
+FACET_COUNTS = {
+    "countries": ("entry_countries", "country_code", "role = 'partner'"),
+    "regions": ("entry_regions", "region_id", "1"),
+    "organisations": ("entry_organisations", "organisation_id", "1"),
+    "domains": ("entries", "domain_id", "1"),
+    "documents": ("entries", "document_id", "1"),
+    "kinds": ("entries", "kind", "1"),
+}
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 
@@ -211,6 +252,12 @@ def finish(db: sqlite_utils.Database) -> None:
     """Indexes, the full-text index and the schema version: the last steps of a build."""
     for table, columns in INDEXES:
         db[table].create_index(columns, find_unique_name=True)
+    for dimension, (table, column, condition) in FACET_COUNTS.items():
+        db.execute(
+            f"INSERT INTO facet_counts SELECT ?, kind, {column}, count(*) FROM {table}"
+            f" WHERE {condition} GROUP BY kind, {column}",
+            [dimension],
+        )
     db["entries"].enable_fts(["quote"], fts_version="FTS5", tokenize=FTS_TOKENIZE)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     db.execute("ANALYZE")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.pipeline.schema import SCHEMA_VERSION
-from app.query.filters import Filters
+from app.query.filters import LINK_TABLES, Filters
 from app.query.search import fts_query
 
 # What the query layer can sort by: column key -> SQL expression(s). Anything else is refused.
@@ -34,46 +34,58 @@ SORT_KEYS = {
     "start": ["e.start"],
     "end": ["e.end"],
 }
-ROW_SELECT = """
-SELECT e.id AS id, e.entry_id, d.title AS document, e.edition_year, e.section, e.kind,
-       e.domain_id AS domain, coalesce(dm.label, '') AS domain_label, e.countries,
-       e.country_names, e.regions, e.organisations, e.figures, e.years, e.quote,
-       d.source_file, e.start, e."end" AS "end", e.document_id
+# What a row holds: key -> SQL expression over ROW_FROM.
+ROW_COLUMNS = {
+    "id": "e.id",
+    "entry_id": "e.entry_id",
+    "document": "d.title",
+    "edition_year": "e.edition_year",
+    "section": "e.section",
+    "kind": "e.kind",
+    "domain": "e.domain_id",
+    "domain_label": "coalesce(dm.label, '')",
+    "countries": "e.countries",
+    "country_names": "e.country_names",
+    "regions": "e.regions",
+    "organisations": "e.organisations",
+    "figures": "e.figures",
+    "years": "e.years",
+    "quote": "e.quote",
+    "source_file": "d.source_file",
+    "start": "e.start",
+    "end": 'e."end"',
+    "document_id": "e.document_id",
+}
+ROW_FROM = """
 FROM entries e
 JOIN documents d ON d.id = e.document_id
 LEFT JOIN domains dm ON dm.id = e.domain_id
 """
+ROW_SELECT = (
+    "SELECT " + ", ".join(f'{sql} AS "{key}"' for key, sql in ROW_COLUMNS.items()) + ROW_FROM
+)
 REQUIRED_TABLES = {"entries", "documents", "entries_fts", "entry_countries", "meta"}
-FACETS = {
-    "countries": (
-        "SELECT ec.country_code, c.name, count(*) FROM entry_countries ec"
-        " JOIN countries c ON c.code = ec.country_code JOIN entries e ON e.id = ec.entry_id"
-        " WHERE ec.role = 'partner' AND {where} GROUP BY ec.country_code"
-    ),
-    "regions": (
-        "SELECT er.region_id, r.name, count(*) FROM entry_regions er"
-        " JOIN regions r ON r.id = er.region_id JOIN entries e ON e.id = er.entry_id"
-        " WHERE {where} GROUP BY er.region_id"
-    ),
+# Each facet's values with their labels, around a query `g` of values `v` and counts `n`.
+FACET_LABELS = {
+    "countries": "SELECT g.v, c.name, g.n FROM ({}) g JOIN countries c ON c.code = g.v",
+    "regions": "SELECT g.v, r.name, g.n FROM ({}) g JOIN regions r ON r.id = g.v",
     "organisations": (
-        "SELECT eo.organisation_id, coalesce(nullif(o.short, ''), o.name), count(*)"
-        " FROM entry_organisations eo JOIN organisations o ON o.id = eo.organisation_id"
-        " JOIN entries e ON e.id = eo.entry_id WHERE {where} GROUP BY eo.organisation_id"
+        "SELECT g.v, coalesce(nullif(o.short, ''), o.name), g.n FROM ({}) g"
+        " JOIN organisations o ON o.id = g.v"
     ),
-    "domains": (
-        "SELECT e.domain_id, dm.label, count(*) FROM entries e"
-        " JOIN domains dm ON dm.id = e.domain_id WHERE {where} GROUP BY e.domain_id"
-    ),
+    "domains": "SELECT g.v, dm.label, g.n FROM ({}) g JOIN domains dm ON dm.id = g.v",
     "documents": (
-        "SELECT e.document_id, d.short_title || ' ' || d.edition_year, count(*) FROM entries e"
-        " JOIN documents d ON d.id = e.document_id WHERE {where} GROUP BY e.document_id"
+        "SELECT g.v, d.short_title || ' ' || d.edition_year, g.n FROM ({}) g"
+        " JOIN documents d ON d.id = g.v"
     ),
-    "kinds": "SELECT e.kind, e.kind, count(*) FROM entries e WHERE {where} GROUP BY e.kind",
-    "years": (
-        "SELECT y.year, y.year, count(DISTINCT y.entry_id) FROM entry_years y"
-        " JOIN entries e ON e.id = y.entry_id WHERE {where} GROUP BY y.year"
-    ),
+    "kinds": "SELECT g.v, g.v, g.n FROM ({}) g",
 }
+ENTRY_FACETS = {"domains": "domain_id", "documents": "document_id", "kinds": "kind"}
+YEARS_FACET = (
+    "SELECT y.year, y.year, count(DISTINCT y.entry_id) FROM entry_years y"
+    " JOIN entries e ON e.id = y.entry_id WHERE {where} GROUP BY y.year"
+)
+FACETS = (*FACET_LABELS, "years")
 
 
 EVERYTHING = Filters()  # frozen, so a safe shared default
@@ -190,7 +202,10 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
-        raise CatalogueError(f"{path} is damaged or not a catalogue ({exc}). {REBUILD}.") from exc
+        reason = " ".join(str(exc).split())  # one line, even when it quotes a damaged schema
+        raise CatalogueError(
+            f"{path} is damaged or not a catalogue ({reason}). {REBUILD}."
+        ) from exc
     conn.row_factory = sqlite3.Row
     return conn
 
@@ -202,6 +217,7 @@ class Catalogue:
         self.path = Path(path)
         self.conn = open_readonly(self.path)
         self._facets: OrderedDict[tuple, list[Facet]] = OrderedDict()
+        self._labels: dict[str, dict[str, str]] | None = None
 
     def close(self) -> None:
         self.conn.close()
@@ -214,10 +230,35 @@ class Catalogue:
 
     # -- entries -------------------------------------------------------------------------
     def count(self, filters: Filters = EVERYTHING) -> int:
+        """The number of matching entries, read from the smallest table that can tell."""
+        if filters.narrows_only_kinds():  # counted at build time
+            sql, params = self.built_counts("kinds", filters.kinds)
+            return self.conn.execute(f"SELECT coalesce(sum(n), 0) FROM ({sql})", params).fetchone()[
+                0
+            ]
+        match = fts_query(filters.search)
+        if match and filters.with_(search="") == EVERYTHING:  # the full-text index alone
+            sql = "SELECT count(*) FROM entries_fts WHERE entries_fts MATCH ?"
+            return self.conn.execute(sql, [match]).fetchone()[0]
+        source = filters.link_source()
+        if source is not None:  # one row per entry and value, with the entry's columns
+            where, params = filters.compile("x", source)
+            n = "count(*)" if len(getattr(filters, source)) == 1 else "count(DISTINCT x.entry_id)"
+            sql = f"SELECT {n} FROM {LINK_TABLES[source][0]} x WHERE {where}"
+            return self.conn.execute(sql, params).fetchone()[0]
         where, params = filters.compile()
         return self.conn.execute(
             f"SELECT count(*) FROM entries e WHERE {where}", params
         ).fetchone()[0]
+
+    @staticmethod
+    def built_counts(dimension: str, kinds: tuple[str, ...]) -> tuple[str, list]:
+        """Values `v` and counts `n` of a facet of the entries of `kinds` (all if empty), from
+        the facet_counts table written at build time."""
+        sql = "SELECT value AS v, sum(n) AS n FROM facet_counts WHERE dimension = ?"
+        if kinds:
+            sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+        return sql + " GROUP BY value", [dimension, *kinds]
 
     @contextmanager
     def limited(self, seconds: float | None = None, cancelled: Callable[[], bool] | None = None):
@@ -317,6 +358,22 @@ class Catalogue:
         for row in cursor:
             yield dict(zip(names, row, strict=True))
 
+    def iter_cells(
+        self,
+        keys: list[str],
+        filters: Filters = EVERYTHING,
+        sort: str | None = None,
+        descending: bool = False,
+    ) -> Iterator[tuple]:
+        """The rows of iter_rows as plain tuples of the `keys` columns (of ROW_COLUMNS), in
+        that order: what an export reads, with no dict per row."""
+        where, params = filters.compile()
+        select = ", ".join(ROW_COLUMNS[k] for k in keys)
+        order = self.order_clause(sort, descending)
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        return cursor.execute(f"SELECT {select} {ROW_FROM} WHERE {where} ORDER BY {order}", params)
+
     def rows_by_id(self, ids: list[int], sort: str | None = None, descending: bool = False):
         """Given entries (a selection), in the given sort order."""
         marks = ", ".join("?" * len(ids))
@@ -334,8 +391,7 @@ class Catalogue:
         if cached is not None:
             self._facets.move_to_end(key)
             return list(cached)
-        where, params = key[1].compile()
-        sql = FACETS[dimension].format(where=where)
+        sql, params = self.facet_sql(dimension, key[1])
         found = [Facet(str(i), str(label), n) for i, label, n in self.conn.execute(sql, params)]
         if dimension == "years":
             found.sort(key=lambda f: f.id)
@@ -346,12 +402,49 @@ class Catalogue:
             self._facets.popitem(last=False)
         return list(found)
 
+    def facet_sql(self, dimension: str, filters: Filters) -> tuple[str, list]:
+        """The query of a facet: counted at build time when only kinds of text are chosen;
+        otherwise grouped in the narrowest table that holds the value and every filtered
+        column (a link table repeats its entry's kind, domain, document and has_figure)."""
+        if dimension == "years":
+            where, params = filters.compile()
+            return YEARS_FACET.format(where=where), params
+        if dimension not in FACET_LABELS:
+            raise KeyError(dimension)
+        if filters.narrows_only_kinds():
+            sql, params = self.built_counts(dimension, filters.kinds)
+        elif dimension in LINK_TABLES:
+            table, column = LINK_TABLES[dimension]
+            where, params = filters.compile("x", dimension)
+            if dimension == "countries":
+                where += " AND x.role = 'partner'"
+            sql = f"SELECT x.{column} AS v, count(*) AS n FROM {table} x WHERE {where} GROUP BY v"
+        elif (source := filters.link_source()) is not None:
+            column = ENTRY_FACETS[dimension]
+            where, params = filters.compile("x", source)
+            n = "count(*)" if len(getattr(filters, source)) == 1 else "count(DISTINCT x.entry_id)"
+            sql = (
+                f"SELECT x.{column} AS v, {n} AS n FROM {LINK_TABLES[source][0]} x"
+                f" WHERE {where} GROUP BY v"
+            )
+        else:
+            column = ENTRY_FACETS[dimension]
+            where, params = filters.compile()
+            sql = f"SELECT e.{column} AS v, count(*) AS n FROM entries e WHERE {where} GROUP BY v"
+        return FACET_LABELS[dimension].format(sql), params
+
     def year_range(self) -> tuple[int, int] | None:
         """The first and last year any entry concerns (from the index: instant at any size)."""
         low, high = self.conn.execute("SELECT min(year), max(year) FROM entry_years").fetchone()
         return None if low is None else (int(low), int(high))
 
     def labels(self) -> dict[str, dict[str, str]]:
+        """Every dimension's id -> label (read once: the catalogue is read-only)."""
+        if self._labels is None:
+            self._labels = self._read_labels()
+        return self._labels
+
+    def _read_labels(self) -> dict[str, dict[str, str]]:
         q = self.conn.execute
         return {
             "countries": dict(q("SELECT code, name FROM countries").fetchall()),

@@ -7,16 +7,24 @@ from dataclasses import dataclass, fields, replace
 
 from app.query.search import fts_query
 
-# Every multi-valued dimension: (field, how an entry matches one of its values).
+# Every multi-valued dimension: (field, how an entry matches one of its values). `{t}` is the
+# alias of the table the clause filters (entries, or a link table repeating the entry's
+# columns, see schema.SHARED) and `{id}` its entry id column.
 LINKED = {
-    "countries": "e.id IN (SELECT entry_id FROM entry_countries WHERE country_code IN ({}))",
-    "regions": "e.id IN (SELECT entry_id FROM entry_regions WHERE region_id IN ({}))",
+    "countries": "{id} IN (SELECT entry_id FROM entry_countries WHERE country_code IN ({marks}))",
+    "regions": "{id} IN (SELECT entry_id FROM entry_regions WHERE region_id IN ({marks}))",
     "organisations": (
-        "e.id IN (SELECT entry_id FROM entry_organisations WHERE organisation_id IN ({}))"
+        "{id} IN (SELECT entry_id FROM entry_organisations WHERE organisation_id IN ({marks}))"
     ),
-    "domains": "e.domain_id IN ({})",
-    "documents": "e.document_id IN ({})",
-    "kinds": "e.kind IN ({})",
+    "domains": "{t}.domain_id IN ({marks})",
+    "documents": "{t}.document_id IN ({marks})",
+    "kinds": "{t}.kind IN ({marks})",
+}
+# The link tables: dimension -> (table, its value column).
+LINK_TABLES = {
+    "countries": ("entry_countries", "country_code"),
+    "regions": ("entry_regions", "region_id"),
+    "organisations": ("entry_organisations", "organisation_id"),
 }
 KIND_NOUNS = {
     "body": "body text",
@@ -70,43 +78,67 @@ class Filters:
         default = next(f.default for f in fields(self) if f.name == dimension)
         return replace(self, **{dimension: default})
 
-    def compile(self) -> tuple[str, list]:
-        """A WHERE clause (without the keyword) over `entries e`, and its parameters."""
+    def narrows_only_kinds(self) -> bool:
+        """True when nothing but the kinds of text narrows the entries."""
+        return replace(self, kinds=(), include_region_members=False, search="") == Filters() and (
+            fts_query(self.search) is None
+        )
+
+    def link_source(self) -> str | None:
+        """A linked dimension whose link table alone can list the matching entries (one row per
+        entry and value, with the entry's own columns), or None."""
+        for dimension in LINK_TABLES:
+            if getattr(self, dimension) and not (
+                dimension == "regions" and self.include_region_members
+            ):
+                return dimension
+        return None
+
+    def compile(self, alias: str = "e", source: str | None = None) -> tuple[str, list]:
+        """A WHERE clause (without the keyword) over `entries e`, and its parameters; given
+        `source` (a linked dimension), over that dimension's link table under `alias`."""
         clauses, params = [], []
+        entry = f"{alias}.entry_id" if source else f"{alias}.id"
         for name, template in LINKED.items():
             values = list(getattr(self, name))
             if not values:
                 continue
+            marks = ", ".join("?" * len(values))
+            if name == source:
+                clauses.append(f"{alias}.{LINK_TABLES[name][1]} IN ({marks})")
+                params += values
+                continue
+            clause = template.format(t=alias, id=entry, marks=marks)
             if name == "regions" and self.include_region_members:
-                marks = ", ".join("?" * len(values))
                 clauses.append(
-                    f"({template.format(marks)} OR e.id IN (SELECT entry_id FROM entry_countries"
+                    f"({clause} OR {entry} IN (SELECT entry_id FROM entry_countries"
                     f" WHERE country_code IN (SELECT country_code FROM region_members"
                     f" WHERE region_id IN ({marks}))))"
                 )
                 params += values + values
                 continue
-            clauses.append(template.format(", ".join("?" * len(values))))
+            clauses.append(clause)
             params += values
         if self.year_from is not None or self.year_to is not None:
-            if self.countries or self.regions or self.organisations or fts_query(self.search):
+            narrowed = self.countries or self.regions or self.organisations or source
+            if narrowed or fts_query(self.search):
                 # Another dimension narrows the entries first: check each one's years, rather
                 # than list every entry of a range of years that may hold them all.
                 clauses.append(
-                    "EXISTS (SELECT 1 FROM entry_years y WHERE y.entry_id = e.id"
+                    f"EXISTS (SELECT 1 FROM entry_years y WHERE y.entry_id = {entry}"
                     " AND y.year BETWEEN ? AND ?)"
                 )
             else:
                 clauses.append(
-                    "e.id IN (SELECT entry_id FROM entry_years WHERE year BETWEEN ? AND ?)"
+                    f"{entry} IN (SELECT entry_id FROM entry_years WHERE year BETWEEN ? AND ?)"
                 )
             params += [self.year_from or 0, self.year_to or 9999]
         if self.has_figure is not None:
-            clauses.append("e.has_figure = ?")
+            clauses.append(f"{alias}.has_figure = ?")
             params.append(int(self.has_figure))
         match = fts_query(self.search)
         if match:
-            clauses.append("e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)")
+            clauses.append(f"{entry} IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)")
             params.append(match)
         return (" AND ".join(clauses) or "1"), params
 
