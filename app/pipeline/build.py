@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sqlite3
@@ -21,7 +22,6 @@ from app.pipeline.extract import (
     EntryRecord,
     extract,
     resolve_owners_from_paragraph,
-    unique,
 )
 from app.pipeline.figures import format_figure
 from app.pipeline.model import Heading, ParsedDocument, Piece
@@ -36,6 +36,7 @@ Progress = Callable[[str, int, int], None]  # stage, done, total
 SEPARATOR = "; "
 PATH_SEPARATOR = " › "
 ORGANISATION_KINDS = ("organisation", "programme")
+CACHE_KIB = 256 * 1024  # SQLite's page cache while building: indexes sort in memory
 TEMP_SUFFIX = ".tmp"  # temporary catalogues: .<name>.<random>.tmp beside the target
 
 
@@ -190,9 +191,44 @@ def write_catalogue(
     # would delete and re-create it and lose the lock that marks it as in use).
     db = sqlite_utils.Database(path)
     try:
-        fill_catalogue(db, results, index, progress, cancelled)
+        with workers.gc_paused():  # millions of row tuples and lists, no reference cycles
+            fill_catalogue(db, results, index, progress, cancelled)
     finally:
         db.close()
+
+
+# The statements that write rows, by table: rows are tuples in this column order, written with
+# the connection's executemany (sqlite-utils' per-row dicts and conversions cost more than
+# SQLite's own work). Tables whose `id` is not listed number their rows in insertion order.
+INSERT_COLUMNS = {
+    "meta": ("key", "value"),
+    "documents": tuple(schema.TABLES["documents"]["columns"]),
+    "domains": ("id", "label", "position"),
+    "countries": ("code", "name", "alpha2"),
+    "regions": ("id", "name", "kind"),
+    "region_members": ("region_id", "country_code"),
+    "organisations": ("id", "short", "name", "kind", "source", "aliases"),
+    "sections": tuple(schema.TABLES["sections"]["columns"]),
+    "entries": tuple(schema.TABLES["entries"]["columns"]),
+    "entry_countries": ("entry_id", "country_code", "role", *schema.SHARED),
+    "entry_regions": ("entry_id", "region_id", *schema.SHARED),
+    "entry_organisations": ("entry_id", "organisation_id", *schema.SHARED),
+    "mentions": ("entry_id", "dimension", "ref_id", "start", "end", "text"),
+    "figures": tuple(c for c in schema.TABLES["figures"]["columns"] if c != "id"),
+    "year_mentions": tuple(c for c in schema.TABLES["year_mentions"]["columns"] if c != "id"),
+    "entry_years": ("entry_id", "year", "kind"),
+    "note_links": ("entry_id", "note_entry_id", "label"),
+}
+INSERTS = {
+    table: f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)})"
+    f" VALUES ({', '.join('?' * len(columns))})"
+    for table, columns in INSERT_COLUMNS.items()
+}
+
+
+def insert_rows(db: sqlite_utils.Database, table: str, rows) -> None:
+    """Write `rows` (tuples in INSERT_COLUMNS[table] order) in the open transaction."""
+    db.conn.executemany(INSERTS[table], rows)
 
 
 def fill_catalogue(
@@ -202,8 +238,13 @@ def fill_catalogue(
     progress: Progress,
     cancelled,
 ) -> None:
+    # A new file that only this build writes: no journal, no syncs until the end (the file is
+    # synced before it replaces the catalogue), sorts for indexes in memory, one lock held.
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA locking_mode = EXCLUSIVE")
+    db.execute("PRAGMA temp_store = MEMORY")
+    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     schema.create_tables(db)
     # Agreements are named in the text but are not actors: the dimension is organisations and
     # programmes, as users filter it.
@@ -221,225 +262,219 @@ def fill_catalogue(
         progress("writing", written, total)
     progress("indexing", 0, 1)
     schema.finish(db)
-    db["meta"].insert_all(
+    insert_rows(
+        db,
+        "meta",
         [
-            {"key": "schema_version", "value": str(schema.SCHEMA_VERSION)},
-            {"key": "built_at", "value": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
-            {"key": "entries", "value": str(total)},
-        ]
+            ("schema_version", str(schema.SCHEMA_VERSION)),
+            ("built_at", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
+            ("entries", str(total)),
+        ],
     )
     db.conn.commit()
     progress("indexing", 1, 1)
 
 
 def write_vocabularies(db: sqlite_utils.Database, organisations: dict) -> None:
-    db["domains"].insert_all(
-        {"id": d.id, "label": d.label, "position": n} for n, d in enumerate(domains())
+    insert_rows(db, "domains", [(d.id, d.label, n) for n, d in enumerate(domains())])
+    insert_rows(
+        db,
+        "countries",
+        [
+            (c.alpha_3, country_name(c.alpha_3), c.alpha_2)
+            for c in sorted(pycountry.countries, key=lambda c: c.alpha_3)
+        ],
     )
-    db["countries"].insert_all(
-        {"code": c.alpha_3, "name": country_name(c.alpha_3), "alpha2": c.alpha_2}
-        for c in sorted(pycountry.countries, key=lambda c: c.alpha_3)
-    )
-    db["regions"].insert_all({"id": r.id, "name": r.name, "kind": r.kind} for r in regions())
-    db["region_members"].insert_all(
-        {"region_id": r.id, "country_code": code} for r in regions() for code in r.members
-    )
-    db["organisations"].insert_all(
-        {
-            "id": o.id,
-            "short": o.short,
-            "name": o.name,
-            "kind": o.kind,
-            "source": o.source,
-            "aliases": SEPARATOR.join(o.aliases),
-        }
-        for o in organisations.values()
+    insert_rows(db, "regions", [(r.id, r.name, r.kind) for r in regions()])
+    insert_rows(db, "region_members", [(r.id, code) for r in regions() for code in r.members])
+    insert_rows(
+        db,
+        "organisations",
+        [
+            (o.id, o.short, o.name, o.kind, o.source, SEPARATOR.join(o.aliases))
+            for o in organisations.values()
+        ],
     )
 
 
 def write_sections(db, result: DocumentResult, next_id: int) -> tuple[int, dict]:
     rows, ids = [], {}
+    document_id = result.source.id
     for heading in result.parsed.headings:
         ids.setdefault(heading.path, next_id)
         rows.append(
-            {
-                "id": next_id,
-                "document_id": result.source.id,
-                "title": heading.title,
-                "path": PATH_SEPARATOR.join(heading.path),
-                "level": heading.level,
-                "style": heading.style,
-                "start": heading.start,
-                "end": heading.end,
-                "domain_id": heading_domain(heading.title),
-            }
+            (
+                next_id,
+                document_id,
+                heading.title,
+                PATH_SEPARATOR.join(heading.path),
+                heading.level,
+                heading.style,
+                heading.start,
+                heading.end,
+                heading_domain(heading.title),
+            )
         )
         next_id += 1
-    db["sections"].insert_all(rows)
+    insert_rows(db, "sections", rows)
     return next_id, ids
 
 
 def write_entries(
     db, result: DocumentResult, sections: dict, organisations: dict, next_id: int
 ) -> int:
+    """Write a document and its entries, building every row of an entry in one pass."""
     doc = result.source
-    db["documents"].insert(
-        {
-            "id": doc.id,
-            "title": doc.title,
-            "short_title": doc.short_title,
-            "publisher": doc.publisher,
-            "edition_year": doc.edition_year,
-            "period": doc.period,
-            "chapter": doc.chapter,
-            "language": doc.language,
-            "url": doc.url,
-            "checksum": doc.checksum,
-            "source_file": doc.path.name,
-            "in_manifest": int(doc.in_manifest),
-            "n_entries": len(result.records),
-            "text": doc.text,
-        }
+    insert_rows(
+        db,
+        "documents",
+        [
+            (
+                doc.id,
+                doc.title,
+                doc.short_title,
+                doc.publisher,
+                doc.edition_year,
+                doc.period,
+                doc.chapter,
+                doc.language,
+                doc.url,
+                doc.checksum,
+                doc.path.name,
+                int(doc.in_manifest),
+                len(result.records),
+                doc.text,
+            )
+        ],
     )
-    entries, links, mentions, figures, year_mentions, entry_years = [], [], [], [], [], []
+    entries, mentions, figures, year_mentions, entry_years = [], [], [], [], []
+    entry_countries, entry_regions, entry_organisations = [], [], []
+    document_id, edition_year, period_year = doc.id, doc.edition_year, doc.period_year
+    section_ids, region_names = sections.get, _region_names()
     rowids = {}
-    for number, record in enumerate(result.records, 1):
-        rowid = next_id + number - 1
+    rowid = next_id - 1
+    for record in result.records:
+        rowid += 1
         rowids[id(record)] = rowid
-        piece = record.piece
-        org_ids = unique(m.id for m in record.organisations if m.id in organisations)
+        piece, domain = record.piece, record.domain
+        kind, domain_id = piece.kind, domain.domain
+        has_figure = 1 if record.figures else 0
+        countries = dict.fromkeys([m.id for m in record.countries])
+        partners = [code for code in countries if code != DONOR]
+        region_ids = dict.fromkeys([m.id for m in record.regions]) if record.regions else ()
+        named = [m for m in record.organisations if m.id in organisations]
+        org_ids = dict.fromkeys([m.id for m in named]) if named else ()
+        displays = [format_figure(f) for f in record.figures]
         entries.append(
-            {
-                "id": rowid,
-                "entry_id": f"{doc.id}-{number:04d}",
-                "document_id": doc.id,
-                "edition_year": doc.edition_year,
-                "section_id": sections.get(piece.section_path),
-                "section": PATH_SEPARATOR.join(piece.section_path),
-                "paragraph": piece.paragraph,
-                "sentence": piece.sentence,
-                "kind": piece.kind,
-                "label": piece.label,
-                "domain_id": record.domain.domain,
-                "domain_source": record.domain.source,
-                "domain_reason": record.domain.reason,
-                "quote": record.quote,
-                "start": piece.start,
-                "end": piece.end,
-                "has_figure": int(bool(record.figures)),
-                "countries": SEPARATOR.join(record.partner_codes),
-                "country_names": SEPARATOR.join(country_name(c) for c in record.partner_codes),
-                "regions": SEPARATOR.join(
-                    region_name(r) for r in unique(m.id for m in record.regions)
-                ),
-                "organisations": SEPARATOR.join(
-                    organisations[o].short or organisations[o].name for o in org_ids
-                ),
-                "figures": SEPARATOR.join(format_figure(f) for f in record.figures),
-                "years": SEPARATOR.join(unique(y.text for y in record.years)),
-            }
+            (
+                rowid,
+                f"{document_id}-{rowid - next_id + 1:04d}",
+                document_id,
+                edition_year,
+                section_ids(piece.section_path),
+                PATH_SEPARATOR.join(piece.section_path),
+                piece.paragraph,
+                piece.sentence,
+                kind,
+                piece.label,
+                domain_id,
+                domain.source,
+                domain.reason,
+                record.quote,
+                piece.start,
+                piece.end,
+                has_figure,
+                SEPARATOR.join(partners),
+                SEPARATOR.join([country_name(c) for c in partners]),
+                SEPARATOR.join([region_names.get(r, r) for r in region_ids]),
+                SEPARATOR.join([organisations[o].short or organisations[o].name for o in org_ids]),
+                SEPARATOR.join(displays),
+                SEPARATOR.join(dict.fromkeys([y.text for y in record.years])),
+            )
         )
         # The entry's own columns that filters use, repeated in its links (schema.SHARED).
-        shared = {c: entries[-1][c] for c in schema.SHARED}
-        for code in unique(m.id for m in record.countries):
+        shared = (kind, domain_id, document_id, has_figure)
+        for code in countries:
             role = "donor" if code == DONOR else "partner"
-            links.append(
-                (
-                    "entry_countries",
-                    {"entry_id": rowid, "country_code": code, "role": role, **shared},
-                )
-            )
-        for region in unique(m.id for m in record.regions):
-            links.append(("entry_regions", {"entry_id": rowid, "region_id": region, **shared}))
+            entry_countries.append((rowid, code, role, *shared))
+        for region in region_ids:
+            entry_regions.append((rowid, region, *shared))
         for org in org_ids:
-            links.append(
-                ("entry_organisations", {"entry_id": rowid, "organisation_id": org, **shared})
-            )
+            entry_organisations.append((rowid, org, *shared))
         for dimension, found in (
             ("country", record.countries),
             ("region", record.regions),
-            ("organisation", [m for m in record.organisations if m.id in organisations]),
+            ("organisation", named),
         ):
-            mentions.extend(
-                {
-                    "entry_id": rowid,
-                    "dimension": dimension,
-                    "ref_id": m.id,
-                    "start": m.start,
-                    "end": m.end,
-                    "text": m.text,
-                }
-                for m in found
+            for m in found:
+                mentions.append((rowid, dimension, m.id, m.start, m.end, m.text))
+        for f, display in zip(record.figures, displays, strict=True):
+            figures.append(
+                (
+                    rowid,
+                    f.kind,
+                    f.value,
+                    f.currency,
+                    f.qualifier,
+                    f.unit,
+                    f.alt_value,
+                    f.alt_currency,
+                    f.owner,
+                    f.text,
+                    display,
+                    f.start,
+                    f.end,
+                )
             )
-        figures.extend(
-            {
-                "entry_id": rowid,
-                "kind": f.kind,
-                "value": f.value,
-                "currency": f.currency,
-                "qualifier": f.qualifier,
-                "unit": f.unit,
-                "alt_value": f.alt_value,
-                "alt_currency": f.alt_currency,
-                "owner": f.owner,
-                "text": f.text,
-                "display": format_figure(f),
-                "start": f.start,
-                "end": f.end,
-            }
-            for f in record.figures
-        )
         years = set()
         for y in record.years:
-            year_mentions.append(
-                {
-                    "entry_id": rowid,
-                    "year_from": y.year_from,
-                    "year_to": y.year_to,
-                    "kind": y.kind,
-                    "text": y.text,
-                    "start": y.start,
-                    "end": y.end,
-                }
-            )
+            year_mentions.append((rowid, y.year_from, y.year_to, y.kind, y.text, y.start, y.end))
             last = (
-                y.year_to
-                if y.year_to is not None
-                else max(doc.period_year or y.year_from, y.year_from)
+                y.year_to if y.year_to is not None else max(period_year or y.year_from, y.year_from)
             )
             years.update(range(y.year_from, last + 1))
         if years:
-            entry_years.extend(
-                {"entry_id": rowid, "year": y, "kind": "mentioned"} for y in sorted(years)
-            )
-        elif doc.period_year:
-            entry_years.append({"entry_id": rowid, "year": doc.period_year, "kind": "period"})
-    notes = note_links(result.records, rowids)
-    db["entries"].insert_all(entries, batch_size=2000)
-    for table in ("entry_countries", "entry_regions", "entry_organisations"):
-        db[table].insert_all((row for name, row in links if name == table), batch_size=2000)
-    db["mentions"].insert_all(mentions, batch_size=2000)
-    db["figures"].insert_all(figures, batch_size=2000)
-    db["year_mentions"].insert_all(year_mentions, batch_size=2000)
-    db["entry_years"].insert_all(entry_years, batch_size=2000)
-    db["note_links"].insert_all(notes, batch_size=2000)
+            entry_years.extend([(rowid, y, "mentioned") for y in sorted(years)])
+        elif period_year:
+            entry_years.append((rowid, period_year, "period"))
+    insert_rows(db, "entries", entries)
+    insert_rows(db, "entry_countries", entry_countries)
+    insert_rows(db, "entry_regions", entry_regions)
+    insert_rows(db, "entry_organisations", entry_organisations)
+    insert_rows(db, "mentions", mentions)
+    insert_rows(db, "figures", figures)
+    insert_rows(db, "year_mentions", year_mentions)
+    insert_rows(db, "entry_years", entry_years)
+    insert_rows(db, "note_links", note_links(result.records, rowids))
     return next_id + len(result.records)
 
 
-def note_links(records: list[EntryRecord], rowids: dict) -> list[dict]:
+def note_links(records: list[EntryRecord], rowids: dict) -> list[tuple]:
+    """(entry_id, note_entry_id, label) of every entry that refers to a note, once per pair."""
     by_label = {r.piece.label.lower(): r for r in records if r.piece.kind in ("note", "glossary")}
+    if not by_label:
+        return []
     rows = {}
     for record in records:
         for label in record.piece.note_refs:
             note = by_label.get(label.lower())
             if note is not None and note is not record:
                 key = (rowids[id(record)], rowids[id(note)])
-                rows.setdefault(key, {"entry_id": key[0], "note_entry_id": key[1], "label": label})
+                if key not in rows:
+                    rows[key] = (*key, label)
     return list(rows.values())
 
 
 def region_name(region_id: str) -> str:
-    return next((r.name for r in regions() if r.id == region_id), region_id)
+    return _region_names().get(region_id, region_id)
+
+
+@functools.cache
+def _region_names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for r in regions():
+        names.setdefault(r.id, r.name)  # the first region of an id, as a search in order finds
+    return names
 
 
 def content_digest(path: Path) -> str:

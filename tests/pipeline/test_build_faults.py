@@ -29,6 +29,22 @@ OLD = b"old catalogue bytes"
 DISK_FULL = sqlite3.OperationalError("database or disk is full")
 
 
+class Connection(sqlite3.Connection):
+    """Every connection of these tests (sqlite-utils opens the build's with sqlite3.connect):
+    its executemany, which writes the build's rows, is a Python method that can be patched."""
+
+    def executemany(self, *args, **kwargs):
+        return super().executemany(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def patchable_connections(monkeypatch):
+    connect = sqlite3.connect
+    monkeypatch.setattr(
+        sqlite3, "connect", lambda *args, **kwargs: connect(*args, factory=Connection, **kwargs)
+    )
+
+
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sources")
@@ -48,8 +64,7 @@ def reference(sources, tmp_path_factory):
 POINTS = [
     ("fsync", os, "fsync", OSError(errno.EIO, "Input/output error")),
     ("replace", os, "replace", OSError(errno.EACCES, "Permission denied")),
-    ("insert_all", sqlite_utils.db.Table, "insert_all", DISK_FULL),
-    ("insert", sqlite_utils.db.Table, "insert", DISK_FULL),
+    ("executemany", Connection, "executemany", DISK_FULL),
     ("create table", sqlite_utils.db.Table, "create", DISK_FULL),
     ("create index", sqlite_utils.db.Table, "create_index", DISK_FULL),
     ("enable fts", sqlite_utils.db.Table, "enable_fts", DISK_FULL),
@@ -113,7 +128,7 @@ def test_failing_the_nth_call_keeps_the_old_catalogue(
 KILL_SCRIPT = """
 import os, signal, sys
 from pathlib import Path
-import sqlite_utils
+import sqlite3
 from app.pipeline import build
 
 sources, out, point, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -140,8 +155,13 @@ def wrap(owner, attribute, after=False):
         return result
     setattr(owner, attribute, wrapper)
 
-if point == "insert_all":
-    wrap(sqlite_utils.db.Table, "insert_all")
+if point == "executemany":
+    class Connection(sqlite3.Connection):
+        def executemany(self, *args, **kwargs):
+            return super().executemany(*args, **kwargs)
+    wrap(Connection, "executemany")
+    connect = sqlite3.connect
+    sqlite3.connect = lambda *args, **kwargs: connect(*args, factory=Connection, **kwargs)
 elif point == "fsync":
     wrap(os, "fsync")
 elif point == "before replace":
@@ -157,8 +177,8 @@ KILLS = [
     ("progress", 3),  # extracting
     ("progress", 5),  # writing the first document
     ("progress", 7),  # indexing
-    ("insert_all", 1),
-    ("insert_all", 9),
+    ("executemany", 1),
+    ("executemany", 9),
     ("fsync", 1),
     ("before replace", 1),
     ("after replace", 1),
