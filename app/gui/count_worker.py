@@ -2,22 +2,46 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
+import sqlite3
+import sys
 import threading
+from collections import deque
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from app.query.catalogue import Catalogue, QueryInterrupted
+from app.query.catalogue import Catalogue
 from app.query.filters import Filters
 
 log = logging.getLogger(__name__)
+# Counting threads run at a lower priority (Linux: per-thread nice) so that on a machine with
+# few cores the window's thread still gets a core at once to page and paint.
+WORKER_NICENESS = 10
+# Request numbers are unique across workers, so that a receiver fed by several can tell.
+GENERATIONS = itertools.count(1)
+
+
+def lower_priority() -> None:
+    """Make the calling thread yield the CPU to the window's thread, where the OS allows it."""
+    if not sys.platform.startswith("linux"):
+        return  # elsewhere a thread id is no process id to setpriority: leave it be
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+    except OSError:  # refused (a sandbox): counts still run, at normal priority
+        pass
 
 
 class CountWorker(QObject):
     """One thread, started on the first request. A request replaces any older one still waiting
     and interrupts the query running for it, so a newer filter never waits behind an older one.
-    Results arrive as signals, queued to the thread that owns the receivers."""
+    Results arrive as signals, queued to the thread that owns the receivers.
+
+    The running query is stopped with `Connection.interrupt()` from the requesting thread, not
+    by a progress handler: a Python callback every few thousand SQLite steps takes the GIL from
+    the window's thread hundreds of times a second while a slow count runs."""
 
     total_ready = Signal(int, int)  # generation, count
     facet_ready = Signal(int, str, object)  # generation, dimension, list[Facet]
@@ -26,44 +50,59 @@ class CountWorker(QObject):
         super().__init__(parent)
         self.db_path = Path(db_path)
         self._cond = threading.Condition()
-        self._job: tuple[int, str, Filters, tuple[str, ...]] | None = None
+        self._job: tuple[int, str, Filters, deque[str]] | None = None
         self._generation = 0
         self._closing = False
         self._thread: threading.Thread | None = None
+        self._conn: sqlite3.Connection | None = None  # the worker's, while a query runs
+        self._running = 0  # the generation of the running query, 0 if none
 
     def count(self, filters: Filters) -> int:
-        return self._request("total", filters, ())
+        return self._request("total", filters, deque())
 
     def facets(self, filters: Filters, dimensions) -> int:
-        return self._request("facets", filters, tuple(dimensions))
+        """Count the facets of `dimensions`: a sequence, or a deque shared with other workers,
+        each of which takes the next dimension left when it is free."""
+        if not isinstance(dimensions, deque):
+            dimensions = deque(dimensions)
+        return self._request("facets", filters, dimensions)
 
     def cancel(self) -> None:
         with self._cond:
-            self._generation += 1
+            self._generation = next(GENERATIONS)
             self._job = None
+            self._interrupt()
 
     def close(self) -> None:
         with self._cond:
             self._closing = True
             self._job = None
+            self._interrupt()
             self._cond.notify()
         if self._thread is not None:
             self._thread.join(timeout=5)
 
     def _request(self, kind: str, filters: Filters, dimensions) -> int:
         with self._cond:
-            self._generation += 1
+            self._generation = next(GENERATIONS)
             self._job = (self._generation, kind, filters, dimensions)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="counts", daemon=True)
                 self._thread.start()
+            self._interrupt()
             self._cond.notify()
             return self._generation
+
+    def _interrupt(self) -> None:
+        """Stop the running query if it is for an older request (called holding the lock)."""
+        if self._running and self._conn is not None and self._stale(self._running):
+            self._conn.interrupt()
 
     def _stale(self, generation: int) -> bool:
         return self._closing or self._generation != generation
 
     def _run(self) -> None:
+        lower_priority()
         try:
             catalogue = Catalogue(self.db_path)  # sqlite connections stay in their thread
         except Exception:  # noqa: BLE001 - counts are a convenience; the window keeps working
@@ -76,23 +115,42 @@ class CountWorker(QObject):
                         self._cond.wait()
                     if self._closing:
                         return
-                    generation, kind, filters, dimensions = self._job
+                    job = self._job
+                    generation, kind, filters, dimensions = job
                     self._job = None
+                    self._conn, self._running = catalogue.conn, generation
                 try:
-                    with catalogue.limited(cancelled=lambda g=generation: self._stale(g)):
-                        if kind == "total":
-                            total = catalogue.count(filters)
-                            if not self._stale(generation):
-                                self.total_ready.emit(generation, total)
-                            continue
-                        for dimension in dimensions:
+                    if kind == "total":
+                        total = catalogue.count(filters)
+                        if not self._stale(generation):
+                            self.total_ready.emit(generation, total)
+                        continue
+                    while not self._stale(generation):
+                        try:
+                            dimension = dimensions.popleft()  # atomic: shared with others
+                        except IndexError:
+                            break
+                        try:
                             found = catalogue.facet(dimension, filters)
-                            if self._stale(generation):
-                                break
-                            self.facet_ready.emit(generation, dimension, found)
-                except QueryInterrupted:
-                    continue
+                        except sqlite3.OperationalError:
+                            dimensions.appendleft(dimension)  # if run again, count it then
+                            raise
+                        if self._stale(generation):
+                            break
+                        self.facet_ready.emit(generation, dimension, found)
+                except sqlite3.OperationalError as exc:
+                    if "interrupt" not in str(exc):
+                        log.exception("counting failed")
+                        continue
+                    with self._cond:  # an interrupt meant for the query before: run it again
+                        if not self._stale(generation) and self._job is None:
+                            self._job = job
                 except Exception:  # noqa: BLE001
                     log.exception("counting failed")
+                finally:
+                    with self._cond:
+                        self._running = 0
         finally:
+            with self._cond:
+                self._conn = None
             catalogue.close()

@@ -85,6 +85,7 @@ class EntriesModel(QAbstractTableModel):
     def _total_ready(self, generation: int, total: int) -> None:
         if generation != self._generation or self._count is not None:
             return
+        self.catalogue.remember_count(self.filters, total)
         if total > self._shown:
             self.beginInsertRows(NO_PARENT, self._shown, total - 1)
             self._count = total

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections import deque
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +26,9 @@ ANY_YEAR = 0  # the spin boxes' "any" position
 # Counts that take longer than this in all are finished in the background: the window never
 # waits for them, and a newer filter cancels them.
 FACET_BUDGET_S = 0.008
+# Facets left to the background are shared among this many threads (each with its connection):
+# on two or more cores they are counted side by side.
+FACET_WORKERS = 2
 
 
 def heading(text: str) -> QLabel:
@@ -55,8 +61,8 @@ class FilterPanel(QScrollArea):
         self.catalogue = catalogue
         self.filters = Filters()
         self._updating = False
-        self._worker: CountWorker | None = None
-        self._generation = 0
+        self._workers: list[CountWorker] = []
+        self._generations: set[int] = set()
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget(self)
@@ -121,30 +127,38 @@ class FilterPanel(QScrollArea):
             return
         self.filters_changed.emit(self.filters.with_(**changes))
 
-    def show_filters(self, filters: Filters) -> None:
-        """Show `filters` in every control and refresh the counts; emits nothing."""
+    def show_filters(self, filters: Filters, count_now: bool = True) -> None:
+        """Show `filters` in every control and refresh the counts; emits nothing. Without
+        `count_now` (the total alone did not fit its budget, so facets will not either) only
+        facets known already are shown at once: the rest are counted in the background."""
         self.filters = filters
         self._updating = True
-        if self._worker is not None:
-            self._worker.cancel()
+        for worker in self._workers:
+            worker.cancel()
+        self._generations = set()
         try:
             late = []
-            try:
-                with self.catalogue.limited(FACET_BUDGET_S):
-                    for dimension in self.lists:
-                        late.append(dimension)
-                        self._show_facets(dimension, self.catalogue.facet(dimension, filters))
-                        late.pop()
-            except QueryInterrupted:
-                late += [d for d in self.lists if d not in late]
-                late = list(dict.fromkeys(late))
+            deadline = time.perf_counter() + (FACET_BUDGET_S if count_now else 0.0)
+            for dimension in self.lists:
+                # What is left of the budget (a facet known already costs nothing): once it
+                # is spent, only cached facets are shown here.
+                try:
+                    with self.catalogue.limited(max(deadline - time.perf_counter(), 0.0)):
+                        found = self.catalogue.facet(dimension, filters)
+                except QueryInterrupted:
+                    late.append(dimension)
+                    continue
+                self._show_facets(dimension, found)
             for dimension in late:
                 self.lists[dimension].model.set_pending(getattr(filters, dimension))
             if late:
-                if self._worker is None:
-                    self._worker = CountWorker(self.catalogue.path, self)
-                    self._worker.facet_ready.connect(self._facet_ready)
-                self._generation = self._worker.facets(filters, late)
+                while len(self._workers) < FACET_WORKERS:
+                    worker = CountWorker(self.catalogue.path, self)
+                    worker.facet_ready.connect(self._facet_ready)
+                    self._workers.append(worker)
+                queue = deque(late)  # each worker takes the next dimension when free
+                for worker in self._workers[: len(late)]:
+                    self._generations.add(worker.facets(filters, queue))
             self.include_members.setChecked(filters.include_region_members)
             self.year_from.set_year(filters.year_from)
             self.year_to.set_year(filters.year_to)
@@ -160,7 +174,9 @@ class FilterPanel(QScrollArea):
         self.lists[dimension].set_facets(facets, getattr(self.filters, dimension))
 
     def _facet_ready(self, generation: int, dimension: str, facets) -> None:
-        if generation == self._generation:
+        if generation in self._generations:
+            # Counted in the background: going back to these filters shows them at once.
+            self.catalogue.remember_facet(dimension, self.filters, facets)
             self._show_facets(dimension, facets)
 
     def pending(self) -> bool:
@@ -168,5 +184,5 @@ class FilterPanel(QScrollArea):
         return any(widget.model.pending() for widget in self.lists.values())
 
     def close_counts(self) -> None:
-        if self._worker is not None:
-            self._worker.close()
+        for worker in self._workers:
+            worker.close()

@@ -119,6 +119,13 @@ class MainWindow(QMainWindow):
         head.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        # After a filter change the pane shows the new first row once the table is painted:
+        # its queries and rich text are not what the user waits to see first.
+        self._defer_detail = False
+        self.detail_timer = QTimer(self)
+        self.detail_timer.setSingleShot(True)
+        self.detail_timer.setInterval(0)
+        self.detail_timer.timeout.connect(self._show_current_detail)
         self.table.doubleClicked.connect(lambda _: self.show_document())
 
         self.empty = QWidget(self)
@@ -271,7 +278,8 @@ class MainWindow(QMainWindow):
             self.last_added = None
         self.model.set_filters(filters)
         self.quote_delegate.search = filters.search
-        self.panel.show_filters(filters)
+        # A total that did not fit its few ms means slow facets too: do not try them here.
+        self.panel.show_filters(filters, count_now=self.model.known_total() is not None)
         description = self.catalogue.describe(filters)
         self.chips.show_filters(filters, self.labels, description, filters != DEFAULT_FILTERS)
         if self.search.text() != filters.search and not self.search_timer.isActive():
@@ -279,8 +287,13 @@ class MainWindow(QMainWindow):
         self._update_status()
         self._update_empty_state(description)
         if self.model.rowCount() > 0:
-            self.table.setCurrentIndex(self.model.index(0, self._first_visible_column()))
+            self._defer_detail = self.isVisible()  # at start-up the window opens complete
+            try:
+                self.table.setCurrentIndex(self.model.index(0, self._first_visible_column()))
+            finally:
+                self._defer_detail = False
         else:
+            self.detail_timer.stop()
             self.detail.show_entry(None, filters)
 
     def _first_visible_column(self) -> int:
@@ -374,10 +387,18 @@ class MainWindow(QMainWindow):
         return index.data(ROW_ID_ROLE) if index.isValid() else None
 
     def _current_changed(self, current, _previous) -> None:
+        if self._defer_detail:
+            self.detail_timer.start()
+            return
+        self.detail_timer.stop()
         rowid = current.data(ROW_ID_ROLE) if current.isValid() else None
         self.detail.show_entry(rowid, self.filters)
         if rowid is not None and self.viewer is not None and self.viewer.isVisible():
             self._show_in_viewer(current.row())
+
+    def _show_current_detail(self) -> None:
+        index = self.table.currentIndex()
+        self._current_changed(index, index)
 
     def show_document(self) -> None:
         index = self.table.currentIndex()
@@ -582,6 +603,7 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, event) -> None:
+        self.detail_timer.stop()
         if self.export_task is not None:
             self.export_task.worker.cancel()
             self.export_task.wait()

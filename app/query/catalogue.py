@@ -217,6 +217,7 @@ class Catalogue:
         self.path = Path(path)
         self.conn = open_readonly(self.path)
         self._facets: OrderedDict[tuple, list[Facet]] = OrderedDict()
+        self._counts: OrderedDict[Filters, int] = OrderedDict()
         self._labels: dict[str, dict[str, str]] | None = None
 
     def close(self) -> None:
@@ -231,6 +232,25 @@ class Catalogue:
     # -- entries -------------------------------------------------------------------------
     def count(self, filters: Filters = EVERYTHING) -> int:
         """The number of matching entries, read from the smallest table that can tell."""
+        known = self._counts.get(filters)
+        if known is None:
+            known = self._count(filters)
+            self.remember_count(filters, known)
+        return known
+
+    def forget(self) -> None:
+        """Drop the counts and facets kept so far (the benchmark times them from nothing)."""
+        self._counts.clear()
+        self._facets.clear()
+
+    def remember_count(self, filters: Filters, total: int) -> None:
+        """Keep a count (made here or by another connection to the same read-only file)."""
+        self._counts[filters] = total
+        self._counts.move_to_end(filters)
+        while len(self._counts) > FACET_CACHE:
+            self._counts.popitem(last=False)
+
+    def _count(self, filters: Filters) -> int:
         if filters.narrows_only_kinds():  # counted at build time
             sql, params = self.built_counts("kinds", filters.kinds)
             return self.conn.execute(f"SELECT coalesce(sum(n), 0) FROM ({sql})", params).fetchone()[
@@ -342,10 +362,27 @@ class Catalogue:
                 " LIMIT ? OFFSET ?"
             )
             params = [match, *params]
+        elif (sort or "entry_id") == "entry_id" and (source := self._single_source(filters)):
+            # One value of a country, region or organisation: its link table lists the entries
+            # in id order (index on value, entry_id) with their kind, domain, document and
+            # figure flag, so the page stops after `limit` rows instead of first listing
+            # every entry of the value (55k for the top country at 1M: 7 ms -> 0.1 ms).
+            where, params = filters.compile("x", source)
+            direction = " DESC" if descending else ""
+            sql = (
+                f"SELECT x.entry_id FROM {LINK_TABLES[source][0]} x WHERE {where}"
+                f" ORDER BY x.entry_id{direction} LIMIT ? OFFSET ?"
+            )
         else:
             where, params = filters.compile()
             sql = f"SELECT e.id FROM entries e WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
         return [r[0] for r in self.conn.execute(sql, [*params, limit, offset])]
+
+    @staticmethod
+    def _single_source(filters: Filters) -> str | None:
+        """The link table that lists the matching entries once each (one value chosen)."""
+        source = filters.link_source()
+        return source if source is not None and len(getattr(filters, source)) == 1 else None
 
     def iter_rows(
         self, filters: Filters = EVERYTHING, sort: str | None = None, descending: bool = False
@@ -397,10 +434,15 @@ class Catalogue:
             found.sort(key=lambda f: f.id)
         else:
             found.sort(key=lambda f: (-f.count, f.label.lower()))
-        self._facets[key] = found  # the catalogue is read-only: counts never go stale
+        self.remember_facet(dimension, filters, found)
+        return list(found)
+
+    def remember_facet(self, dimension: str, filters: Filters, found: list[Facet]) -> None:
+        """Keep a facet's values (counted here or by another connection to the same file): the
+        catalogue is read-only, so counts never go stale."""
+        self._facets[(dimension, filters.without(dimension))] = list(found)
         while len(self._facets) > FACET_CACHE:
             self._facets.popitem(last=False)
-        return list(found)
 
     def facet_sql(self, dimension: str, filters: Filters) -> tuple[str, list]:
         """The query of a facet: counted at build time when only kinds of text are chosen;

@@ -65,8 +65,12 @@ def test_search_as_you_type_waits_then_filters_and_highlights(qtbot, window, cat
     expected = DEFAULT_FILTERS.with_(search="maritime")
     assert window.model.rowCount() == catalogue.count(expected) > 0
     assert "“maritime”" in window.status.text()
-    html = window.detail.browser.toHtml()
-    assert "background-color:#ffe58a" in html.replace(" ", "") or MARK_STYLE in html
+
+    def marked() -> bool:  # the pane follows the new first row once the table is painted
+        html = window.detail.browser.toHtml()
+        return "background-color:#ffe58a" in html.replace(" ", "") or MARK_STYLE in html
+
+    qtbot.waitUntil(marked)
     assert window.quote_delegate.search == "maritime"
 
 
@@ -182,12 +186,17 @@ def test_failed_export_says_why_offers_retry_and_leaves_no_file(qtbot, window, t
 
 
 def test_a_link_in_the_detail_pane_adds_a_filter(qtbot, window, catalogue):
+    def pane_follows():  # after a filter change the pane follows once the table is painted
+        qtbot.waitUntil(lambda: (window.detail.entry or {}).get("id") == window.current_id())
+
     click_value(qtbot, window.panel.lists["countries"], "PHL")
+    pane_follows()
     entry = window.detail.entry
     others = [c for c in entry["countries"].split("; ") if c and c != "PHL"]
     if others:
         click_link(qtbot, window.detail.browser, f"filter:countries:{others[0]}")
         assert window.filters.countries == ("PHL", others[0])
+        pane_follows()
     entry = window.detail.entry
     click_link(qtbot, window.detail.browser, f"filter:domains:{entry['domain']}")
     assert entry["domain"] in window.filters.domains

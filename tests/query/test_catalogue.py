@@ -133,3 +133,22 @@ def test_other_schema_version_is_refused(catalogue_path, tmp_path):
     conn.close()
     with pytest.raises(CatalogueError, match="schema version 99"):
         Catalogue(copy)
+
+
+def test_pages_of_one_linked_value_come_from_its_link_table_in_entry_order(catalogue):
+    region = catalogue.facet("regions", Filters())[0].id
+    organisation = catalogue.facet("organisations", Filters())[0].id
+    cases = [
+        Filters(countries=("VNM",)),
+        Filters(countries=("VNM",), kinds=("body",), year_from=2000, year_to=2030),
+        Filters(regions=(region,), has_figure=True),
+        Filters(organisations=(organisation,), kinds=("body",)),
+    ]
+    for filters in cases:
+        expected = [r["id"] for r in catalogue.iter_rows(filters)]
+        assert expected, filters
+        for descending in (False, True):
+            ordered = expected[::-1] if descending else expected
+            for offset in (0, 3):
+                ids = catalogue.page_ids(filters, None, descending, offset, 5)
+                assert ids == ordered[offset : offset + 5], (filters, descending, offset)

@@ -1,0 +1,103 @@
+"""Counts that do not fit their budget are finished in background threads, newest filter wins."""
+
+import pytest
+
+import app.gui.entries_model as entries_model
+import app.gui.filter_panel as filter_panel
+import app.query.catalogue as catalogue_module
+from app.gui.count_worker import CountWorker
+from app.gui.facet_list import COUNT_ROLE, ID_ROLE
+from app.gui.filter_panel import FilterPanel
+from app.query.filters import Filters
+
+
+def counts(facet_list):
+    model = facet_list.model
+    return {
+        model.data(model.index(r), ID_ROLE): model.data(model.index(r), COUNT_ROLE)
+        for r in range(model.rowCount())
+    }
+
+
+@pytest.fixture()
+def no_budget(monkeypatch):
+    """Nothing fits the window's budgets: every count and facet goes to the background."""
+    monkeypatch.setattr(entries_model, "COUNT_BUDGET_S", 0.0)
+    monkeypatch.setattr(filter_panel, "FACET_BUDGET_S", 0.0)
+    monkeypatch.setattr(catalogue_module, "PROGRESS_STEPS", 1)
+
+
+def test_facets_counted_in_the_background_match_the_query_layer(qtbot, catalogue, no_budget):
+    panel = FilterPanel(catalogue)
+    qtbot.addWidget(panel)
+    filters = Filters(domains=("maritime",), kinds=("body",), search="security")
+    try:
+        panel.show_filters(filters)
+        assert panel.pending()
+        qtbot.waitUntil(lambda: not panel.pending())
+        for dimension, facet_list in panel.lists.items():
+            expected = {f.id: f.count for f in catalogue.facet(dimension, filters)}
+            # checked values stay listed with their count; the rest match the query layer
+            assert {k: v for k, v in counts(facet_list).items() if k in expected} == expected
+        # Counted once: showing the same filters again needs no background work.
+        panel.show_filters(filters.with_(domains=()))
+        qtbot.waitUntil(lambda: not panel.pending())
+        panel.show_filters(filters)
+        assert not panel.pending()
+    finally:
+        panel.close_counts()
+
+
+def test_a_newer_filter_wins_over_an_older_count(qtbot, make_window, catalogue, no_budget):
+    window = make_window()
+    first = Filters(kinds=("body",), countries=("VNM",))
+    second = Filters(kinds=("body",), domains=("maritime",))
+    window.apply_filters(first)
+    window.apply_filters(second)
+    assert window.model.known_total() is None
+    assert "counting…" in window.status.text()
+    qtbot.waitUntil(lambda: not window.model.pending() and not window.panel.pending())
+    total = catalogue.count(second)
+    assert window.model.rowCount() == total
+    assert window.status.text().startswith(f"{total:,} of ")
+    expected = {f.id: f.count for f in catalogue.facet("countries", second)}
+    assert counts(window.panel.lists["countries"]) == expected
+    # Known now: coming back shows the total at once.
+    window.apply_filters(first)
+    qtbot.waitUntil(lambda: not window.model.pending() and not window.panel.pending())
+    window.apply_filters(second)
+    assert window.model.known_total() == total
+
+
+def test_a_worker_reports_only_the_latest_request(qtbot, catalogue):
+    worker = CountWorker(catalogue.path)
+    seen = []
+    worker.total_ready.connect(lambda generation, total: seen.append((generation, total)))
+    try:
+        worker.count(Filters(kinds=("body",)))
+        latest = worker.count(Filters(kinds=("body",), countries=("VNM",)))
+        qtbot.waitUntil(lambda: any(g == latest for g, _ in seen))
+        assert (latest, catalogue.count(Filters(kinds=("body",), countries=("VNM",)))) in seen
+        assert all(g <= latest for g, _ in seen)
+    finally:
+        worker.close()
+
+
+def test_workers_share_the_facets_of_one_request(qtbot, catalogue):
+    from collections import deque
+
+    workers = [CountWorker(catalogue.path), CountWorker(catalogue.path)]
+    found = {}
+    filters = Filters(kinds=("body",), search="maritime")
+    for worker in workers:
+        worker.facet_ready.connect(lambda _g, dimension, facets: found.update({dimension: facets}))
+    try:
+        queue = deque(filter_panel.FACET_DIMENSIONS)
+        for worker in workers:
+            worker.facets(filters, queue)
+        qtbot.waitUntil(lambda: len(found) == len(filter_panel.FACET_DIMENSIONS))
+        for dimension, facets in found.items():
+            assert facets == catalogue.facet(dimension, filters)
+    finally:
+        for worker in workers:
+            worker.close()
