@@ -159,14 +159,6 @@ class EntriesModel(QAbstractTableModel):
             self._pages.move_to_end(number)
         return page[within] if within < len(page) else None
 
-    def row_of_id(self, rowid: int) -> int:
-        """The row showing entry `rowid` among the cached pages, or -1."""
-        for number, page in self._pages.items():
-            for within, row in enumerate(page):
-                if row["id"] == rowid:
-                    return number * PAGE_SIZE + within
-        return -1
-
     # -- Qt model interface --------------------------------------------------------------
     def rowCount(self, parent=NO_PARENT) -> int:
         if parent.isValid():

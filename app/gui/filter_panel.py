@@ -22,7 +22,6 @@ from app.query.catalogue import Catalogue, QueryInterrupted
 from app.query.filters import KIND_NOUNS, Filters
 
 FACET_DIMENSIONS = ("countries", "regions", "domains", "documents", "organisations", "kinds")
-ANY_YEAR = 0  # the spin boxes' "any" position
 # Counts that take longer than this in all are finished in the background: the window never
 # waits for them, and a newer filter cancels them.
 FACET_BUDGET_S = 0.008

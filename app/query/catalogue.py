@@ -85,7 +85,6 @@ YEARS_FACET = (
     "SELECT y.year, y.year, count(DISTINCT y.entry_id) FROM entry_years y"
     " JOIN entries e ON e.id = y.entry_id WHERE {where} GROUP BY y.year"
 )
-FACETS = (*FACET_LABELS, "years")
 
 
 EVERYTHING = Filters()  # frozen, so a safe shared default
@@ -523,10 +522,6 @@ class Catalogue:
 
     def domains(self) -> list[dict]:
         return self.dicts("SELECT id, label FROM domains ORDER BY position")
-
-    def region_members(self, region_id: str) -> list[str]:
-        sql = "SELECT country_code FROM region_members WHERE region_id = ? ORDER BY country_code"
-        return [r[0] for r in self.conn.execute(sql, [region_id])]
 
     # -- one entry -----------------------------------------------------------------------
     def dicts(self, sql: str, params=()) -> list[dict]:
