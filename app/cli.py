@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.export.csv_export import ExportError
     from app.pipeline.sources import BuildError, SourceError
-    from app.query.catalogue import CatalogueError
+    from app.query.catalogue import CatalogueError, damaged
 
     args = make_parser().parse_args(argv)
     if args.smoke or args.startup_time:
@@ -331,10 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"catalogue: {exc}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as exc:  # damage the cheap startup check could not see
-        print(
-            f"catalogue: {args.db} is damaged ({exc}). Rebuild it with `catalogue build`.",
-            file=sys.stderr,
-        )
+        print(f"catalogue: {damaged(args.db, exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("catalogue: interrupted", file=sys.stderr)

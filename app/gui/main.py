@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.gui.settings import open_settings
 from app.paths import resources_dir
-from app.query.catalogue import Catalogue, CatalogueError
+from app.query.catalogue import Catalogue, CatalogueError, damaged
 
 CANNOT_OPEN = 2
 
@@ -76,7 +76,7 @@ def damage_hook(db_path: Path, previous):
         box = QMessageBox(
             QMessageBox.Icon.Critical,
             "The catalogue is damaged",
-            f"{db_path} could not be read ({value}).",
+            str(damaged(db_path, value)),
         )
         box.setInformativeText(
             "Close the browser and rebuild the catalogue with `catalogue build`, or start it "

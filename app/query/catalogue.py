@@ -201,12 +201,16 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
-        reason = " ".join(str(exc).split())  # one line, even when it quotes a damaged schema
-        raise CatalogueError(
-            f"{path} is damaged or not a catalogue ({reason}). {REBUILD}."
-        ) from exc
+        raise damaged(path, exc, opening=True) from exc
     conn.row_factory = sqlite3.Row
     return conn
+
+
+def damaged(path: Path, exc: sqlite3.DatabaseError, opening: bool = False) -> CatalogueError:
+    """The error for damage SQLite reports, at start-up or met later while reading."""
+    reason = " ".join(str(exc).split())  # one line, even when it quotes a damaged schema
+    what = "is damaged or not a catalogue" if opening else "is damaged"
+    return CatalogueError(f"{path} {what} ({reason}). {REBUILD}.")
 
 
 class Catalogue:
