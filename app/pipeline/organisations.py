@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pycountry
 
+from app.paths import resources_dir
 from app.pipeline.model import Mention
 
 KINDS = ("organisation", "programme", "agreement", "term")
@@ -45,11 +46,6 @@ _LEADING_THE = re.compile(r"^(?:the|The)\s+")
 _KEY_WORD = re.compile(r"[a-z0-9]+")
 _GIVEN_NAME = re.compile(r"\s+([A-Z][a-z]+)")
 _DASHES = re.compile(r"\s[-\u2013\u2014\u2500]\s|[,:;]")
-
-
-def resources_dir() -> Path:
-    """The folder holding organisations.toml (a function so it can be swapped)."""
-    return Path(__file__).resolve().parents[2] / "resources"
 
 
 @dataclass(frozen=True)
