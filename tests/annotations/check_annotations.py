@@ -15,21 +15,12 @@ HERE = Path(__file__).resolve().parent
 SOURCES = HERE.parent.parent / "data" / "sources"
 
 KINDS = {"body", "caption", "note", "glossary", "column", "heading"}
-DOMAINS = {
-    "",
-    "law-enforcement",
-    "counter-terrorism",
-    "drugs",
-    "trafficking-in-persons",
-    "money-laundering",
-    "corruption",
-    "criminal-justice",
-    "maritime",
-    "outer-space",
-    "cyber",
-    "regional-security",
-    "economic-security",
-    "peacekeeping-peacebuilding",
+# The taxonomy's fixed ids (resources/domains.toml), or "" for none.
+DOMAINS = {""} | {
+    d["id"]
+    for d in tomllib.loads((HERE.parent.parent / "resources" / "domains.toml").read_text())[
+        "domain"
+    ]
 }
 REGIONS = {
     "asean",

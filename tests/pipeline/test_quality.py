@@ -163,3 +163,13 @@ def test_extraction_quality(measured, quality_lines):
         if measured[name][0] < floor
     }
     assert below == {}
+
+
+def test_annotations_are_valid():
+    """The gold itself: every match found as often as declared, every id known."""
+    import subprocess
+    import sys
+
+    checker = ANNOTATIONS / "check_annotations.py"
+    result = subprocess.run([sys.executable, str(checker)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
