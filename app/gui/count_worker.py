@@ -98,6 +98,14 @@ class CountWorker(QObject):
         if self._running and self._conn is not None and self._stale(self._running):
             self._conn.interrupt()
 
+    def _warm(self, catalogue: Catalogue) -> None:
+        """Load the bitmap index one dimension at a time, stopping for any request."""
+        try:
+            catalogue.bitmaps.warm(catalogue.conn, lambda: self._job is None and not self._closing)
+        except Exception:  # noqa: BLE001 - counts then load what they need themselves
+            log.exception("cannot read the bitmap index of %s", self.db_path)
+            catalogue.bitmaps = None
+
     def _stale(self, generation: int) -> bool:
         return self._closing or self._generation != generation
 
@@ -112,7 +120,12 @@ class CountWorker(QObject):
             while True:
                 with self._cond:
                     while self._job is None and not self._closing:
+                        if catalogue.bitmaps is not None and not catalogue.bitmaps.loaded():
+                            break  # idle: read the bitmap index now, not at the next count
                         self._cond.wait()
+                    if self._job is None and not self._closing:
+                        self._warm(catalogue)
+                        continue
                     if self._closing:
                         return
                     job = self._job

@@ -32,7 +32,7 @@ def open_window(db_path: Path, settings_path: Path | None = None):
     """The main window over `db_path`; raises CatalogueError when it cannot be read."""
     from app.gui.main_window import MainWindow
 
-    catalogue = Catalogue(Path(db_path))
+    catalogue = Catalogue(Path(db_path), bitmaps=False)  # counts by bitmap run in workers
     window = MainWindow(catalogue, open_settings(settings_path))
     window.setWindowIcon(app_icon())
     return window

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from app.pipeline.bitmaps import write_bitmaps
+
 # Bumped whenever a table or column changes; readers refuse other versions.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Columns of `entries` that filters use, repeated in the link tables (entry_countries,
 # entry_regions, entry_organisations) so that counts and facets over a link table need no
@@ -181,6 +183,13 @@ TABLES: dict[str, dict] = {
         "columns": {"dimension": str, "kind": str, "value": str, "n": int},
         "pk": ("dimension", "kind", "value"),
     },
+    # The bitmap index (version 3, app.pipeline.bitmaps): for each dimension and value, one bit
+    # per entry id from `first_byte` * 8 on. Counts and facets of any filter are then a few
+    # AND and popcount operations instead of a scan of up to every entry.
+    "bitmaps": {
+        "columns": {"dimension": str, "value": str, "first_byte": int, "bits": bytes},
+        "pk": ("dimension", "value"),
+    },
     "note_links": {
         "columns": {"entry_id": int, "note_entry_id": int, "label": str},
         "pk": ("entry_id", "note_entry_id"),
@@ -203,18 +212,21 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("entry_countries", ["country_code", "entry_id"]),
     ("entry_regions", ["region_id", "entry_id"]),
     ("entry_organisations", ["organisation_id", "entry_id"]),
-    # Covering indexes for counts and facets read from the link tables alone.
+    # Covering indexes for counts and facets read from the link tables alone. In the second of
+    # each, entry_id follows the value, kind and domain: a page of one value, kind and domain
+    # walks it in entry order and stops at the page's end, instead of sorting every match
+    # (version 3; the combination at 1M: 10-17 ms -> under 1 ms).
     ("entry_countries", ["kind", "domain_id", "country_code", "role", "entry_id"]),
     (
         "entry_countries",
-        ["country_code", "kind", "domain_id", "document_id", "has_figure", "entry_id"],
+        ["country_code", "kind", "domain_id", "entry_id", "document_id", "has_figure"],
     ),
     ("entry_regions", ["kind", "domain_id", "region_id", "entry_id"]),
-    ("entry_regions", ["region_id", "kind", "domain_id", "document_id", "has_figure", "entry_id"]),
+    ("entry_regions", ["region_id", "kind", "domain_id", "entry_id", "document_id", "has_figure"]),
     ("entry_organisations", ["kind", "domain_id", "organisation_id", "entry_id"]),
     (
         "entry_organisations",
-        ["organisation_id", "kind", "domain_id", "document_id", "has_figure", "entry_id"],
+        ["organisation_id", "kind", "domain_id", "entry_id", "document_id", "has_figure"],
     ),
     ("entry_years", ["year", "entry_id"]),
     ("mentions", ["entry_id"]),
@@ -259,5 +271,6 @@ def finish(db: sqlite_utils.Database) -> None:
             [dimension],
         )
     db["entries"].enable_fts(["quote"], fts_version="FTS5", tokenize=FTS_TOKENIZE)
+    write_bitmaps(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     db.execute("ANALYZE")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.pipeline.schema import SCHEMA_VERSION
+from app.query.bitmaps import BitmapIndex, index_for
 from app.query.filters import LINK_TABLES, Filters
 from app.query.search import fts_query
 
@@ -64,7 +65,7 @@ LEFT JOIN domains dm ON dm.id = e.domain_id
 ROW_SELECT = (
     "SELECT " + ", ".join(f'{sql} AS "{key}"' for key, sql in ROW_COLUMNS.items()) + ROW_FROM
 )
-REQUIRED_TABLES = {"entries", "documents", "entries_fts", "entry_countries", "meta"}
+REQUIRED_TABLES = {"entries", "documents", "entries_fts", "entry_countries", "meta", "bitmaps"}
 # Each facet's values with their labels, around a query `g` of values `v` and counts `n`.
 FACET_LABELS = {
     "countries": "SELECT g.v, c.name, g.n FROM ({}) g JOIN countries c ON c.code = g.v",
@@ -122,6 +123,7 @@ PROBES = (
     "SELECT key, value FROM meta",
     "SELECT * FROM entry_countries ORDER BY rowid DESC LIMIT 1",
     "SELECT rowid FROM entries_fts WHERE entries_fts MATCH 'japan' LIMIT 1",
+    "SELECT dimension, value, length(bits) FROM bitmaps ORDER BY rowid DESC LIMIT 1",
 )
 
 
@@ -216,12 +218,17 @@ def damaged(path: Path, exc: sqlite3.DatabaseError, opening: bool = False) -> Ca
 class Catalogue:
     """The one way to read a catalogue: the GUI, the command line and the exporter use it."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, bitmaps: bool = True):
+        """`bitmaps`: count with the bitmap index (loaded on first use: tens of MB and up to a
+        second at 1M entries, so not in the window's own thread, which counts within ms budgets
+        and leaves the rest to background workers)."""
         self.path = Path(path)
         self.conn = open_readonly(self.path)
+        self.bitmaps: BitmapIndex | None = index_for(self.path) if bitmaps else None
         self._facets: OrderedDict[tuple, list[Facet]] = OrderedDict()
         self._counts: OrderedDict[Filters, int] = OrderedDict()
         self._labels: dict[str, dict[str, str]] | None = None
+        self._document_labels: dict[str, str] | None = None
 
     def close(self) -> None:
         self.conn.close()
@@ -259,6 +266,8 @@ class Catalogue:
             return self.conn.execute(f"SELECT coalesce(sum(n), 0) FROM ({sql})", params).fetchone()[
                 0
             ]
+        if self.bitmaps is not None:
+            return self.bitmaps.count(self.conn, filters)
         match = fts_query(filters.search)
         if match and filters.with_(search="") == EVERYTHING:  # the full-text index alone
             sql = "SELECT count(*) FROM entries_fts WHERE entries_fts MATCH ?"
@@ -431,14 +440,38 @@ class Catalogue:
         if cached is not None:
             self._facets.move_to_end(key)
             return list(cached)
-        sql, params = self.facet_sql(dimension, key[1])
-        found = [Facet(str(i), str(label), n) for i, label, n in self.conn.execute(sql, params)]
+        if self.bitmaps is not None and not key[1].narrows_only_kinds():
+            found = self._bitmap_facet(dimension, key[1])
+        else:
+            sql, params = self.facet_sql(dimension, key[1])
+            found = [Facet(str(i), str(label), n) for i, label, n in self.conn.execute(sql, params)]
         if dimension == "years":
             found.sort(key=lambda f: f.id)
         else:
             found.sort(key=lambda f: (-f.count, f.label.lower()))
         self.remember_facet(dimension, filters, found)
         return list(found)
+
+    def _bitmap_facet(self, dimension: str, filters: Filters) -> list[Facet]:
+        """A facet from the bitmap index, labelled as facet_sql labels it (values without a
+        label row are left out there by the join, so here too)."""
+        if dimension not in FACET_LABELS and dimension != "years":
+            raise KeyError(dimension)
+        labels = self.labels().get(dimension, {})
+        if dimension == "documents":  # shorter in a facet list than in sentences
+            labels = self._document_facet_labels()
+        found = []
+        for value, n in self.bitmaps.facet(self.conn, dimension, filters):
+            label = value if dimension in ("kinds", "years") else labels.get(value)
+            if label is not None:
+                found.append(Facet(value, label, n))
+        return found
+
+    def _document_facet_labels(self) -> dict[str, str]:
+        if self._document_labels is None:
+            sql = "SELECT id, short_title || ' ' || edition_year FROM documents"
+            self._document_labels = dict(self.conn.execute(sql).fetchall())
+        return self._document_labels
 
     def remember_facet(self, dimension: str, filters: Filters, found: list[Facet]) -> None:
         """Keep a facet's values (counted here or by another connection to the same file): the

@@ -31,11 +31,13 @@ def terms(text: str) -> list[tuple[list[str], bool]]:
 
 def fts_query(text: str) -> str | None:
     """An FTS5 MATCH expression for the text, or None when it holds nothing searchable."""
-    parts = []
-    for words, prefix in terms(text):
-        quoted = '"' + " ".join(words) + '"'
-        parts.append(quoted + "*" if prefix else quoted)
-    return " ".join(parts) if parts else None
+    return match_expression(terms(text))
+
+
+def match_expression(parts: list[tuple[list[str], bool]]) -> str | None:
+    """The MATCH expression of terms (as terms() gives them): every one of them, in order."""
+    quoted = ['"' + " ".join(words) + '"' + ("*" if prefix else "") for words, prefix in parts]
+    return " ".join(quoted) if quoted else None
 
 
 def highlight_words(text: str) -> list[str]:

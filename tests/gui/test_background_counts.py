@@ -1,5 +1,7 @@
 """Counts that do not fit their budget are finished in background threads, newest filter wins."""
 
+import shutil
+
 import pytest
 
 import app.gui.entries_model as entries_model
@@ -8,6 +10,7 @@ import app.query.catalogue as catalogue_module
 from app.gui.count_worker import CountWorker
 from app.gui.facet_list import COUNT_ROLE, ID_ROLE
 from app.gui.filter_panel import FilterPanel
+from app.query.bitmaps import index_for
 from app.query.filters import Filters
 
 
@@ -101,3 +104,22 @@ def test_workers_share_the_facets_of_one_request(qtbot, catalogue):
     finally:
         for worker in workers:
             worker.close()
+
+
+def test_an_idle_worker_reads_the_bitmap_index(qtbot, catalogue_path, tmp_path):
+    copy = tmp_path / "copy.db"  # a file of its own: nothing has loaded its bitmaps yet
+    shutil.copy(catalogue_path, copy)
+    index = index_for(copy)
+    assert not index.loaded()
+    worker = CountWorker(copy)
+    try:
+        with qtbot.waitSignal(worker.total_ready):
+            worker.count(Filters(kinds=("body",), search="piracy"))
+        qtbot.waitUntil(index.loaded)  # then, with nothing asked, the rest of it
+    finally:
+        worker.close()
+
+
+def test_the_window_counts_by_bitmap_only_in_its_workers(make_window):
+    # Loading the index takes up to a second at 1M entries: never in the window's thread.
+    assert make_window().catalogue.bitmaps is None

@@ -1,0 +1,235 @@
+"""Counts and facets from the catalogue's bitmap index: a few ANDs and popcounts, no scan."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+from app.pipeline.bitmaps import ENTRY_SOURCES, LINK_SOURCES, TERMS, decode
+from app.pipeline.schema import FTS_TOKENIZE
+from app.query.filters import Filters
+from app.query.search import match_expression, terms
+
+Bitmap = tuple[int, int]  # (shift, bits): entry i is in it when bit i - shift of bits is set
+DIMENSIONS = (*LINK_SOURCES, *ENTRY_SOURCES, TERMS)
+SEARCH_CACHE = 16  # searches kept as bitmaps (125 KB each at 1M entries)
+STEM_CACHE = 4096
+FILES_KEPT = 2  # catalogue files whose bitmaps stay loaded
+# A facet lets other threads run at least this often: Python hands them the interpreter only
+# every 5 ms otherwise, and the window's thread must never wait that long to paint.
+YIELD_SECONDS = 0.002
+
+
+def full(bitmap: Bitmap) -> int:
+    shift, bits = bitmap
+    return bits << shift
+
+
+def from_ids(ids) -> int:
+    """The bitmap of entry ids (any order)."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    buf = bytearray((max(ids) >> 3) + 1)
+    for i in ids:
+        buf[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(buf, "little")
+
+
+class BitmapIndex:
+    """The bitmaps of one catalogue file, read a dimension at a time on first use and shared by
+    every connection to that file: they never change (the file is read-only), so threads share
+    them without locks once loaded."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._dimensions: dict[str, dict[str, Bitmap]] = {}
+        self._searches: OrderedDict[str, int] = OrderedDict()
+        self._stems: dict[str, str] = {}
+        self._members: dict[str, list[str]] | None = None
+        self._universe: int | None = None
+
+    # -- loading -------------------------------------------------------------------------
+    def dimension(self, conn: sqlite3.Connection, name: str) -> dict[str, Bitmap]:
+        found = self._dimensions.get(name)
+        if found is None:
+            with self._lock:
+                found = self._dimensions.get(name)
+                if found is None:
+                    rows = conn.execute(
+                        "SELECT value, first_byte, bits FROM bitmaps WHERE dimension = ?", [name]
+                    )
+                    found = {value: decode(first, bits) for value, first, bits in rows}
+                    self._dimensions[name] = found
+        return found
+
+    def loaded(self) -> bool:
+        return all(name in self._dimensions for name in DIMENSIONS)
+
+    def warm(self, conn: sqlite3.Connection, more: callable = lambda: True) -> None:
+        """Load every dimension now (a background thread, while idle) while `more()` says so."""
+        for name in DIMENSIONS:
+            if not more():
+                return
+            self.dimension(conn, name)
+
+    def union(self, conn: sqlite3.Connection, name: str, values) -> int:
+        table = self.dimension(conn, name)
+        bits = 0
+        for value in values:
+            found = table.get(str(value))
+            if found is not None:
+                bits |= full(found)
+        return bits
+
+    def universe(self, conn: sqlite3.Connection) -> int:
+        """Every entry: each has exactly one kind."""
+        if self._universe is None:
+            self._universe = self.union(conn, "kinds", self.dimension(conn, "kinds"))
+        return self._universe
+
+    def members(self, conn: sqlite3.Connection, regions) -> list[str]:
+        if self._members is None:
+            members: dict[str, list[str]] = {}
+            for region, code in conn.execute("SELECT region_id, country_code FROM region_members"):
+                members.setdefault(region, []).append(code)
+            self._members = members
+        return [code for region in regions for code in self._members.get(region, ())]
+
+    # -- filters -------------------------------------------------------------------------
+    def mask(self, conn: sqlite3.Connection, filters: Filters) -> int:
+        """The entries matching `filters`, as one bitmap (the same entries as Filters.compile)."""
+        parts = []
+        for name in ("kinds", "domains", "documents", "organisations"):
+            values = getattr(filters, name)
+            if values:
+                parts.append(self.union(conn, name, values))
+        if filters.countries:
+            parts.append(self.any_role(conn, filters.countries))
+        if filters.regions:
+            bits = self.union(conn, "regions", filters.regions)
+            if filters.include_region_members:
+                bits |= self.any_role(conn, self.members(conn, filters.regions))
+            parts.append(bits)
+        if filters.year_from is not None or filters.year_to is not None:
+            low, high = filters.year_from or 0, filters.year_to or 9999
+            years = [y for y in self.dimension(conn, "years") if low <= int(y) <= high]
+            parts.append(self.union(conn, "years", years))
+        if filters.has_figure is not None:
+            parts.append(self.union(conn, "has_figure", [int(filters.has_figure)]))
+        searched = self.search(conn, filters.search)
+        if searched is not None:
+            parts.append(searched)
+        if not parts:
+            return self.universe(conn)
+        parts.sort(key=int.bit_length)  # the shortest first: every AND is then as short
+        bits = parts[0]
+        for part in parts[1:]:
+            bits &= part
+        return bits
+
+    def any_role(self, conn: sqlite3.Connection, codes) -> int:
+        return self.union(conn, "countries", codes) | self.union(conn, "donors", codes)
+
+    def search(self, conn: sqlite3.Connection, text: str) -> int | None:
+        """The entries the full-text search matches, or None when the text searches nothing.
+        Frequent single words come from their stored bitmaps; the rest (rarer words, phrases,
+        prefixes) from the full-text index, which lists few entries for them."""
+        parts = terms(text)
+        key = match_expression(parts)
+        if key is None:
+            return None
+        cached = self._searches.get(key)
+        if cached is not None:
+            return cached
+        frequent = self.dimension(conn, TERMS)
+        bits, rest = None, []
+        for words, prefix in parts:
+            stored = None
+            if len(words) == 1 and not prefix and frequent:
+                stored = frequent.get(self.stem(conn, words[0]))
+            if stored is None:
+                rest.append((words, prefix))
+            else:
+                bits = full(stored) if bits is None else bits & full(stored)
+        if rest:
+            sql = "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?"
+            found = from_ids(r for (r,) in conn.execute(sql, [match_expression(rest)]))
+            bits = found if bits is None else bits & found
+        with self._lock:
+            self._searches[key] = bits
+            while len(self._searches) > SEARCH_CACHE:
+                self._searches.popitem(last=False)
+        return bits
+
+    def stem(self, conn: sqlite3.Connection, word: str) -> str:
+        """The term the full-text index stores for `word`, from SQLite's own tokenizer (a
+        scratch index in the connection's TEMP schema: the catalogue itself stays unwritten)."""
+        found = self._stems.get(word)
+        if found is None:
+            try:
+                tokens = _tokens(conn, word)
+            except sqlite3.OperationalError:  # the first word on this connection
+                conn.execute(
+                    f"CREATE VIRTUAL TABLE temp.words USING fts5(word, tokenize='{FTS_TOKENIZE}')"
+                )
+                conn.execute(
+                    "CREATE VIRTUAL TABLE temp.word_terms USING fts5vocab(temp, words, row)"
+                )
+                tokens = _tokens(conn, word)
+            found = tokens[0] if len(tokens) == 1 else ""
+            if len(self._stems) < STEM_CACHE:
+                self._stems[word] = found
+        return found
+
+    # -- counts --------------------------------------------------------------------------
+    def count(self, conn: sqlite3.Connection, filters: Filters) -> int:
+        return self.mask(conn, filters).bit_count()
+
+    def facet(self, conn: sqlite3.Connection, dimension: str, filters: Filters):
+        """(value, entries) of every value of `dimension` that the entries matching `filters`
+        hold; the caller leaves the dimension's own filter out of `filters`."""
+        mask = self.mask(conn, filters)
+        raw = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
+        found = []
+        paused = time.perf_counter()
+        for value, (shift, bits) in self.dimension(conn, dimension).items():
+            if shift:  # only the bytes of the mask that the value's bits cover
+                start = shift >> 3
+                part = int.from_bytes(raw[start : start + (bits.bit_length() + 7) // 8], "little")
+                n = (part & bits).bit_count()
+            else:
+                n = (mask & bits).bit_count()
+            if n:
+                found.append((value, n))
+            if time.perf_counter() - paused > YIELD_SECONDS:
+                time.sleep(0)  # hand the interpreter to the window's thread if it waits
+                paused = time.perf_counter()
+        return found
+
+
+def _tokens(conn: sqlite3.Connection, word: str) -> list[str]:
+    conn.execute("DELETE FROM temp.words")
+    conn.execute("INSERT INTO temp.words(word) VALUES (?)", [word])
+    return [t for (t,) in conn.execute("SELECT term FROM temp.word_terms")]
+
+
+_indexes: OrderedDict[tuple, BitmapIndex] = OrderedDict()
+_indexes_lock = threading.Lock()
+
+
+def index_for(path: Path) -> BitmapIndex:
+    """The one BitmapIndex of a catalogue file (as it is now: a rebuilt file gets a new one)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    with _indexes_lock:
+        index = _indexes.get(key)
+        if index is None:
+            index = _indexes[key] = BitmapIndex()
+            while len(_indexes) > FILES_KEPT:
+                _indexes.popitem(last=False)
+        _indexes.move_to_end(key)
+        return index

@@ -1,0 +1,140 @@
+"""The bitmap index counts exactly what the SQL filters select, for any filter."""
+
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.pipeline import bitmaps as stored
+from app.query.bitmaps import from_ids, index_for
+from app.query.catalogue import Catalogue
+from app.query.filters import Filters
+
+FACETS = ("countries", "regions", "organisations", "domains", "documents", "kinds", "years")
+WORDS = [
+    "Japan", "japan", "the", "security", "Security", "countries", "maritime", "cooperation",
+    "Afghanistan", "piracy", "coast guard", '"coast guard"', "secur*", "mar*", "Japan the",
+    "the Afghanistan", "Japan's", "Japan-U.S.", "a", "zzzz", "", "  ", '"', "NEAR(",
+]  # fmt: skip
+SETTINGS = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@pytest.fixture(scope="module")
+def with_terms(tmp_path_factory):
+    """The bundled sources built with words in 20 entries or more stored as bitmaps, so that
+    the small catalogue exercises the frequent-word path of large ones."""
+    from app.paths import bundled_sources
+    from app.pipeline.build import build_catalogue
+
+    out = tmp_path_factory.mktemp("bitmaps") / "catalogue.db"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(stored, "FREQUENT_TERM_ENTRIES", 20)
+        build_catalogue(bundled_sources(), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def pair(with_terms):
+    with Catalogue(with_terms) as fast, Catalogue(with_terms, bitmaps=False) as plain:
+        yield fast, plain
+
+
+@st.composite
+def any_filters(draw, labels):
+    def some(dimension, extra=()):
+        values = sorted(labels[dimension]) + list(extra)
+        return tuple(draw(st.lists(st.sampled_from(values), max_size=3)))
+
+    year_from = draw(st.none() | st.integers(1990, 2030))
+    year_to = draw(st.none() | st.integers(1990, 2030))
+    return Filters(
+        countries=some("countries", ["JPN", "XXX"]),
+        regions=some("regions"),
+        include_region_members=draw(st.booleans()),
+        domains=some("domains"),
+        documents=some("documents"),
+        organisations=some("organisations"),
+        kinds=tuple(draw(st.lists(st.sampled_from(["body", "note", "heading", "caption"])))),
+        year_from=year_from,
+        year_to=year_to,
+        has_figure=draw(st.sampled_from([None, True, False])),
+        search=draw(st.sampled_from(WORDS)),
+    )
+
+
+def test_terms_are_stored(with_terms):
+    conn = sqlite3.connect(with_terms)
+    terms = {t for (t,) in conn.execute("SELECT value FROM bitmaps WHERE dimension = 'terms'")}
+    conn.close()
+    assert {"japan", "secur", "the", "countri"} <= terms
+
+
+@given(data=st.data())
+@SETTINGS
+def test_counts_and_facets_equal_sql(pair, data):
+    fast, plain = pair
+    filters = data.draw(any_filters(plain.labels()))
+    assert fast.count(filters) == plain.count(filters)
+    dimension = data.draw(st.sampled_from(FACETS))
+    assert fast.facet(dimension, filters) == plain.facet(dimension, filters)
+    fast.forget()
+    plain.forget()
+
+
+@given(data=st.data())
+@SETTINGS
+def test_mask_holds_exactly_the_filtered_entries(pair, data):
+    fast, plain = pair
+    filters = data.draw(any_filters(plain.labels()))
+    mask = fast.bitmaps.mask(fast.conn, filters)
+    assert mask == from_ids(r["id"] for r in plain.iter_rows(filters))
+
+
+def test_the_facets_of_the_examples(pair):
+    fast, plain = pair
+    for filters in [
+        Filters(kinds=("body",), search="Japan"),
+        Filters(kinds=("body",), countries=("VNM",), domains=("maritime",), year_from=2015),
+        Filters(regions=("asean",), include_region_members=True, has_figure=True),
+    ]:
+        found = {dimension: fast.facet(dimension, filters) for dimension in FACETS}
+        assert found == {dimension: plain.facet(dimension, filters) for dimension in FACETS}
+        assert found["kinds"] and found["years"] and found["documents"]  # something compared
+
+
+def test_a_frequent_word_is_not_fetched_from_the_full_text_index(with_terms):
+    statements = []
+    with Catalogue(with_terms) as catalogue:
+        catalogue.conn.set_trace_callback(statements.append)
+        catalogue.bitmaps._searches.clear()
+        assert catalogue.count(Filters(kinds=("body",), search="Security Japan")) > 20
+        assert catalogue.count(Filters(kinds=("body",), search="Djibouti")) > 0
+    fetched = [s for s in statements if "entries_fts MATCH" in s]
+    assert len(fetched) == 1 and "Djibouti" in fetched[0]  # only the rare word (7 entries)
+
+
+def test_stems_come_from_the_index_tokenizer(catalogue):
+    index = catalogue.bitmaps
+    assert index.stem(catalogue.conn, "Countries") == "countri"
+    assert index.stem(catalogue.conn, "thé") == "the"  # diacritics removed, as indexed
+    assert index.stem(catalogue.conn, "Japan") == "japan"
+
+
+def test_connections_to_one_file_share_its_bitmaps(catalogue_path):
+    with Catalogue(catalogue_path) as one, Catalogue(catalogue_path) as two:
+        assert one.bitmaps is two.bitmaps is index_for(catalogue_path)
+
+
+def test_the_window_style_catalogue_never_reads_bitmaps(catalogue_path):
+    with Catalogue(catalogue_path, bitmaps=False) as plain:
+        assert plain.bitmaps is None
+        assert plain.count(Filters(search="Japan")) > 0
+
+
+@given(st.lists(st.integers(0, 5000), min_size=1, unique=True))
+def test_encoded_bitmaps_decode_to_their_entries(ids):
+    shift, bits = stored.decode(*stored.encode(ids))
+    assert bits << shift == sum(1 << i for i in ids)
