@@ -44,23 +44,23 @@ def decode(first_byte: int, bits: bytes) -> tuple[int, int]:
     return first_byte * 8, int.from_bytes(bits, "little")
 
 
-def write_bitmaps(db, frequent_terms: int | None = None) -> None:
-    """Fill the `bitmaps` table from the link tables, the entries and the full-text index;
-    words in at least `frequent_terms` entries (FREQUENT_TERM_ENTRIES) get one each."""
+def write_bitmaps(db, tokenize: str, frequent_terms: int | None = None) -> None:
+    """Fill the `bitmaps` table from the link tables, the entries and the full-text index
+    (made with the `tokenize` option); words in at least `frequent_terms` entries
+    (FREQUENT_TERM_ENTRIES) get one each."""
     rows = []
     for dimension, sql in LINK_SOURCES.items():
         rows += _encoded(dimension, _grouped(db.execute(sql)))
-    columns = list(ENTRY_SOURCES.values())
-    groups = {dimension: defaultdict(list) for dimension in ENTRY_SOURCES}
-    lists = [groups[d] for d in ENTRY_SOURCES]
-    for entry_id, *values in db.execute(f"SELECT id, {', '.join(columns)} FROM entries"):
-        for group, value in zip(lists, values, strict=True):
-            if value is not None:
-                group[value].append(entry_id)
-    for dimension, group in groups.items():
+    for dimension, column in ENTRY_SOURCES.items():
+        # Each column has an index: SQLite lists a value's entries in one string, which Python
+        # splits at C speed (1M entries: 0.23 s a column, against 0.4 s row by row).
+        sql = (
+            f"SELECT {column}, group_concat(id) FROM entries WHERE {column} IS NOT NULL GROUP BY 1"
+        )
+        group = {value: map(int, ids.split(",")) for value, ids in db.execute(sql)}
         rows += _encoded(dimension, group)
     least = FREQUENT_TERM_ENTRIES if frequent_terms is None else frequent_terms
-    rows += _encoded(TERMS, _frequent_terms(db, least))
+    rows += _encoded(TERMS, _frequent_terms(db, tokenize, least))
     db.conn.executemany("INSERT INTO bitmaps VALUES (?, ?, ?, ?)", rows)
 
 
@@ -75,21 +75,45 @@ def _encoded(dimension: str, group: dict) -> list[tuple]:
     return [(dimension, str(value), *encode(ids)) for value, ids in sorted(group.items())]
 
 
-def _frequent_terms(db, least: int) -> dict[str, list[int]]:
-    """The entries of every word of the full-text index in at least `least` entries, read from
-    the index's own vocabulary (by term, as the index stores it after stemming)."""
+def _frequent_terms(db, tokenize: str, least: int) -> dict[str, list[int]]:
+    """The entries of every word of the full-text index in at least `least` entries, by the
+    term the index stores (after stemming)."""
     db.execute("CREATE VIRTUAL TABLE temp.fts_terms USING fts5vocab(main, entries_fts, row)")
-    db.execute("CREATE VIRTUAL TABLE temp.fts_hits USING fts5vocab(main, entries_fts, instance)")
     try:
         terms = [
             t for (t,) in db.execute("SELECT term FROM temp.fts_terms WHERE doc >= ?", [least])
         ]
-        return {
-            term: [d for (d,) in db.execute(
-                "SELECT DISTINCT doc FROM temp.fts_hits WHERE term = ?", [term]
-            )]
-            for term in terms
-        }  # fmt: skip
+    finally:
+        db.execute("DROP TABLE temp.fts_terms")
+    if not terms:
+        return {}
+    # MATCH stems what it is given, so it finds a term's entries only where the term is its own
+    # stem (at 1M entries all 83 are): 0.3 µs an entry, against 0.9 µs for the vocabulary's
+    # instance table (every occurrence, made distinct), which finds the others.
+    own = _own_stems(db, tokenize, terms)
+    found = {}
+    match = "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?"
+    hits = "SELECT DISTINCT doc FROM temp.fts_hits WHERE term = ?"
+    db.execute("CREATE VIRTUAL TABLE temp.fts_hits USING fts5vocab(main, entries_fts, instance)")
+    try:
+        for term in terms:
+            sql, param = (match, f'"{term}"') if term in own else (hits, term)
+            found[term] = [d for (d,) in db.execute(sql, [param])]
     finally:
         db.execute("DROP TABLE temp.fts_hits")
-        db.execute("DROP TABLE temp.fts_terms")
+    return found
+
+
+def _own_stems(db, tokenize: str, terms: list[str]) -> set[str]:
+    """The terms that the index's tokenizer leaves as they are."""
+    db.execute(f"CREATE VIRTUAL TABLE temp.stems USING fts5(word, tokenize='{tokenize}')")
+    db.execute("CREATE VIRTUAL TABLE temp.stem_hits USING fts5vocab(temp, stems, instance)")
+    try:
+        db.conn.executemany("INSERT INTO temp.stems(rowid, word) VALUES (?, ?)", enumerate(terms))
+        tokens = defaultdict(list)
+        for number, token in db.execute("SELECT doc, term FROM temp.stem_hits"):
+            tokens[number].append(token)
+        return {term for number, term in enumerate(terms) if tokens[number] == [term]}
+    finally:
+        db.execute("DROP TABLE temp.stem_hits")
+        db.execute("DROP TABLE temp.stems")

@@ -271,6 +271,6 @@ def finish(db: sqlite_utils.Database) -> None:
             [dimension],
         )
     db["entries"].enable_fts(["quote"], fts_version="FTS5", tokenize=FTS_TOKENIZE)
-    write_bitmaps(db)
+    write_bitmaps(db, FTS_TOKENIZE)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     db.execute("ANALYZE")

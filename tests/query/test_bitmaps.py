@@ -3,10 +3,12 @@
 import sqlite3
 
 import pytest
+import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.pipeline import bitmaps as stored
+from app.pipeline.schema import FTS_TOKENIZE
 from app.query.bitmaps import from_ids, index_for
 from app.query.catalogue import Catalogue
 from app.query.filters import Filters
@@ -138,3 +140,15 @@ def test_the_window_style_catalogue_never_reads_bitmaps(catalogue_path):
 def test_encoded_bitmaps_decode_to_their_entries(ids):
     shift, bits = stored.decode(*stored.encode(ids))
     assert bits << shift == sum(1 << i for i in ids)
+
+
+def test_terms_that_stem_to_others_are_read_from_the_vocabulary(with_terms, tmp_path):
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(with_terms.read_bytes())
+    db = sqlite_utils.Database(copy)
+    by_match = stored._frequent_terms(db, FTS_TOKENIZE, 20)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(stored, "_own_stems", lambda db, tokenize, terms: set())
+        by_vocabulary = stored._frequent_terms(db, FTS_TOKENIZE, 20)
+    db.close()
+    assert by_match == by_vocabulary and len(by_match) > 100
