@@ -6,6 +6,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from app.pipeline.bitmaps import ENTRY_SOURCES, LINK_SOURCES, TERMS, decode
@@ -69,7 +70,7 @@ class BitmapIndex:
     def loaded(self) -> bool:
         return all(name in self._dimensions for name in DIMENSIONS)
 
-    def warm(self, conn: sqlite3.Connection, more: callable = lambda: True) -> None:
+    def warm(self, conn: sqlite3.Connection, more: Callable[[], bool] = lambda: True) -> None:
         """Load every dimension now (a background thread, while idle) while `more()` says so."""
         for name in DIMENSIONS:
             if not more():
