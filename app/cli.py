@@ -229,9 +229,11 @@ def run_build(args) -> int:
         # On a terminal the line updates in place; in a log, one line per finished stage.
         if args.quiet or not (live or done >= total):
             return
-        start = "\r" if live else ""
         end = "\n" if done >= total else ""
-        print(f"{start}{stage:<11} {done:>6}/{total}", end=end, file=sys.stderr, flush=True)
+        line = f"{stage:<11} {done:>6}/{total}"
+        if live:  # padded: extracting and writing take turns on the line, and differ in length
+            line = f"\r{line:<30}"
+        print(line, end=end, file=sys.stderr, flush=True)
 
     report = build_catalogue(args.sources, args.out, progress=progress)
     if not args.quiet:

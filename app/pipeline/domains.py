@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from app.pipeline.quick import literal_start, lowered
 from app.resources import Domain, domains
 
 # A heading that names this many domains or more is an umbrella ("Capacity Building for
@@ -21,18 +22,25 @@ class DomainChoice:
 
 
 @cache
-def _compiled() -> tuple[tuple[Domain, re.Pattern, re.Pattern], ...]:
+def _compiled() -> tuple[tuple[Domain, re.Pattern, re.Pattern, tuple[str, ...]], ...]:
+    """Each domain, its heading and keyword patterns, and the text that one of its keywords
+    starts with wherever it matches (empty when some keyword's start cannot be told)."""
+
     def union(patterns: tuple[str, ...]) -> re.Pattern:
         return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
 
-    return tuple((d, union(d.heading), union(d.keywords)) for d in domains())
+    def starts(patterns: tuple[str, ...]) -> tuple[str, ...]:
+        found = tuple(literal_start(p) for p in patterns)
+        return found if all(found) else ()
+
+    return tuple((d, union(d.heading), union(d.keywords), starts(d.keywords)) for d in domains())
 
 
 @lru_cache(maxsize=8192)  # every entry asks again about each heading above it
 def heading_domain(title: str) -> str | None:
     """The domain a heading names, or None when it names none or is an umbrella."""
     spans: dict[str, int] = {}
-    for domain, heading, _ in _compiled():
+    for domain, heading, _, _ in _compiled():
         longest = max((len(m.group(0)) for m in heading.finditer(title)), default=0)
         if longest:
             spans[domain.id] = longest
@@ -45,7 +53,11 @@ def heading_domain(title: str) -> str | None:
 
 def keyword_domain(text: str) -> tuple[str | None, str]:
     hits: dict[str, int] = {}
-    for domain, _, keywords in _compiled():
+    folded = lowered(text)
+    for domain, _, keywords, starts in _compiled():
+        # Most text names few domains: a keyword's start not written, no need to scan for it.
+        if starts and folded is not None and not any(map(folded.__contains__, starts)):
+            continue
         count = len(keywords.findall(text))
         if count:
             hits[domain.id] = count

@@ -11,6 +11,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from app.pipeline.model import Figure, Mention
+from app.pipeline.quick import lowered
 from app.resources import load_toml
 
 MONTHS = (
@@ -36,9 +37,33 @@ def _norm(words: str) -> str:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    """Literal alternatives, longest first so "US dollars" wins over "dollars"; any spacing."""
-    ordered = sorted(set(words), key=len, reverse=True)
-    return "|".join(r"\s+".join(re.escape(part) for part in w.split()) for w in ordered)
+    """Literal alternatives, longest first so "US dollars" wins over "dollars"; any spacing.
+
+    Written as a character trie: `re` tries an alternation one alternative after another at
+    every position (case-insensitive ones in full), a trie one character at a time. It tries
+    what one alternation longest first would: where two words can match at one position, one
+    is the start of the other, and a trie tries going on before ending."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in " ".join(word.split()):
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def _trie_regex(node: dict) -> str:
+    def longest(child: dict) -> int:
+        return max((1 + longest(c) for char, c in child.items() if char), default=0)
+
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _trie_regex(child)
+        for char, child in sorted(node.items(), key=lambda item: -longest(item[1]))
+        if char
+    ]
+    if "" in node:
+        branches.append("")  # a word ends here: tried after every longer one
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def _lookup(table: dict[str, Any], printed: str) -> Any:
@@ -148,10 +173,10 @@ def find_figures(text: str, base: int = 0, actors: Sequence[Mention] = ()) -> li
     # Quick tests first: money needs a digit and a currency, a count a digit or a number word
     # and a counted noun. Most sentences have neither and skip the costly patterns.
     has_digit = bool(patterns["digit"].search(text))
-    lowered = _lowered(text)
-    may_pay = has_digit and _may_mention(text, lowered, "currencies")
-    may_count = (has_digit or _may_mention(text, lowered, "number_words")) and _may_mention(
-        text, lowered, "nouns"
+    folded = lowered(text)
+    may_pay = has_digit and _may_mention(text, folded, "currencies")
+    may_count = (has_digit or _may_mention(text, folded, "number_words")) and _may_mention(
+        text, folded, "nouns"
     )
     if not (may_pay or may_count):
         return []
@@ -175,40 +200,43 @@ def find_figures(text: str, base: int = 0, actors: Sequence[Mention] = ()) -> li
     return sorted(figures, key=lambda f: f.start)
 
 
-# The only non-ASCII letters `re` matches case-insensitively with ASCII ones; lower() does not
-# turn them into those (dotted and dotless i, long s, Kelvin sign).
-_ODD_CASE = "\u0130\u0131\u017f\u212a"
-
-
-def _lowered(text: str) -> str | None:
-    """`text` lower-cased for _may_mention(), or None when it holds an _ODD_CASE letter."""
-    if not text.isascii() and any(letter in text for letter in _ODD_CASE):
-        return None
-    return text.lower()
-
-
-def _may_mention(text: str, lowered: str | None, words: str) -> bool:
-    """False when `text` holds no word of a vocabulary list (currencies, number_words, nouns),
-    so that no pattern using the list can match. Substring tests of the lower-cased text are
-    far quicker than a case-insensitive regex, which only text with odd letters needs."""
-    firsts, pattern = _first_words(words)
-    if lowered is None:
+def _may_mention(text: str, folded: str | None, words: str) -> bool:
+    """False when `text` holds no entry of a vocabulary list (currencies, number_words, nouns),
+    so that no pattern using the list can match: an entry is written only where each of its
+    words is. Substring tests of the lower-cased text are far quicker than a case-insensitive
+    regex, which only text with odd letters needs."""
+    single, several, pattern = _needed_words(words)
+    if folded is None:
         return bool(pattern.search(text))
-    return any(map(lowered.__contains__, firsts))
+    return any(map(folded.__contains__, single)) or any(
+        all(map(folded.__contains__, entry)) for entry in several
+    )
 
 
 @cache
-def _first_words(words: str) -> tuple[tuple[str, ...], re.Pattern[str]]:
-    """The first word of each entry of a list (any whitespace may follow it), lower-cased,
-    and a case-insensitive regex finding any of them."""
+def _needed_words(words: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], re.Pattern]:
+    """The words of each entry of a list (any whitespace may come between them), lower-cased:
+    one-word entries, then the others; an entry is left out where another's words are all in
+    its own ("dollars" is in "US dollars", "$" in "US$"). Then a case-insensitive regex finding
+    the first word of any entry."""
     voc = vocabulary()
     entries = {
         "currencies": [*voc["currency_prefixes"], *voc["currency_suffixes"]],
         "number_words": voc["counts"]["number_words"],
         "nouns": voc["counts"]["nouns"],
     }[words]
-    firsts = tuple(sorted({entry.split()[0].lower() for entry in entries}))
-    return firsts, re.compile("|".join(re.escape(w) for w in firsts), re.IGNORECASE)
+    split = sorted({tuple(entry.lower().split()) for entry in entries})
+
+    def covers(other: tuple[str, ...], entry: tuple[str, ...]) -> bool:
+        return all(any(word in mine for mine in entry) for word in other)
+
+    needed = [e for e in split if not any(o != e and covers(o, e) for o in split)]
+    firsts = sorted({entry.split()[0].lower() for entry in entries})
+    return (
+        tuple(e[0] for e in needed if len(e) == 1),
+        tuple(e for e in needed if len(e) > 1),
+        re.compile("|".join(re.escape(w) for w in firsts), re.IGNORECASE),
+    )
 
 
 def format_figure(f: Figure) -> str:

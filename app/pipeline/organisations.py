@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -25,8 +26,11 @@ _ACR = (
 )
 _STANDARD = re.compile(rf"\(\s*(?P<acr>{_ACR})\s*\)")  # Long Name (ACR)
 _COLON = re.compile(rf"\((?P<long>[^():]+):\s*(?P<acr>{_ACR})\s*\)")  # (Long Name: ACR)
-_REVERSE = re.compile(  # ACR (Long Name)
-    r"(?<![\w-])(?P<acr>[A-Z][A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*)\s+\((?P<long>[^()]{3,160})\)"
+# ACR (Long Name). Nothing of a word before the acronym: tested after its first capital, so
+# that `re` skips to capitals instead of trying the pattern at every position.
+_REVERSE = re.compile(
+    r"(?P<acr>[A-Z](?<![\w-][A-Z])[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*)"
+    r"\s+\((?P<long>[^()]{3,160})\)"
 )
 _EDITION = re.compile(r"^(?P<base>.+?)[ -](?P<number>\d+)$")  # "TICAD 8", "APRSAF-28"
 # Where a long form cannot reach past: clause punctuation, quotes, a full stop and a space.
@@ -35,7 +39,8 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019]*")
 _TOKEN = re.compile(r"\S+")
 _MAX_WORDS = 25  # the longest long form considered, in whitespace tokens
 # An all-caps token for the undefined-acronym report; a trailing "s" is a plural ("SDGs").
-_CAPS_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*s?(?![A-Za-z0-9])")
+# (What comes before it is tested after its first capital, so that `re` skips to capitals.)
+_CAPS_TOKEN = re.compile(r"[A-Z](?<![A-Za-z0-9][A-Z])[A-Z0-9]*(?:-[A-Z0-9]+)*s?(?![A-Za-z0-9])")
 _ROMAN = re.compile(r"(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})")
 # A romanised Japanese surname, written in capitals before the given name ("TAKAO Ryoko").
 _KANA = re.compile(r"(?:(?:ch|sh|ts|kk|ss|tt|pp|[kgnhbpmr]y|[kgsztdnhbpmrwyjf])?[aiueo]|n)+")
@@ -305,8 +310,10 @@ class OrganisationIndex:
         self._by_key: dict[tuple[str, ...], str] = {}  # name key -> entry id
         self._pairs: dict[tuple[str, tuple[str, ...]], str] = {}  # (acronym, name key) -> id
         self._current: dict[str, str] = {}  # acronym -> entry id last defined while reading
-        self._patterns: dict[bool, re.Pattern[str] | None] = {}
+        self._patterns: dict[bool | str, re.Pattern[str] | None] = {}
         self._shared_heads: tuple[str, ...] | None = None  # see _may_redefine()
+        self._unsure = False  # see definitions()
+        self._small_words: tuple[str, ...] = ()  # see _known_spans()
         if curated:
             for organisation in self._words.curated:
                 self._add_curated(organisation)
@@ -316,8 +323,21 @@ class OrganisationIndex:
     def learn(self, text: str, base: int = 0) -> list[Organisation]:
         """Records the definitions in `text`; returns their records (`base` is accepted so a
         caller can pass the same arguments as to find(): definitions keep no offsets)."""
-        ids = [self._define(definition) for definition in self._definitions(text)]
+        ids = self.learn_definitions(self._definitions(text))
         return [self._entries[i].organisation() for i in dict.fromkeys(ids)]
+
+    def definitions(self, text: str) -> list[_Definition] | None:
+        """The definitions learn() would record in `text`, found without recording them, so
+        that worker processes can look for them while one process learns them in order; None
+        when they depend on what is learnt before `text` (an acronym with a hyphenated part
+        that may be a known form: "ReCAAP-ISC"), which only learn() in order can tell."""
+        self._unsure = False
+        found = self._definitions(text)
+        return None if self._unsure else found
+
+    def learn_definitions(self, definitions: list[_Definition]) -> list[str]:
+        """Records definitions from definitions(), as learn() would; returns their ids."""
+        return [self._define(definition) for definition in definitions]
 
     # -- pass 2 --------------------------------------------------------------------------------
 
@@ -400,17 +420,19 @@ class OrganisationIndex:
     def undefined_acronyms(self, text: str, exclude: frozenset[str] | set[str] = frozenset()):
         """All-caps tokens in `text` that are neither defined, curated, ordinary words, roman
         numerals, Japanese surnames ("ABE Shinzo") nor in `exclude` (countries, regions ...)."""
-        pattern = self._pattern(terms=True)
         # Known forms are blanked out first, so "ADMM-Plus" leaves no "ADMM" behind.
-        blank = pattern.sub(lambda m: " " * len(m.group()), text) if pattern else text
+        parts, last = [], 0
+        for start, end in self._known_spans(text):
+            parts += [text[last:start], " " * (end - start)]
+            last = end
+        blank = "".join([*parts, text[last:]])
         known = set(exclude) | self._words.ordinary | set(self._forms)
         found = set()
         for match in _CAPS_TOKEN.finditer(blank):
             token = match.group()
             if sum(c.isupper() for c in token) < 2 or _ROMAN.fullmatch(token):
                 continue
-            stem = token.rstrip("0123456789")  # "FY2018", a footnote glued on: "RAN4"
-            if {token, token.removesuffix("s"), stem, stem.removesuffix("s")} & known:
+            if _known_token(token, known):
                 continue
             if len(token) == 2 and token in _alpha2():  # "US dollars"
                 continue
@@ -461,9 +483,18 @@ class OrganisationIndex:
         attempts = [(acr, acr, ())]
         if edition := _EDITION.match(acr):
             attempts.append((edition["base"], edition["base"], (acr,)))
+        found = self._first_reading(attempts, longs, start, starts)
         parts = _HYPHENS.split(acr)
-        for known in [p for p in parts if p in self._forms] if len(parts) > 1 else ():
-            attempts.append(("-".join(p for p in parts if p != known), acr, ()))
+        if found or len(parts) < 2:
+            return found
+        self._unsure = True  # what follows depends on the forms learnt so far
+        known = [p for p in parts if p in self._forms]
+        attempts = [("-".join(p for p in parts if p != k), acr, ()) for k in known]
+        return self._first_reading(attempts, longs, start, starts)
+
+    def _first_reading(
+        self, attempts: list, longs: list[str], start: int | None, starts: list[int] | None
+    ) -> list[_Definition]:
         for letters_of, short, extra in attempts:
             letters = _letters(letters_of)
             for number, long in enumerate(longs):
@@ -544,9 +575,41 @@ class OrganisationIndex:
             self._patterns[terms] = re.compile(_forms_regex(forms)) if forms else None
         return self._patterns[terms]
 
+    def _known_spans(self, text: str) -> list[tuple[int, int]]:
+        """The spans _pattern(terms=True).finditer() finds in `text`, found quicker in a long
+        text: forms starting with a capital (or no letter) by their own pattern, which `re`
+        skips through to capitals; forms starting with a small letter ("security sector
+        reform") only where their first word is written. Each position is tried by one of
+        the two (forms starting with the same character are in the same one), so where no
+        span of one overlaps a span of the other, together they are what one pattern finds."""
+        key = "split"
+        if key not in self._patterns:
+            forms = [form for form in self._forms if not form[0].islower()]
+            small = [form for form in self._forms if form[0].islower()]
+            self._patterns[key] = re.compile(_forms_regex(forms)) if forms else None
+            self._patterns["small"] = re.compile(_forms_regex(small)) if small else None
+            # A form's characters up to a space or apostrophe match only themselves.
+            self._small_words = tuple({re.split("[ ']", form)[0] for form in small})
+        capital, small = self._patterns[key], self._patterns["small"]
+        spans = [m.span() for m in capital.finditer(text)] if capital else []
+        found, end = [], 0
+        starts = sorted({at for word in self._small_words for at in _find_all(text, word)})
+        for at in starts if small else ():
+            if at >= end and (match := small.match(text, at)):
+                found.append(match.span())
+                end = match.end()
+        if not found:
+            return spans
+        spans = sorted(spans + found)
+        if any(a[1] > b[0] for a, b in zip(spans, spans[1:], strict=False)):
+            return [m.span() for m in self._pattern(terms=True).finditer(text)]
+        return spans
+
     def _whole_compound(self, text: str, start: int, end: int) -> bool:
         """A form joined by hyphens to other acronyms counts only if all of them are known:
         "JICA-JAXA" names both, "ReCAAP-ISC" (when unknown) is not ReCAAP + ISC."""
+        if text[start - 1 : start] != "-" and text[end : end + 1] != "-":
+            return True  # joined to nothing: most forms
         parts = []
         left = re.search(r"([A-Za-z0-9]+)-$", text[max(0, start - 20) : start])
         right = re.match(r"-([A-Za-z0-9]+)", text[end : end + 20])
@@ -554,6 +617,24 @@ class OrganisationIndex:
             if found and _acronym_like(found.group(1)):
                 parts.append(found.group(1))
         return all(p in self._forms for p in parts)
+
+
+def _find_all(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
+def without_known(tokens: set[str], known: set[str]) -> set[str]:
+    """Tokens from undefined_acronyms() less those `known` names: what passing `known` in its
+    `exclude` would have given (each token is judged alone), for exclusions learnt later."""
+    return {token for token in tokens if not _known_token(token, known)}
+
+
+def _known_token(token: str, known: set[str]) -> bool:
+    stem = token.rstrip("0123456789")  # "FY2018", a footnote glued on: "RAN4"
+    return bool({token, token.removesuffix("s"), stem, stem.removesuffix("s")} & known)
 
 
 @cache

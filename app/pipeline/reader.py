@@ -57,7 +57,9 @@ _FIRST_PERSON = re.compile(r"\b(?:I|me|my|My|mine|myself|we|We|us|our|Our|oursel
 
 # References to notes inside running text.
 _NOTE_WORD_REF = re.compile(r"\bNote\s+(\d{1,3})(?!\d)")
-_GLUED_REF = re.compile(r"(?<=[a-z)\].,”’\"'])(\d{1,3})(?![\d\w])")
+# The test of what comes before the number sits after its first digit, so that the pattern
+# starts with a digit and `re` skips to digits instead of trying every position.
+_GLUED_REF = re.compile(r"(\d(?<=[a-z)\].,”’\"']\d)\d{0,2})(?![\d\w])")
 _DIGIT = re.compile(r"\d")
 
 _MAX_TITLE = 200
@@ -476,8 +478,9 @@ def _note_refs(
     # Both kinds of reference hold a number: most sentences (and documents without notes)
     # need no scan.
     if note_labels and _DIGIT.search(text, start, end):
-        for match in _NOTE_WORD_REF.finditer(text, start, end):
-            found.append(match.group(1))
+        if text.find("Note", start, end) >= 0:
+            for match in _NOTE_WORD_REF.finditer(text, start, end):
+                found.append(match.group(1))
         for match in _GLUED_REF.finditer(text, start, end):
             if _is_glued_note_number(text, match):
                 found.append(match.group(1))

@@ -8,6 +8,42 @@ from pathlib import Path
 
 
 @dataclass
+class DocumentSummary:
+    """What one document adds to the report, made where its records are (a worker process)."""
+
+    kinds: Counter = field(default_factory=Counter)
+    domains: Counter = field(default_factory=Counter)
+    countries: Counter = field(default_factory=Counter)
+    no_domain: Counter = field(default_factory=Counter)
+    unmapped_headings: list[str] = field(default_factory=list)
+    known_tokens: set[str] = field(default_factory=set)  # country and region names as written
+    acronyms: set[str] = field(default_factory=set)  # undefined, before known_tokens are left out
+
+    @classmethod
+    def of(cls, source, headings, records, index) -> DocumentSummary:
+        from app.pipeline.domains import heading_domain  # local: keeps this module light
+
+        summary = cls()
+        choices = [record.domain for record in records]
+        summary.kinds.update([record.piece.kind for record in records])
+        summary.domains.update([choice.domain or "(none)" for choice in choices])
+        summary.no_domain.update([choice.reason for choice in choices if not choice.domain])
+        for record in records:
+            if record.countries:
+                summary.countries.update(record.partner_codes)
+                summary.known_tokens.update([m.text for m in record.countries])
+            if record.regions:
+                summary.known_tokens.update([m.text for m in record.regions])
+        for heading in headings:
+            # Only headings that leave their text undecided: neither they nor a parent
+            # heading names a domain ("Basic Stance" under "A Maritime Order" is decided).
+            if not any(heading_domain(title) for title in heading.path):
+                summary.unmapped_headings.append(f"{source.id}: {heading.title}")
+        summary.acronyms = index.undefined_acronyms(source.text)
+        return summary
+
+
+@dataclass
 class BuildReport:
     documents: list[tuple[str, str, int]] = field(default_factory=list)  # id, title, entries
     kinds: Counter = field(default_factory=Counter)
@@ -19,36 +55,29 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     out: Path | None = None
+    # Seconds per stage of the build ("reading and learning", "extracting and writing",
+    # "indexing"), for finding where a build's time goes; not part of the text.
+    stages: dict[str, float] = field(default_factory=dict, compare=False)
+    _known_tokens: set[str] = field(default_factory=set, repr=False, compare=False)
+    _acronyms: set[str] = field(default_factory=set, repr=False, compare=False)
 
-    @classmethod
-    def from_results(cls, results, index) -> BuildReport:
-        from app.pipeline.domains import heading_domain  # local: keeps this module light
+    def add(self, source, entries: int, summary: DocumentSummary) -> None:
+        """Adds a document, in catalogue order."""
+        self.documents.append((source.id, source.title, entries))
+        self.warnings.extend(source.warnings)
+        self.kinds.update(summary.kinds)
+        self.domains.update(summary.domains)
+        self.countries.update(summary.countries)
+        self.no_domain.update(summary.no_domain)
+        self.unmapped_headings.extend(summary.unmapped_headings)
+        self._known_tokens |= summary.known_tokens
+        self._acronyms |= summary.acronyms
 
-        report = cls()
-        known_tokens: set[str] = set()
-        for result in results:
-            source = result.source
-            report.documents.append((source.id, source.title, len(result.records)))
-            report.warnings.extend(source.warnings)
-            for record in result.records:
-                report.kinds[record.piece.kind] += 1
-                report.domains[record.domain.domain or "(none)"] += 1
-                if not record.domain.domain:
-                    report.no_domain[record.domain.reason] += 1
-                for code in record.partner_codes:
-                    report.countries[code] += 1
-                known_tokens.update(m.text for m in record.countries)
-                known_tokens.update(m.text for m in record.regions)
-            for heading in result.parsed.headings:
-                # Only headings that leave their text undecided: neither they nor a parent
-                # heading names a domain ("Basic Stance" under "A Maritime Order" is decided).
-                if not any(heading_domain(title) for title in heading.path):
-                    report.unmapped_headings.append(f"{source.id}: {heading.title}")
-        acronyms: set[str] = set()
-        for result in results:
-            acronyms |= index.undefined_acronyms(result.source.text, exclude=known_tokens)
-        report.undefined_acronyms = sorted(acronyms)
-        return report
+    def close(self) -> None:
+        """After the last document: acronyms named as places anywhere are not undefined."""
+        from app.pipeline.organisations import without_known  # local: keeps this module light
+
+        self.undefined_acronyms = sorted(without_known(self._acronyms, self._known_tokens))
 
     @property
     def total(self) -> int:

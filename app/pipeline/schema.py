@@ -260,17 +260,34 @@ def create_tables(db: sqlite_utils.Database) -> None:
         )
 
 
-def finish(db: sqlite_utils.Database) -> None:
-    """Indexes, the full-text index and the schema version: the last steps of a build."""
+def create_indexes(db: sqlite_utils.Database) -> None:
+    """The indexes and the full-text index (filled by index_entries()). Before the rows, a
+    build indexes them as it writes them, while its workers extract the next documents, rather
+    than reading every table again at the end with nothing else left to do."""
     for table, columns in INDEXES:
         db[table].create_index(columns, find_unique_name=True)
+    db["entries"].enable_fts(["quote"], fts_version="FTS5", tokenize=FTS_TOKENIZE)
+
+
+def index_entries(db: sqlite_utils.Database, first: int) -> None:
+    """Adds the entries from id `first` on to the full-text index made by create_indexes()."""
+    db.conn.execute(
+        "INSERT INTO entries_fts (rowid, quote) SELECT id, quote FROM entries WHERE id >= ?",
+        [first],
+    )
+
+
+def finish(db: sqlite_utils.Database, indexed: bool = False) -> None:
+    """Indexes (unless `indexed`: create_indexes() came first), facet counts, the bitmap
+    index, the schema version and statistics: the last steps of a build."""
+    if not indexed:
+        create_indexes(db)
     for dimension, (table, column, condition) in FACET_COUNTS.items():
         db.execute(
             f"INSERT INTO facet_counts SELECT ?, kind, {column}, count(*) FROM {table}"
             f" WHERE {condition} GROUP BY kind, {column}",
             [dimension],
         )
-    db["entries"].enable_fts(["quote"], fts_version="FTS5", tokenize=FTS_TOKENIZE)
-    write_bitmaps(db, FTS_TOKENIZE)
+    write_bitmaps(db, FTS_TOKENIZE)  # reads the full-text index: after it is complete
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     db.execute("ANALYZE")

@@ -30,6 +30,8 @@ _SENTENCE_STARTERS = frozenset(
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _ENUMERATION = re.compile(r"\((?:\d{1,2}|[ivx]{1,4}|[a-z])\)\s*[a-z]")
 _OPENERS = "“‘\"'([【<"
+_NON_SPACE = re.compile(r"\S")
+_HYPHENS = re.compile(r"[-/–]")
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -72,14 +74,15 @@ def _is_decimal_point(text: str, match: re.Match[str]) -> bool:
 
 def _starts_new_sentence(text: str, pos: int, end: int) -> bool:
     """True at the end of the span, or when whitespace and a sentence opening follow."""
-    rest = text[pos:end]
-    if not rest.strip():
+    # Searched in place rather than in a copy of the rest of the paragraph, as this runs at
+    # every full stop: a paragraph of many sentences would be copied as many times.
+    following = _NON_SPACE.search(text, pos, end)
+    if following is None:
         return True
-    stripped = rest.lstrip()
-    if len(stripped) == len(rest):
+    if following.start() == pos:
         return False  # no space: "U.S", "15.53", "etc.)"
-    first = stripped[0]
-    if _ENUMERATION.match(stripped):
+    first = following.group()
+    if _ENUMERATION.match(text, following.start(), end):
         return False
     # Uncased scripts (Japanese) have no capitals, so "not lowercase" rather than "uppercase".
     return first in _OPENERS or (first.isalnum() and not first.islower())
@@ -104,7 +107,7 @@ def _word_before(text: str, pos: int, floor: int) -> str:
     while begin > floor and not text[begin - 1].isspace():
         begin -= 1
     token = text[begin:pos].lstrip(_OPENERS)
-    return re.split(r"[-/–]", token)[-1]
+    return _HYPHENS.split(token)[-1]
 
 
 def _next_word_starts_sentence(text: str, pos: int, end: int) -> bool:

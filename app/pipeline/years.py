@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from app.pipeline.figures import MONTHS, vocabulary
 from app.pipeline.model import YearMention
+from app.pipeline.quick import lowered
 
 # A plausible year as a whole token: not part of "$2000", "2,653", "FY2021", "COVID-19", "2+2",
 # nor followed by more digits, a decimal, "%", or a hyphenated digit (phone-like numbers).
@@ -22,29 +23,59 @@ _ANY_YEAR = re.compile(YEAR)
 _LABEL_BEFORE = re.compile(r"(\S+)\s+$")
 
 
+# A year right before a dash: what a "2016-2018" range needs.
+_YEAR_DASH = re.compile(rf"{YEAR}\s?[-–—]")
+
+# Quick tests of what each pattern below needs, so that most sentences are scanned by one or
+# two patterns rather than by all seven: (text, its lower-case form or None when it has
+# letters that only `re` matches case-insensitively, its number of years) -> may match.
+Gate = Callable[[str, str | None, int], bool]
+
+
+def _words(*words: str) -> Gate:
+    """A gate: one of `words` is written (lower-cased), or the text has odd letters."""
+    return lambda text, folded, years: folded is None or any(map(folded.__contains__, words))
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
-    """(kind, pattern) tried in this order; a later match overlapping an earlier one is dropped."""
+def _patterns() -> list[tuple[str, re.Pattern[str], Gate]]:
+    """(kind, pattern, gate) tried in this order; a later match overlapping an earlier one is
+    dropped. A pattern is tried only where its gate says it may match."""
 
     def one(name: str) -> str:
         return rf"{YEAR_START}(?:{FISCAL}|{DATE}{YEAR_START})(?P<{name}>{YEAR})"
 
     first, last = one("a"), one("b")
+    between, fiscal = _words("between"), _words("fiscal")
     return [
-        ("range", re.compile(rf"\b(?i:between)\s+{first}\s+and\s+{last}{YEAR_END}")),
+        (
+            "range",
+            re.compile(rf"\b(?i:between)\s+{first}\s+and\s+{last}{YEAR_END}"),
+            lambda text, folded, years: years > 1 and between(text, folded, years),
+        ),
         (
             "range",
             re.compile(rf"(?:\b(?i:from)\s+)?{first}\s+(?i:to|through|until)\s+{last}{YEAR_END}"),
+            lambda text, folded, years: years > 1,
         ),
         # "2016-2018", "2016–18", "FY2016-FY2018".
         (
             "range",
             re.compile(rf"{first}\s?[-–—]\s?(?:{FISCAL})?(?P<b>{YEAR}|\d\d)(?!\d){YEAR_END}"),
+            lambda text, folded, years: _YEAR_DASH.search(text) is not None,
         ),
-        ("since", re.compile(rf"\b(?i:since|from|starting\s+(?:in|from))\s+{first}{YEAR_END}")),
-        ("until", re.compile(rf"\b(?i:until|till)\s+{first}{YEAR_END}")),
-        ("fiscal", re.compile(rf"(?<![\w-]){FISCAL}(?P<a>{YEAR}){YEAR_END}")),
-        ("year", re.compile(rf"{YEAR_START}(?P<a>{YEAR}){YEAR_END}")),
+        (
+            "since",
+            re.compile(rf"\b(?i:since|from|starting\s+(?:in|from))\s+{first}{YEAR_END}"),
+            _words("since", "from", "starting"),
+        ),
+        ("until", re.compile(rf"\b(?i:until|till)\s+{first}{YEAR_END}"), _words("until", "till")),
+        (
+            "fiscal",
+            re.compile(rf"(?<![\w-]){FISCAL}(?P<a>{YEAR}){YEAR_END}"),
+            lambda text, folded, years: "FY" in text or fiscal(text, folded, years),
+        ),
+        ("year", re.compile(rf"{YEAR_START}(?P<a>{YEAR}){YEAR_END}"), lambda *_: True),
     ]
 
 
@@ -59,11 +90,17 @@ def find_years(text: str, base: int = 0) -> list[YearMention]:
     "2020 and 2021" are two years. Not years: labels ("resolution 2375", "Note 2012"), money
     ("$2000", "2000 yen"), grouped numbers ("2,653"), parts of other tokens ("COVID-19").
     """
-    if not _ANY_YEAR.search(text):
+    # Year-like numbers are all four characters long, so this counts how many disjoint ones
+    # there are: a range needs two.
+    years = len(_ANY_YEAR.findall(text))
+    if not years:
         return []
+    folded = lowered(text)
     found: list[YearMention] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in _patterns():
+    for kind, pattern, gate in _patterns():
+        if not gate(text, folded, years):
+            continue
         for match in pattern.finditer(text):
             span = match.span()
             if any(span[0] < end and start < span[1] for start, end in taken):

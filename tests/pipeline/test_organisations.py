@@ -399,3 +399,14 @@ def test_undefined_acronyms_in_a_snippet():
     index.learn("the Ocean Data Agency (ODA) met")
     text = "ODA, XYZ-2 and the PQRs met ABE Shinzo in Chapter IV in FY2020 with NGOs and the ROK."
     assert index.undefined_acronyms(text, exclude={"ROK"}) == {"XYZ-2", "PQRs"}
+
+
+def test_forms_starting_with_a_small_letter_are_blanked_as_one_pattern_would():
+    """A form inside a small-letter form that reaches past it ("ISIL coalition XYZ" inside
+    "counter-ISIL coalition XYZ") is not blanked: the longer form was read first."""
+    index = OrganisationIndex(curated=False)
+    index.learn("The counter-ISIL coalition (CIC) met.")
+    index.learn("The ISIL coalition XYZ (ICX) met.")
+    text = "They joined the counter-ISIL coalition XYZ today, as the ISIL coalition XYZ did."
+    assert index.undefined_acronyms(text) == {"XYZ"}
+    assert index.undefined_acronyms(text.split(",")[1]) == set()

@@ -6,7 +6,8 @@ import shutil
 import pytest
 
 from app.paths import bundled_sources
-from app.pipeline.build import analyse
+from app.pipeline import workers
+from app.pipeline.build import analyse, build_catalogue, content_digest
 from app.pipeline.organisations import OrganisationIndex
 from app.pipeline.sources import discover
 
@@ -60,3 +61,19 @@ def test_workers_give_the_results_of_one_process(tmp_path):
         if doc_id.endswith("mention")
     ]
     assert mentions == [["icc"], ["icc-2"]]  # b after the chamber, d after the court
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="workers are forked"
+)
+def test_a_build_in_workers_writes_what_one_process_writes(tmp_path, monkeypatch):
+    """Workers extract documents and build their rows while the parent writes those done."""
+    sources = tmp_path / "sources"
+    shutil.copytree(bundled_sources(), sources)
+    (sources / "a-chamber.txt").write_text(report("Piracy", CHAMBER + MENTION), "utf-8")
+    (sources / "b-mention.txt").write_text(report("Courts", MENTION), "utf-8")
+    one = build_catalogue(sources, tmp_path / "one.db")
+    monkeypatch.setattr(workers, "processes_for", lambda texts: 2)
+    two = build_catalogue(sources, tmp_path / "two.db")
+    assert content_digest(tmp_path / "two.db") == content_digest(tmp_path / "one.db")
+    assert two.lines()[1:] == one.lines()[1:]  # the first line tells the time taken

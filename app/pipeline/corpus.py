@@ -1,0 +1,118 @@
+"""A corpus read and its organisations learnt: what any process needs to extract any document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.pipeline import workers
+from app.pipeline.domains import DomainChoice
+from app.pipeline.extract import EntryRecord, extract, resolve_owners_from_paragraph
+from app.pipeline.model import ParsedDocument
+from app.pipeline.organisations import OrganisationIndex
+from app.pipeline.reader import read_document
+from app.pipeline.sources import SourceDocument
+
+Progress = Callable[[str, int, int], None]  # stage, done, total
+
+
+class BuildCancelled(Exception):
+    """The caller asked the build to stop; the old catalogue is untouched."""
+
+
+@dataclass
+class Corpus:
+    """Every document's structure, the organisations that any of them defines, and the reading
+    position each document starts at (which record a bare "ICC" names then), so that any
+    process can extract any document as one process reading them all in order would."""
+
+    documents: list[SourceDocument]
+    parsed: list[ParsedDocument]
+    index: OrganisationIndex
+    positions: list[dict[str, str]]
+    end: dict[str, str]  # the reading position after the last document
+
+    def extract(self, number: int) -> list[EntryRecord]:
+        """The records of document `number`, one per piece; leaves the index's reading
+        position where that document ends."""
+        self.index.move_to(self.positions[number])
+        text = self.documents[number].text
+        records = [extract(piece, text, self.index) for piece in self.parsed[number].pieces]
+        inherit_note_domains(records)
+        resolve_owners_from_paragraph(records)
+        return records
+
+    def catalogue_order(self) -> list[int]:
+        """Document numbers in the catalogue's order: by edition year, then id."""
+        docs = self.documents
+        return sorted(range(len(docs)), key=lambda n: (docs[n].edition_year or 0, docs[n].id))
+
+
+def read_corpus(
+    documents: list[SourceDocument], progress: Progress, cancelled, processes: int
+) -> Corpus:
+    """Read every document and learn the organisations they define. Reading, and looking for
+    definitions, run in `processes` processes; learning them runs in this one, in order."""
+    finder = OrganisationIndex()  # finds definitions in the workers and learns none
+
+    def read(number: int) -> tuple:
+        text = documents[number].text
+        parsed = read_document(text)
+        found = []
+        for position, piece in enumerate(parsed.pieces):
+            if text.find("(", piece.start, piece.end) < 0:
+                continue  # every way of defining a short form uses parentheses
+            definitions = finder.definitions(text[piece.start : piece.end])
+            if definitions != []:
+                found.append((position, definitions))
+        return parsed.headings, parsed.pieces, found
+
+    parsed, found_in = [], []
+    # Definitions anywhere in the corpus name the organisation everywhere, so all are learnt
+    # (in reading order, as documents come back) before any document is extracted.
+    index = OrganisationIndex()
+    with workers.in_order(read, len(documents), processes) as done:
+        for number, (doc, (headings, pieces, found)) in enumerate(
+            zip(documents, done, strict=True), 1
+        ):
+            if cancelled():
+                raise BuildCancelled()
+            parsed.append(ParsedDocument(doc.text, headings, pieces))
+            found_in.append(found)
+            if not headings:
+                doc.warnings.append(
+                    f"{doc.path.name}: no headings found; its entries have no section"
+                )
+            for position, definitions in found:
+                if definitions is None:  # the finder could not tell: learn() knows what is learnt
+                    piece = pieces[position]
+                    index.learn(doc.text[piece.start : piece.end])
+                else:
+                    index.learn_definitions(definitions)
+            progress("reading", number, len(documents))
+    # Where each document starts reading, so that any process can extract any document. Only
+    # pieces with definitions move it: where the finder found none for sure, the index finds
+    # none either (what it has learnt since matters only where the finder was unsure).
+    positions = []
+    for doc, parsed_doc, found in zip(documents, parsed, found_in, strict=True):
+        positions.append(index.position())
+        for position, _ in found:
+            piece = parsed_doc.pieces[position]
+            index.read_past(doc.text[piece.start : piece.end])
+    return Corpus(documents, parsed, index, positions, index.position())
+
+
+def inherit_note_domains(records: list[EntryRecord]) -> None:
+    """A note takes the domain of the first entry that refers to it."""
+    by_label = {r.piece.label.lower(): r for r in records if r.piece.kind in ("note", "glossary")}
+    for record in records:
+        if record.piece.kind in ("note", "glossary"):
+            continue
+        if not (record.domain and record.domain.domain):
+            continue  # a reference from undecided text decides nothing; a later one may
+        for label in record.piece.note_refs:
+            note = by_label.pop(label.lower(), None)
+            if note:
+                note.domain = DomainChoice(
+                    record.domain.domain, record.domain.source, "the entry that refers to it"
+                )
