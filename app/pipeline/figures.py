@@ -69,7 +69,15 @@ def _trie_regex(node: dict) -> str:
 def _lookup(table: dict[str, Any], printed: str) -> Any:
     """Case- and spacing-insensitive lookup of a printed word in a vocabulary table."""
     folded = {_norm(key): value for key, value in table.items()}
-    return folded[_norm(printed)]
+    found = folded.get(_norm(printed))
+    if found is not None:
+        return found
+    # A casing re.IGNORECASE matches but lower() does not fold ("dollarſ", "İn total"): find the
+    # word as the pattern found it.
+    for key, value in table.items():
+        if re.fullmatch(r"\s+".join(map(re.escape, key.split())), printed, re.IGNORECASE):
+            return value
+    raise KeyError(printed)
 
 
 # ---------------------------------------------------------------- patterns (all in one place)

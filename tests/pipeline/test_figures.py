@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.pipeline.figures import find_figures, format_figure
+from app.pipeline.figures import find_figures, format_figure, vocabulary
 from app.pipeline.model import Figure, Mention
 
 SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources"
@@ -364,3 +364,28 @@ def test_format_figure():
     assert format_figure(people) == "2,653 personnel"
     cents = Figure("money", 2.5, "$2.50", 0, 5, currency="USD")
     assert format_figure(cents) == "USD 2.50"
+
+
+# What re.IGNORECASE matches but str.lower() does not fold: long s, Kelvin sign, dotted I.
+ODD_CASES = {"s": "ſ", "k": "\u212a", "i": "\u0130"}
+
+
+def oddly_cased(word: str) -> list[str]:
+    return [word.upper(), word.title()] + [
+        word.replace(plain, odd) for plain, odd in ODD_CASES.items() if plain in word
+    ]
+
+
+@pytest.mark.parametrize(
+    "word",
+    [w for table in ("currency_suffixes", "scales", "qualifiers") for w in vocabulary()[table]],
+)
+def test_any_casing_the_patterns_match_is_looked_up(word):
+    # "US dollarſ" matched the pattern but was not in the table: a KeyError ended the build.
+    for variant in oddly_cased(word):
+        for text in (
+            f"Japan gave {variant} 5 million US dollars.",
+            f"It gave 5 million {variant}.",
+        ):
+            for figure in find_figures(text):
+                assert text[figure.start : figure.end] == figure.text
