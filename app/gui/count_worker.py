@@ -11,7 +11,7 @@ import threading
 from collections import deque
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.query.catalogue import Catalogue
 from app.query.filters import Filters
@@ -41,7 +41,11 @@ class CountWorker(QObject):
 
     The running query is stopped with `Connection.interrupt()` from the requesting thread, not
     by a progress handler: a Python callback every few thousand SQLite steps takes the GIL from
-    the window's thread hundreds of times a second while a slow count runs."""
+    the window's thread hundreds of times a second while a slow count runs.
+
+    A request starts once the requesting thread's event loop turns again (a 0 ms timer): the
+    window first finishes the change and paints its first page, without a counting thread
+    taking the interpreter from it (bitmap counting is Python work that holds the GIL)."""
 
     total_ready = Signal(int, int)  # generation, count
     facet_ready = Signal(int, str, object)  # generation, dimension, list[Facet]
@@ -56,6 +60,7 @@ class CountWorker(QObject):
         self._thread: threading.Thread | None = None
         self._conn: sqlite3.Connection | None = None  # the worker's, while a query runs
         self._running = 0  # the generation of the running query, 0 if none
+        self._held = False  # a job waits for the window's event loop to turn
 
     def count(self, filters: Filters) -> int:
         return self._request("total", filters, deque())
@@ -86,12 +91,20 @@ class CountWorker(QObject):
         with self._cond:
             self._generation = next(GENERATIONS)
             self._job = (self._generation, kind, filters, dimensions)
+            if not self._held:
+                self._held = True
+                QTimer.singleShot(0, self, self._release)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="counts", daemon=True)
                 self._thread.start()
             self._interrupt()
             self._cond.notify()
             return self._generation
+
+    def _release(self) -> None:
+        with self._cond:
+            self._held = False
+            self._cond.notify()
 
     def _interrupt(self) -> None:
         """Stop the running query if it is for an older request (called holding the lock)."""
@@ -119,8 +132,13 @@ class CountWorker(QObject):
         try:
             while True:
                 with self._cond:
-                    while self._job is None and not self._closing:
-                        if catalogue.bitmaps is not None and not catalogue.bitmaps.loaded():
+                    while (self._job is None or self._held) and not self._closing:
+                        idle = self._job is None
+                        if (
+                            idle
+                            and catalogue.bitmaps is not None
+                            and not catalogue.bitmaps.loaded()
+                        ):
                             break  # idle: read the bitmap index now, not at the next count
                         self._cond.wait()
                     if self._job is None and not self._closing:
