@@ -16,6 +16,7 @@ from pathlib import Path
 
 from app.bench.generate import generate, load_sample, parse_size, size_name
 from app.paths import bundled_catalogue, bundled_sources
+from app.pipeline.schema import SCHEMA_VERSION
 
 # metric -> (unit, target, how to compare); targets are the issue's, at 1M entries.
 SCENARIOS = ("country", "domain", "combination", "search common word", "search rare word")
@@ -56,6 +57,19 @@ def machine() -> str:
         f"{cpu}, {os.cpu_count()} cores, {ram}; {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
     )
+
+
+def current(db: Path) -> bool:
+    """True if `db` exists with this app's schema (one left by an older version is remade)."""
+    if not db.exists():
+        return False
+    conn = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
 
 
 def child(args: list[str]) -> subprocess.CompletedProcess:
@@ -214,7 +228,7 @@ def main(argv=None) -> int:
     for name in args.sizes.split(","):
         n = parse_size(name)
         db = args.out / f"catalogue-{size_name(n)}.db"
-        if args.regenerate or not db.exists():
+        if args.regenerate or not current(db):
             sample = sample or load_sample(bundled_catalogue())
             print(f"generating {db} ...", flush=True)
             generate(sample, db, n, progress=lambda _: None)

@@ -4,7 +4,7 @@ import sqlite3
 
 from app.bench.corpus import write_corpus
 from app.bench.generate import generate, load_sample, parse_size
-from app.bench.run import percentile, summary
+from app.bench.run import current, percentile, summary
 from app.paths import bundled_catalogue, bundled_sources
 from app.pipeline.schema import SCHEMA_VERSION
 from app.query.catalogue import Catalogue
@@ -56,3 +56,17 @@ def test_corpus_is_reports_of_real_paragraphs(tmp_path):
     assert files and total >= 200_000
     first = files[0].read_text(encoding="utf-8")
     assert first.splitlines()[0].startswith(("Diplomatic Bluebook", "White Paper"))
+
+
+def test_a_catalogue_of_an_older_schema_is_generated_again(tmp_path):
+    db = tmp_path / "catalogue-10k.db"
+    assert not current(db)  # missing
+    generate(load_sample(bundled_catalogue()), db, 500, progress=lambda _: None)
+    assert current(db)
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.commit()
+    conn.close()
+    assert not current(db)  # left by an older version: the benchmark would fail on it
+    db.write_bytes(b"not a database at all, but long enough to have a header" * 4)
+    assert not current(db)
