@@ -141,15 +141,19 @@ class CountWorker(QObject):
                         ):
                             break  # idle: read the bitmap index now, not at the next count
                         self._cond.wait()
-                    if self._job is None and not self._closing:
-                        self._warm(catalogue)
-                        continue
                     if self._closing:
                         return
-                    job = self._job
-                    generation, kind, filters, dimensions = job
-                    self._job = None
-                    self._conn, self._running = catalogue.conn, generation
+                    warm = self._job is None
+                    if not warm:
+                        job = self._job
+                        generation, kind, filters, dimensions = job
+                        self._job = None
+                        self._conn, self._running = catalogue.conn, generation
+                if warm:
+                    # Outside the lock: the window's requests, cancels and close never wait
+                    # for the index to load, and a request stops the loading between dimensions.
+                    self._warm(catalogue)
+                    continue
                 try:
                     if kind == "total":
                         total = catalogue.count(filters)

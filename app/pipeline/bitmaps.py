@@ -13,7 +13,7 @@ FREQUENT_TERM_ENTRIES = 50_000
 # facet counts them; "donors" the other roles (Japan as donor), which a country filter adds.
 LINK_SOURCES = {
     "countries": "SELECT country_code, entry_id FROM entry_countries WHERE role = 'partner'",
-    "donors": "SELECT country_code, entry_id FROM entry_countries WHERE role != 'partner'",
+    "donors": "SELECT country_code, entry_id FROM entry_countries WHERE role IS NOT 'partner'",
     "regions": "SELECT region_id, entry_id FROM entry_regions",
     "organisations": "SELECT organisation_id, entry_id FROM entry_organisations",
     "years": "SELECT year, entry_id FROM entry_years",

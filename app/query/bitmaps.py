@@ -19,8 +19,9 @@ DIMENSIONS = (*LINK_SOURCES, *ENTRY_SOURCES, TERMS)
 SEARCH_CACHE = 16  # searches kept as bitmaps (125 KB each at 1M entries)
 STEM_CACHE = 4096
 FILES_KEPT = 2  # catalogue files whose bitmaps stay loaded
-# A facet lets other threads run at least this often: Python hands them the interpreter only
-# every 5 ms otherwise, and the window's thread must never wait that long to paint.
+# A facet lets other threads run at least this often: the window's thread must never wait
+# long for the interpreter (the GUI also shortens Python's switch interval from 5 to 0.5 ms;
+# this holds elsewhere, e.g. the command line's own threads).
 YIELD_SECONDS = 0.002
 
 
@@ -145,6 +146,7 @@ class BitmapIndex:
             return None
         cached = self._searches.get(key)
         if cached is not None:
+            self._searches.move_to_end(key)  # least recently used goes first
             return cached
         frequent = self.dimension(conn, TERMS)
         bits, rest = None, []
@@ -168,17 +170,23 @@ class BitmapIndex:
 
     def stem(self, conn: sqlite3.Connection, word: str) -> str:
         """The term the full-text index stores for `word`, from SQLite's own tokenizer (a
-        scratch index in the connection's TEMP schema: the catalogue itself stays unwritten)."""
+        scratch index in the connection's TEMP schema: the catalogue itself stays unwritten).
+        FTS_TOKENIZE is this app's: a change to it bumps the schema version, so a catalogue
+        this app opens was indexed with it."""
         found = self._stems.get(word)
         if found is None:
             try:
                 tokens = _tokens(conn, word)
-            except sqlite3.OperationalError:  # the first word on this connection
+            except sqlite3.OperationalError as exc:
+                if "no such table" not in str(exc):
+                    raise  # an interrupt, say: no reason to make the tables again
                 conn.execute(
-                    f"CREATE VIRTUAL TABLE temp.words USING fts5(word, tokenize='{FTS_TOKENIZE}')"
+                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.words"
+                    f" USING fts5(word, tokenize='{FTS_TOKENIZE}')"
                 )
                 conn.execute(
-                    "CREATE VIRTUAL TABLE temp.word_terms USING fts5vocab(temp, words, row)"
+                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.word_terms"
+                    " USING fts5vocab(temp, words, row)"
                 )
                 tokens = _tokens(conn, word)
             found = tokens[0] if len(tokens) == 1 else ""
@@ -222,10 +230,15 @@ _indexes: OrderedDict[tuple, BitmapIndex] = OrderedDict()
 _indexes_lock = threading.Lock()
 
 
-def index_for(path: Path) -> BitmapIndex:
-    """The one BitmapIndex of a catalogue file (as it is now: a rebuilt file gets a new one)."""
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+def index_for(path: Path, conn: sqlite3.Connection) -> BitmapIndex:
+    """The one BitmapIndex of the catalogue `conn` reads at `path`. Keyed by what the
+    connection itself reads (build time, pages, last entry), not by the file's size and date:
+    a catalogue rebuilt under the same name while a connection to the old one is open must
+    never share the old one's bitmaps."""
+    built = conn.execute("SELECT value FROM meta WHERE key = 'built_at'").fetchone()
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    last = conn.execute("SELECT max(id) FROM entries").fetchone()[0]
+    key = (str(path.resolve()), built[0] if built else None, pages, last)
     with _indexes_lock:
         index = _indexes.get(key)
         if index is None:

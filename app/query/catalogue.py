@@ -76,7 +76,7 @@ FACET_LABELS = {
     ),
     "domains": "SELECT g.v, dm.label, g.n FROM ({}) g JOIN domains dm ON dm.id = g.v",
     "documents": (
-        "SELECT g.v, d.short_title || ' ' || d.edition_year, g.n FROM ({}) g"
+        "SELECT g.v, d.short_title || coalesce(' ' || d.edition_year, ''), g.n FROM ({}) g"
         " JOIN documents d ON d.id = g.v"
     ),
     "kinds": "SELECT g.v, g.v, g.n FROM ({}) g",
@@ -224,7 +224,9 @@ class Catalogue:
         and leaves the rest to background workers)."""
         self.path = Path(path)
         self.conn = open_readonly(self.path)
-        self.bitmaps: BitmapIndex | None = index_for(self.path) if bitmaps else None
+        self.bitmaps: BitmapIndex | None = None
+        if bitmaps:
+            self.bitmaps = index_for(self.path, self.conn)
         self._facets: OrderedDict[tuple, list[Facet]] = OrderedDict()
         self._counts: OrderedDict[Filters, int] = OrderedDict()
         self._labels: dict[str, dict[str, str]] | None = None
@@ -469,7 +471,7 @@ class Catalogue:
 
     def _document_facet_labels(self) -> dict[str, str]:
         if self._document_labels is None:
-            sql = "SELECT id, short_title || ' ' || edition_year FROM documents"
+            sql = "SELECT id, short_title || coalesce(' ' || edition_year, '') FROM documents"
             self._document_labels = dict(self.conn.execute(sql).fetchall())
         return self._document_labels
 
@@ -532,7 +534,10 @@ class Catalogue:
             ),
             "domains": dict(q("SELECT id, label FROM domains").fetchall()),
             "documents": dict(
-                q("SELECT id, short_title || ', ' || edition_year || ' edition' FROM documents")
+                q(
+                    "SELECT id, short_title || coalesce(', ' || edition_year || ' edition', '')"
+                    " FROM documents"
+                )
             ),
             "kinds": {},
         }

@@ -1,6 +1,7 @@
 """Counts that do not fit their budget are finished in background threads, newest filter wins."""
 
 import shutil
+import threading
 
 import pytest
 
@@ -10,7 +11,8 @@ import app.query.catalogue as catalogue_module
 from app.gui.count_worker import CountWorker
 from app.gui.facet_list import COUNT_ROLE, ID_ROLE
 from app.gui.filter_panel import FilterPanel
-from app.query.bitmaps import index_for
+from app.query.bitmaps import BitmapIndex
+from app.query.catalogue import Catalogue
 from app.query.filters import Filters
 
 
@@ -109,7 +111,8 @@ def test_workers_share_the_facets_of_one_request(qtbot, catalogue):
 def test_an_idle_worker_reads_the_bitmap_index(qtbot, catalogue_path, tmp_path):
     copy = tmp_path / "copy.db"  # a file of its own: nothing has loaded its bitmaps yet
     shutil.copy(catalogue_path, copy)
-    index = index_for(copy)
+    with Catalogue(copy) as opened:
+        index = opened.bitmaps  # the one every connection to this file shares
     assert not index.loaded()
     worker = CountWorker(copy)
     try:
@@ -123,3 +126,30 @@ def test_an_idle_worker_reads_the_bitmap_index(qtbot, catalogue_path, tmp_path):
 def test_the_window_counts_by_bitmap_only_in_its_workers(make_window):
     # Loading the index takes up to a second at 1M entries: never in the window's thread.
     assert make_window().catalogue.bitmaps is None
+
+
+def test_loading_the_index_never_holds_up_the_window(qtbot, catalogue_path, tmp_path, monkeypatch):
+    copy = tmp_path / "copy.db"
+    shutil.copy(catalogue_path, copy)
+    loading, go_on = threading.Event(), threading.Event()
+    real = BitmapIndex.dimension
+
+    def slow(self, conn, name):  # a cold disk: each dimension takes as long as the test likes
+        if name not in self._dimensions:
+            loading.set()
+            go_on.wait(10)
+        return real(self, conn, name)
+
+    monkeypatch.setattr(BitmapIndex, "dimension", slow)
+    worker = CountWorker(copy)
+    try:
+        with qtbot.waitSignal(worker.total_ready):
+            worker.count(Filters(kinds=("body",)))  # counted at build time: no bitmap needed
+        assert loading.wait(10)  # then idle, it loads the index
+        cancel = threading.Thread(target=worker.cancel)  # as the window does on a new filter
+        cancel.start()
+        cancel.join(5)
+        assert not cancel.is_alive()  # it took the lock at once, while the loading went on
+    finally:
+        go_on.set()
+        worker.close()

@@ -1,15 +1,18 @@
 """The bitmap index counts exactly what the SQL filters select, for any filter."""
 
+import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.paths import bundled_catalogue
 from app.pipeline import bitmaps as stored
 from app.pipeline.schema import FTS_TOKENIZE
-from app.query.bitmaps import from_ids, index_for
+from app.query.bitmaps import from_ids
 from app.query.catalogue import Catalogue
 from app.query.filters import Filters
 
@@ -127,7 +130,7 @@ def test_stems_come_from_the_index_tokenizer(catalogue):
 
 def test_connections_to_one_file_share_its_bitmaps(catalogue_path):
     with Catalogue(catalogue_path) as one, Catalogue(catalogue_path) as two:
-        assert one.bitmaps is two.bitmaps is index_for(catalogue_path)
+        assert one.bitmaps is two.bitmaps
 
 
 def test_the_window_style_catalogue_never_reads_bitmaps(catalogue_path):
@@ -152,3 +155,47 @@ def test_terms_that_stem_to_others_are_read_from_the_vocabulary(with_terms, tmp_
         by_vocabulary = stored._frequent_terms(db, FTS_TOKENIZE, 20)
     db.close()
     assert by_match == by_vocabulary and len(by_match) > 100
+
+
+def test_a_catalogue_rebuilt_under_the_same_name_gets_its_own_bitmaps(with_terms, tmp_path):
+    path = tmp_path / "catalogue.db"
+    path.write_bytes(with_terms.read_bytes())
+    with Catalogue(path) as old:
+        old.count(Filters(kinds=("body",), search="Japan"))  # loads some of its bitmaps
+        replacement = tmp_path / "new.db"
+        replacement.write_bytes(Path(bundled_catalogue()).read_bytes())
+        os.replace(replacement, path)  # as a build replaces it, the old one still open
+        with Catalogue(path) as new:
+            assert new.bitmaps is not old.bitmaps
+            assert new.count(Filters(search="Japan")) == plain_count(path, Filters(search="Japan"))
+
+
+def plain_count(path, filters):
+    with Catalogue(path, bitmaps=False) as plain:
+        return plain.count(filters)
+
+
+def test_a_document_without_edition_year_keeps_its_facet(catalogue_path, tmp_path):
+    path = tmp_path / "no-year.db"
+    path.write_bytes(catalogue_path.read_bytes())
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE documents SET edition_year = NULL WHERE id = 'dbb-2023'")
+    conn.commit()
+    conn.close()
+    filters = Filters(kinds=("body",), search="Japan")
+    with Catalogue(path) as fast, Catalogue(path, bitmaps=False) as plain:
+        found = fast.facet("documents", filters)
+        assert found == plain.facet("documents", filters)
+        assert ("dbb-2023", "Diplomatic Bluebook") in [(f.id, f.label) for f in found]
+
+
+def test_an_interrupted_stem_stays_an_interruption(catalogue, monkeypatch):
+    import app.query.bitmaps as query_bitmaps
+
+    def interrupted(conn, word):
+        raise sqlite3.OperationalError("interrupted")
+
+    catalogue.bitmaps.stem(catalogue.conn, "Japan")  # makes the scratch tables
+    monkeypatch.setattr(query_bitmaps, "_tokens", interrupted)
+    with pytest.raises(sqlite3.OperationalError, match="interrupted"):
+        catalogue.bitmaps.stem(catalogue.conn, "an-unseen-word")
