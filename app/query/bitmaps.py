@@ -9,7 +9,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
-from app.pipeline.bitmaps import ENTRY_SOURCES, LINK_SOURCES, TERMS, decode
+from app.pipeline.bitmaps import ENTRY_SOURCES, LINK_SOURCES, TERMS, decode, encode
 from app.pipeline.schema import FTS_TOKENIZE
 from app.query.filters import Filters
 from app.query.search import match_expression, terms
@@ -31,14 +31,9 @@ def full(bitmap: Bitmap) -> int:
 
 
 def from_ids(ids) -> int:
-    """The bitmap of entry ids (any order)."""
+    """The bitmap of entry ids (any order), made as the build stores one."""
     ids = list(ids)
-    if not ids:
-        return 0
-    buf = bytearray((max(ids) >> 3) + 1)
-    for i in ids:
-        buf[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(buf, "little")
+    return full(decode(*encode(ids))) if ids else 0
 
 
 class BitmapIndex:
