@@ -106,14 +106,23 @@ def _frequent_terms(db, tokenize: str, least: int) -> dict[str, list[int]]:
 
 def _own_stems(db, tokenize: str, terms: list[str]) -> set[str]:
     """The terms that the index's tokenizer leaves as they are."""
-    db.execute(f"CREATE VIRTUAL TABLE temp.stems USING fts5(word, tokenize='{tokenize}')")
-    db.execute("CREATE VIRTUAL TABLE temp.stem_hits USING fts5vocab(temp, stems, instance)")
-    try:
-        db.conn.executemany("INSERT INTO temp.stems(rowid, word) VALUES (?, ?)", enumerate(terms))
-        tokens = defaultdict(list)
-        for number, token in db.execute("SELECT doc, term FROM temp.stem_hits"):
-            tokens[number].append(token)
-        return {term for number, term in enumerate(terms) if tokens[number] == [term]}
-    finally:
-        db.execute("DROP TABLE temp.stem_hits")
-        db.execute("DROP TABLE temp.stems")
+    made = tokens(db.conn, tokenize, terms)
+    return {term for term, found in zip(terms, made, strict=True) if found == [term]}
+
+
+def tokens(conn, tokenize: str, words: list[str]) -> list[list[str]]:
+    """The terms SQLite's tokenizer `tokenize` makes of each of `words` (a stemmer's output, as
+    a full-text index with that option stores it), through a scratch index in the connection's
+    TEMP schema: the database itself stays unwritten, even when read-only."""
+    conn.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.words USING fts5(word, tokenize='{tokenize}')"
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.word_terms USING fts5vocab(temp, words, instance)"
+    )
+    conn.execute("DELETE FROM temp.words")
+    conn.executemany("INSERT INTO temp.words(rowid, word) VALUES (?, ?)", enumerate(words))
+    found: list[list[str]] = [[] for _ in words]
+    for number, term in conn.execute("SELECT doc, term FROM temp.word_terms ORDER BY doc, offset"):
+        found[number].append(term)
+    return found

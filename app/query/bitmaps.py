@@ -9,7 +9,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
-from app.pipeline.bitmaps import ENTRY_SOURCES, LINK_SOURCES, TERMS, decode, encode
+from app.pipeline.bitmaps import ENTRY_SOURCES, LINK_SOURCES, TERMS, decode, encode, tokens
 from app.pipeline.schema import FTS_TOKENIZE
 from app.query.filters import Filters
 from app.query.search import match_expression, terms
@@ -164,27 +164,13 @@ class BitmapIndex:
         return bits
 
     def stem(self, conn: sqlite3.Connection, word: str) -> str:
-        """The term the full-text index stores for `word`, from SQLite's own tokenizer (a
-        scratch index in the connection's TEMP schema: the catalogue itself stays unwritten).
-        FTS_TOKENIZE is this app's: a change to it bumps the schema version, so a catalogue
-        this app opens was indexed with it."""
+        """The term the full-text index stores for `word`, from SQLite's own tokenizer ("" if it
+        makes none or several). FTS_TOKENIZE is this app's: a change to it bumps the schema
+        version, so a catalogue this app opens was indexed with it."""
         found = self._stems.get(word)
         if found is None:
-            try:
-                tokens = _tokens(conn, word)
-            except sqlite3.OperationalError as exc:
-                if "no such table" not in str(exc):
-                    raise  # an interrupt, say: no reason to make the tables again
-                conn.execute(
-                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.words"
-                    f" USING fts5(word, tokenize='{FTS_TOKENIZE}')"
-                )
-                conn.execute(
-                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.word_terms"
-                    " USING fts5vocab(temp, words, row)"
-                )
-                tokens = _tokens(conn, word)
-            found = tokens[0] if len(tokens) == 1 else ""
+            made = tokens(conn, FTS_TOKENIZE, [word])[0]
+            found = made[0] if len(made) == 1 else ""
             if len(self._stems) < STEM_CACHE:
                 self._stems[word] = found
         return found
@@ -213,12 +199,6 @@ class BitmapIndex:
                 time.sleep(0)  # hand the interpreter to the window's thread if it waits
                 paused = time.perf_counter()
         return found
-
-
-def _tokens(conn: sqlite3.Connection, word: str) -> list[str]:
-    conn.execute("DELETE FROM temp.words")
-    conn.execute("INSERT INTO temp.words(word) VALUES (?)", [word])
-    return [t for (t,) in conn.execute("SELECT term FROM temp.word_terms")]
 
 
 _indexes: OrderedDict[tuple, BitmapIndex] = OrderedDict()

@@ -192,10 +192,10 @@ def test_a_document_without_edition_year_keeps_its_facet(catalogue_path, tmp_pat
 def test_an_interrupted_stem_stays_an_interruption(catalogue, monkeypatch):
     import app.query.bitmaps as query_bitmaps
 
-    def interrupted(conn, word):
+    def interrupted(conn, tokenize, words):
         raise sqlite3.OperationalError("interrupted")
 
     catalogue.bitmaps.stem(catalogue.conn, "Japan")  # makes the scratch tables
-    monkeypatch.setattr(query_bitmaps, "_tokens", interrupted)
+    monkeypatch.setattr(query_bitmaps, "tokens", interrupted)
     with pytest.raises(sqlite3.OperationalError, match="interrupted"):
         catalogue.bitmaps.stem(catalogue.conn, "an-unseen-word")
