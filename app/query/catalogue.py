@@ -230,7 +230,6 @@ class Catalogue:
         self._facets: OrderedDict[tuple, list[Facet]] = OrderedDict()
         self._counts: OrderedDict[Filters, int] = OrderedDict()
         self._labels: dict[str, dict[str, str]] | None = None
-        self._document_labels: dict[str, str] | None = None
 
     def close(self) -> None:
         self.conn.close()
@@ -455,25 +454,18 @@ class Catalogue:
         return list(found)
 
     def _bitmap_facet(self, dimension: str, filters: Filters) -> list[Facet]:
-        """A facet from the bitmap index, labelled as facet_sql labels it (values without a
-        label row are left out there by the join, so here too)."""
+        """A facet counted from the bitmap index and labelled by FACET_LABELS, as facet_sql's
+        counts are: the same labels, and values without a label row left out by the join."""
         if dimension not in FACET_LABELS and dimension != "years":
             raise KeyError(dimension)
-        labels = self.labels().get(dimension, {})
-        if dimension == "documents":  # shorter in a facet list than in sentences
-            labels = self._document_facet_labels()
-        found = []
-        for value, n in self.bitmaps.facet(self.conn, dimension, filters):
-            label = value if dimension in ("kinds", "years") else labels.get(value)
-            if label is not None:
-                found.append(Facet(value, label, n))
-        return found
-
-    def _document_facet_labels(self) -> dict[str, str]:
-        if self._document_labels is None:
-            sql = "SELECT id, short_title || coalesce(' ' || edition_year, '') FROM documents"
-            self._document_labels = dict(self.conn.execute(sql).fetchall())
-        return self._document_labels
+        counted = self.bitmaps.facet(self.conn, dimension, filters)
+        if dimension == "years" or not counted:
+            return [Facet(value, value, n) for value, n in counted]
+        pairs = ", ".join(["(?, ?)"] * len(counted))
+        values = f"SELECT column1 AS v, column2 AS n FROM (VALUES {pairs})"
+        params = [item for pair in counted for item in pair]
+        sql = FACET_LABELS[dimension].format(values)
+        return [Facet(str(i), str(label), n) for i, label, n in self.conn.execute(sql, params)]
 
     def remember_facet(self, dimension: str, filters: Filters, found: list[Facet]) -> None:
         """Keep a facet's values (counted here or by another connection to the same file): the
