@@ -30,6 +30,7 @@ from app.pipeline.rows import (
     rows_database,
 )
 from app.pipeline.sources import BuildError, SourceDocument, discover
+from app.pipeline.tally import CatalogueTally, DocumentTally, tally_document
 from app.resources import domains
 
 CACHE_KIB = 256 * 1024  # SQLite's page cache while building: the indexes' busy pages
@@ -154,9 +155,9 @@ class Layout:
         }
         return cls(corpus, order, first_entry, first_section, organisations)
 
-    def rows(self, place: int) -> tuple[bytes, DocumentSummary]:
-        """The rows of the document at `place` in catalogue order (rows_database()), and its
-        part of the report."""
+    def rows(self, place: int) -> tuple[bytes, DocumentSummary, DocumentTally]:
+        """The rows of the document at `place` in catalogue order (rows_database()), its
+        part of the report, and its facet counts and bitmaps."""
         number = self.order[place]
         doc, headings = self.corpus.documents[number], self.corpus.parsed[number].headings
         records = self.corpus.extract(number)
@@ -169,13 +170,13 @@ class Layout:
             self.first_section[place],
         )
         summary = DocumentSummary.of(doc, headings, records, self.corpus.index)
-        return rows_database(rows), summary
+        return rows_database(rows), summary, tally_document(rows)
 
 
 def write_catalogue(
     path: Path,
     layout: Layout,
-    done: Iterator[tuple[bytes, DocumentSummary]],
+    done: Iterator[tuple[bytes, DocumentSummary, DocumentTally]],
     report: BuildReport,
     progress: Progress,
     cancelled,
@@ -199,7 +200,7 @@ def insert_rows(db: sqlite_utils.Database, table: str, rows) -> None:
 def fill_catalogue(
     db: sqlite_utils.Database,
     layout: Layout,
-    done: Iterator[tuple[bytes, DocumentSummary]],
+    done: Iterator[tuple[bytes, DocumentSummary, DocumentTally]],
     report: BuildReport,
     progress: Progress,
     cancelled,
@@ -219,11 +220,15 @@ def fill_catalogue(
     db.execute("ATTACH ':memory:' AS incoming")
     schema.create_tables(db)
     schema.create_indexes(db)
+    # Fewer, larger merges of the full-text index while it grows (FTS5's default merges 4
+    # segments at a time): a quarter less time indexing, the same searches.
+    db.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('automerge', ?)", [16])
     write_vocabularies(db, layout.organisations)
     documents, parsed = layout.corpus.documents, layout.corpus.parsed
     total = sum(len(p.pieces) for p in parsed)
     written = 0
-    for place, (rows_of_document, summary) in enumerate(done):
+    tally = CatalogueTally()
+    for place, (rows_of_document, summary, document_tally) in enumerate(done):
         if cancelled():
             raise BuildCancelled()
         progress("extracting", place + 1, len(documents))
@@ -237,6 +242,7 @@ def fill_catalogue(
             db.conn.execute(copy)
         schema.index_entries(db, layout.first_entry[place])
         report.add(documents[number], entries, summary)
+        tally.add(document_tally)
         written += entries
         progress("writing", written, total)
     if cancelled():
@@ -244,7 +250,8 @@ def fill_catalogue(
     report.stages["extracting and writing"] = time.perf_counter() - started
     progress("indexing", 0, 1)
     started = time.perf_counter()
-    schema.finish(db, indexed=True)
+    db.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('automerge', ?)", [4])
+    schema.finish(db, indexed=True, tally=tally)
     insert_rows(
         db,
         "meta",

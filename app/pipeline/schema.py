@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from app.pipeline.bitmaps import write_bitmaps
+from app.pipeline.bitmaps import dimension_rows, term_rows
 
 # Bumped whenever a table or column changes; readers refuse other versions.
 SCHEMA_VERSION = 3
@@ -277,17 +277,33 @@ def index_entries(db: sqlite_utils.Database, first: int) -> None:
     )
 
 
-def finish(db: sqlite_utils.Database, indexed: bool = False) -> None:
+def finish(db: sqlite_utils.Database, indexed: bool = False, tally=None) -> None:
     """Indexes (unless `indexed`: create_indexes() came first), facet counts, the bitmap
-    index, the schema version and statistics: the last steps of a build."""
+    index, the schema version and statistics: the last steps of a build. A build that added
+    up its facet counts and bitmaps as it wrote (tally.CatalogueTally) passes them as `tally`;
+    otherwise they are read from the tables."""
     if not indexed:
         create_indexes(db)
+    facets = facet_count_rows(db) if tally is None else tally.facet_rows()
+    db.conn.executemany("INSERT INTO facet_counts VALUES (?, ?, ?, ?)", facets)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    dimensions = dimension_rows(db) if tally is None else tally.bitmap_rows()
+    db.conn.executemany("INSERT INTO bitmaps VALUES (?, ?, ?, ?)", dimensions)
+    # The frequent words' bitmaps read the full-text index, complete by now: other processes
+    # read them while this one gathers the statistics of everything else.
+    with term_rows(db, FTS_TOKENIZE) as terms:
+        db.execute("ANALYZE")
+        db.conn.executemany("INSERT INTO bitmaps VALUES (?, ?, ?, ?)", terms)
+    db.execute("ANALYZE bitmaps")
+
+
+def facet_count_rows(db: sqlite_utils.Database) -> list[tuple]:
+    """The rows of facet_counts, read from the tables."""
+    rows = []
     for dimension, (table, column, condition) in FACET_COUNTS.items():
-        db.execute(
-            f"INSERT INTO facet_counts SELECT ?, kind, {column}, count(*) FROM {table}"
+        rows += db.execute(
+            f"SELECT ?, kind, {column}, count(*) FROM {table}"
             f" WHERE {condition} GROUP BY kind, {column}",
             [dimension],
-        )
-    write_bitmaps(db, FTS_TOKENIZE)  # reads the full-text index: after it is complete
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    db.execute("ANALYZE")
+        ).fetchall()
+    return rows

@@ -22,12 +22,16 @@ def processes_for(texts: list[str]) -> int:
     """How many processes to analyse these documents with: one per available core, one
     document each at least, and only where workers can be forked (they inherit the corpus
     and the organisation index instead of receiving them)."""
-    if sum(map(len, texts)) < PARALLEL_MIN_CHARS:
-        return 1
-    if "fork" not in multiprocessing.get_all_start_methods():
+    return processes_for_work(sum(map(len, texts)), PARALLEL_MIN_CHARS, len(texts))
+
+
+def processes_for_work(work: int, least: int, tasks: int) -> int:
+    """How many processes to share `work` (in any unit) among, split in `tasks`: one per
+    available core and task, where workers can be forked and there is at least `least`."""
+    if work < least or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, len(texts)))
+    return max(1, min(cores or 1, tasks))
 
 
 @contextmanager

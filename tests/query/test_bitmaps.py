@@ -139,22 +139,49 @@ def test_the_window_style_catalogue_never_reads_bitmaps(catalogue_path):
         assert plain.count(Filters(search="Japan")) > 0
 
 
-@given(st.lists(st.integers(0, 5000), min_size=1, unique=True))
+# Small ranges give dense sets, which encode() packs another way than sparse ones.
+@given(st.sets(st.integers(0, 300), min_size=1) | st.sets(st.integers(0, 5000), min_size=1))
 def test_encoded_bitmaps_decode_to_their_entries(ids):
-    shift, bits = stored.decode(*stored.encode(ids))
+    first, raw = stored.encode(ids)
+    assert raw[0] and raw[-1]  # no empty bytes at either end
+    shift, bits = stored.decode(first, raw)
     assert bits << shift == sum(1 << i for i in ids)
 
 
-def test_terms_that_stem_to_others_are_read_from_the_vocabulary(with_terms, tmp_path):
-    copy = tmp_path / "copy.db"
-    copy.write_bytes(with_terms.read_bytes())
-    db = sqlite_utils.Database(copy)
-    by_match = stored._frequent_terms(db, FTS_TOKENIZE, 20)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(stored, "_own_stems", lambda db, tokenize, terms: set())
-        by_vocabulary = stored._frequent_terms(db, FTS_TOKENIZE, 20)
-    db.close()
+def test_terms_that_stem_to_others_are_read_from_the_vocabulary(with_terms):
+    conn = sqlite3.connect(with_terms)
+    terms = [term for term, _ in stored._frequent(conn, 20)]
+    own = stored._own_stems(conn, FTS_TOKENIZE, terms)
+    assert 0 < len(own) < len(terms)
+    by_match = stored._term_entries(conn, terms, own)
+    by_vocabulary = stored._term_entries(conn, terms, own=set())
+    conn.close()
     assert by_match == by_vocabulary and len(by_match) > 100
+
+
+def test_worker_processes_read_the_terms_this_process_reads(with_terms, tmp_path):
+    def built(processes_from: int) -> list[tuple]:
+        copy = tmp_path / f"copy-{processes_from}.db"
+        copy.write_bytes(with_terms.read_bytes())
+        db = sqlite_utils.Database(copy)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(stored, "PARALLEL_MIN_TERM_ENTRIES", processes_from)
+            with stored.term_rows(db, FTS_TOKENIZE, 20) as rows:
+                db.execute("ANALYZE")  # as a build does meanwhile: it must not wait for them
+                made = list(rows)
+        db.conn.commit()
+        db.close()
+        return made
+
+    alone = built(processes_from=10**12)
+    assert len(alone) > 100
+    assert built(processes_from=0) == alone
+    stored_rows = (
+        sqlite3.connect(with_terms)
+        .execute("SELECT * FROM bitmaps WHERE dimension = 'terms' ORDER BY value")
+        .fetchall()
+    )
+    assert sorted(alone) == stored_rows
 
 
 def test_a_catalogue_rebuilt_under_the_same_name_gets_its_own_bitmaps(with_terms, tmp_path):
