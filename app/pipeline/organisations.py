@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -32,11 +33,13 @@ _REVERSE = re.compile(
     r"(?P<acr>[A-Z](?<![\w-][A-Z])[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*)"
     r"\s+\((?P<long>[^()]{3,160})\)"
 )
+_REVERSE_REACH = 162  # from its "(" to the end of a _REVERSE match: 1 + 160 + 1
+_ACRONYM_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-/")
 _EDITION = re.compile(r"^(?P<base>.+?)[ -](?P<number>\d+)$")  # "TICAD 8", "APRSAF-28"
 # Where a long form cannot reach past: clause punctuation, quotes, a full stop and a space.
-_SPAN_STOP = re.compile(r"[,;:()\[\]\u201c\u201d\"]|\.\s")
+# (One class of first characters, so that `re` skips to them; a full stop needs its space.)
+_SPAN_STOP = re.compile(r"[,;:()\[\]\u201c\u201d\".](?:(?<=\.)\s)?(?<!\.)")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019]*")
-_TOKEN = re.compile(r"\S+")
 _MAX_WORDS = 25  # the longest long form considered, in whitespace tokens
 # An all-caps token for the undefined-acronym report; a trailing "s" is a plural ("SDGs").
 # (What comes before it is tested after its first capital, so that `re` skips to capitals.)
@@ -112,8 +115,8 @@ def load_words(path: Path | None = None) -> Words:
 def acronym_shaped(acr: str) -> bool:
     """Mostly capitals in its first part: "UNODC", "ReCAAP", "SPMs", "UN PKO"; not "Quad"."""
     first = acr.split(" ")[0]
-    upper = sum(c.isupper() for c in first)
-    lower = sum(c.islower() for c in first)
+    upper = sum(map(str.isupper, first))
+    lower = sum(map(str.islower, first))
     return upper >= 2 and upper >= lower
 
 
@@ -124,7 +127,7 @@ def abbreviates(acr: str, long: str, small: frozenset[str] | None = None) -> boo
 
 
 def _letters(acr: str) -> str:
-    letters = "".join(c for c in acr if c.isalnum())
+    letters = "".join(filter(str.isalnum, acr))
     # A plural "s" belongs to no word of the long form ("Special Political Missions (SPMs)").
     if len(letters) > 2 and letters[-1] == "s" and letters[-2].isupper():
         letters = letters[:-1]
@@ -141,7 +144,7 @@ def _abbreviates(letters: str, words: list[str], small: frozenset[str]) -> bool:
         return False
     if words[0] in small:  # "and Cross-Servicing Agreement (ACSA)" starts one word later
         return False
-    lowered = tuple(w.lower() for w in words)
+    lowered = tuple(map(str.lower, words))
     significant = tuple(w not in small for w in lowered)
     if _in_order(letters, lowered, significant):
         return True
@@ -156,7 +159,35 @@ def _in_order(letters: str, words: tuple[str, ...], significant: tuple[bool, ...
     "PeaceKeeping"), lower-case letters continue it ("ReCAAP", "GSMaP"). Small words may be
     skipped freely, at most a few significant ones inside, any at the end ("... of Japan"); one
     capital may sit inside a new word ("JAXA": Aerospace eXploration)."""
+    if _initials_in_order(letters, words, significant):
+        return True  # most acronyms: found without the search
     return _Matcher(letters, words, significant).go(1, 0, 0, False, 0)
+
+
+def _initials_in_order(letters: str, words: tuple[str, ...], significant: tuple[bool, ...]) -> bool:
+    """One way through _Matcher's search, its likeliest: each capital starts the nearest next
+    word it can, lower-case letters continue the word. The search tries this way among the
+    others, under the same limit on skipped words, so True here is its answer too; False
+    says nothing."""
+    max_skips = max(1, len(letters) // 4)  # as _Matcher's
+    j, p, skips = 0, 0, 0
+    for letter in letters[1:]:
+        c = letter.lower()
+        if letter.islower():
+            if p + 1 < len(words[j]) and words[j][p + 1] == c:
+                p += 1
+                continue
+            return False
+        for k in range(j + 1, len(words)):
+            if words[k][0] == c:
+                j, p = k, 0
+                break
+            skips += significant[k]
+            if skips > max_skips:
+                return False
+        else:
+            return False
+    return True
 
 
 class _Matcher:
@@ -171,9 +202,10 @@ class _Matcher:
 
     def go(self, i: int, j: int, p: int, lenient: bool, skips: int) -> bool:
         key = (i, j, p, lenient, skips)
-        if key not in self.memo:
-            self.memo[key] = self._go(i, j, p, lenient, skips)
-        return self.memo[key]
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self._go(i, j, p, lenient, skips)
+        return found
 
     def _go(self, i: int, j: int, p: int, lenient: bool, skips: int) -> bool:
         letters, words, go = self.letters, self.words, self.go
@@ -314,6 +346,7 @@ class OrganisationIndex:
         self._shared_heads: tuple[str, ...] | None = None  # see _may_redefine()
         self._unsure = False  # see definitions()
         self._small_words: tuple[str, ...] = ()  # see _known_spans()
+        self._keys: dict[str, tuple[str, ...]] = {}  # long form -> _name_key(), see _key()
         if curated:
             for organisation in self._words.curated:
                 self._add_curated(organisation)
@@ -351,7 +384,8 @@ class OrganisationIndex:
             while events and events[0][0] <= match.start():
                 _, form, entry_id = events.pop(0)
                 self._current[form] = entry_id
-            entry = self._entries[self._resolve(_canon(match.group()))]
+            form = match.group()  # mostly written as known: a key of _forms is its own _canon()
+            entry = self._entries[self._resolve(form if form in self._forms else _canon(form))]
             if entry.kind != "term" and self._whole_compound(text, match.start(), match.end()):
                 end = base + match.end()
                 mentions.append(Mention(entry.id, base + match.start(), end, match.group()))
@@ -374,9 +408,11 @@ class OrganisationIndex:
 
     def _events(self, text: str) -> list[tuple[int, str, str]]:
         """(start, form, entry id) of the definitions in `text` of known forms, in order."""
+        if not self._may_redefine(text):
+            return []
         return sorted(
             (d.start, form, self._pairs[d.short, self._key(d.long)])
-            for d in (self._definitions(text) if self._may_redefine(text) else ())
+            for d in self._definitions(text)
             if (d.short, self._key(d.long)) in self._pairs
             for form in (d.short, *d.extra)
         )
@@ -428,17 +464,15 @@ class OrganisationIndex:
         blank = "".join([*parts, text[last:]])
         known = set(exclude) | self._words.ordinary | set(self._forms)
         found = set()
+        judged: dict[str, bool] = {}  # a document repeats its acronyms: each judged once
         for match in _CAPS_TOKEN.finditer(blank):
             token = match.group()
-            if sum(c.isupper() for c in token) < 2 or _ROMAN.fullmatch(token):
+            if token in found:
                 continue
-            if _known_token(token, known):
-                continue
-            if len(token) == 2 and token in _alpha2():  # "US dollars"
-                continue
-            if _surname(text, match.start(), match.end()):
-                continue
-            found.add(token)
+            if (maybe := judged.get(token)) is None:
+                maybe = judged[token] = _may_be_undefined(token, known)
+            if maybe and not _surname(text, match.start(), match.end()):
+                found.add(token)
         return found
 
     # -- definitions ---------------------------------------------------------------------------
@@ -447,59 +481,58 @@ class OrganisationIndex:
         if "(" not in text:
             return []  # every way of defining a short form uses parentheses
         found = []
+        stops = _Stops(text)
         for match in _STANDARD.finditer(text):
-            found += self._long_before(match.group("acr"), text, 0, match.start())
+            found += self._long_before(match.group("acr"), text, 0, match.start(), stops)
         for match in _COLON.finditer(text):
             found += self._long_before(
-                match.group("acr"), text, match.start("long"), match.end("long")
+                match.group("acr"), text, match.start("long"), match.end("long"), stops
             )
-        for match in _REVERSE.finditer(text):
+        for match in _reverse_matches(text):
             long = _LEADING_THE.sub("", match.group("long").strip())
             if len(long.split()) >= 2:
-                found += self._read(match.group("acr"), [long], match.start())
+                found += self._read(match.group("acr"), [(match.start(), long)])
         return sorted(found, key=lambda d: d.start)
 
-    def _long_before(self, acr: str, text: str, begin: int, end: int) -> list[_Definition]:
-        """The shortest stretch of words ending at `end` that `acr` abbreviates."""
-        if not acronym_shaped(acr):
-            return []  # as _read() would say, before the candidates are gathered: "(Photo)"
-        stops = [m.end() for m in _SPAN_STOP.finditer(text, begin, end)]
-        window_start = max([begin, *stops])
-        tokens = list(_TOKEN.finditer(text, window_start, end))[-_MAX_WORDS:]
-        starts = []
-        for token in reversed(tokens):  # nearest first, so the shortest long form wins
-            inner = [token.start() + m.end() for m in _INNER_WORD.finditer(token.group())]
-            starts += [*reversed(inner), token.start()]
-        candidates = [(s, text[s:end].strip()) for s in starts]
-        return self._read(acr, [c for _, c in candidates], None, [s for s, _ in candidates])
-
-    def _read(
-        self, acr: str, longs: list[str], start: int | None, starts: list[int] | None = None
+    def _long_before(
+        self, acr: str, text: str, begin: int, end: int, stops: _Stops
     ) -> list[_Definition]:
+        """The shortest stretch of words ending at `end` that `acr` abbreviates."""
+        return self._read(acr, _LongForms(text, stops, begin, end))
+
+    def _read(self, acr: str, candidates: Iterable[tuple[int, str]]) -> list[_Definition]:
         """Tries the acronym as written, without an edition number ("TICAD 8") and without a
-        known hyphenated part ("ReCAAP-ISC": ReCAAP is known, ISC = Information Sharing Centre)."""
+        known hyphenated part ("ReCAAP-ISC": ReCAAP is known, ISC = Information Sharing Centre).
+        `candidates`: (start, long form) to try in turn, the first that fits wins."""
         if not acronym_shaped(acr):
             return []
         attempts = [(acr, acr, ())]
         if edition := _EDITION.match(acr):
             attempts.append((edition["base"], edition["base"], (acr,)))
-        found = self._first_reading(attempts, longs, start, starts)
+        found = self._first_reading(attempts, candidates)
         parts = _HYPHENS.split(acr)
         if found or len(parts) < 2:
             return found
         self._unsure = True  # what follows depends on the forms learnt so far
         known = [p for p in parts if p in self._forms]
         attempts = [("-".join(p for p in parts if p != k), acr, ()) for k in known]
-        return self._first_reading(attempts, longs, start, starts)
+        return self._first_reading(attempts, candidates)
 
     def _first_reading(
-        self, attempts: list, longs: list[str], start: int | None, starts: list[int] | None
+        self, attempts: list, candidates: Iterable[tuple[int, str]]
     ) -> list[_Definition]:
         for letters_of, short, extra in attempts:
             letters = _letters(letters_of)
-            for number, long in enumerate(longs):
+            if not letters:
+                continue  # abbreviates nothing
+            initial = letters[0].lower()
+            for at, long in candidates:
+                # Most candidates start with another letter: _abbreviates() would say no at
+                # once, but only after splitting the candidate into words.
+                head = _WORD.search(long)
+                if head is None or head.group()[0].lower() != initial:
+                    continue
                 if _abbreviates(letters, _words(long), self._words.small):
-                    at = start if starts is None else starts[number]
                     return [_Definition(at, short, long, extra)]
         return []
 
@@ -556,7 +589,11 @@ class OrganisationIndex:
         return candidate
 
     def _key(self, long: str) -> tuple[str, ...]:
-        return _name_key(long, self._words)
+        # Kept: a long form is keyed when defined, again when added, and at every definition
+        # of it that find() passes (a corpus defines its organisations again and again).
+        if (key := self._keys.get(long)) is None:
+            key = self._keys[long] = _name_key(long, self._words)
+        return key
 
     # -- mentions ------------------------------------------------------------------------------
 
@@ -619,6 +656,95 @@ class OrganisationIndex:
         return all(p in self._forms for p in parts)
 
 
+def _reverse_matches(text: str) -> Iterator[re.Match[str]]:
+    """What _REVERSE.finditer(text) gives, found quicker. The pattern is tried at every
+    capital, but a match is its acronym, spaces and a "(": so each search starts at the word
+    before the next "(" (a match starting earlier would hold that "(" in its acronym or
+    spaces), and stops once past the match that "(" could open. (A match found beyond that
+    "(" may be beaten by one the bounded search cut off: the next "(" is searched again.)"""
+    pos = 0
+    while (paren := text.find("(", pos)) >= 0:
+        start = _acronym_before(text, paren)
+        match = None
+        if start is not None:
+            match = _REVERSE.search(text, max(pos, start), paren + _REVERSE_REACH)
+        if match is not None and match.start() < paren:
+            yield match
+            pos = match.end()
+        else:
+            pos = paren + 1
+
+
+def _acronym_before(text: str, paren: int) -> int | None:
+    """Where the characters of an acronym run that ends at the spaces before `paren` start;
+    None when no space precedes it. (str.isspace() is what `re` calls \\s.)"""
+    end = paren
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if end == paren:
+        return None
+    start = end
+    while start > 0 and text[start - 1] in _ACRONYM_CHARS:
+        start -= 1
+    return start
+
+
+class _LongForms:
+    """The long forms an acronym at `end` may abbreviate, as (start, long form), nearest first
+    so that the shortest wins: from each of the last words before it (after the last stop
+    past `begin`), and from words inside them ("Defense" in "Self-Defense"). Each is made only
+    when tried: mostly, the acronym abbreviates one of the first few, or is no acronym."""
+
+    def __init__(self, text: str, stops: _Stops, begin: int, end: int) -> None:
+        self._text, self._stops, self._begin, self._end = text, stops, begin, end
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        text, end = self._text, self._end
+        window = self._stops.window_start(self._begin, end)
+        # str.split() splits where `re` sees \s, so these are the window's \S+ tokens; each is
+        # found again from the right: nothing but spaces lies between it and the next one.
+        start = end
+        for word in reversed(text[window:end].split()[-_MAX_WORDS:]):
+            start = text.rfind(word, window, start)
+            if "-" in word or "/" in word:  # the only tokens with words inside
+                inner = [start + m.end() for m in _INNER_WORD.finditer(word)]
+                for at in reversed(inner):
+                    yield at, text[at:end].strip()
+            yield start, text[start:end].strip()
+
+
+class _Stops:
+    """Where long forms in a text cannot reach past (_SPAN_STOP), found once per text and
+    only as far as asked: found again for every acronym, a long sentence of many "(ACR)" was
+    scanned as many times."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts: list[int] = []  # of each stop, in order
+        self._ends: list[int] = []
+        self._scanned = 0  # every stop that ends up to here is listed
+
+    def window_start(self, begin: int, end: int) -> int:
+        """max(begin, the end of the last match of _SPAN_STOP.finditer(text, begin, end)).
+        (A stop is one character, or a full stop and a space, which starts none: so the stops
+        found between `begin` and `end` are those of the whole text that lie between them.)"""
+        if end > self._scanned:
+            self._scan(end)
+        last = bisect_right(self._ends, end) - 1
+        if last >= 0 and self._starts[last] >= begin:
+            return self._ends[last]
+        return begin  # the stops before are before `begin` too
+
+    def _scan(self, end: int) -> None:
+        text, resume = self._text, self._scanned
+        if text[resume - 1 : resume] == ".":
+            resume -= 1  # a full stop at the end scanned so far had no room for its space
+        for match in _SPAN_STOP.finditer(text, resume, end):
+            self._starts.append(match.start())
+            self._ends.append(match.end())
+        self._scanned = end
+
+
 def _find_all(text: str, word: str) -> Iterator[int]:
     at = text.find(word)
     while at >= 0:
@@ -630,6 +756,17 @@ def without_known(tokens: set[str], known: set[str]) -> set[str]:
     """Tokens from undefined_acronyms() less those `known` names: what passing `known` in its
     `exclude` would have given (each token is judged alone), for exclusions learnt later."""
     return {token for token in tokens if not _known_token(token, known)}
+
+
+def _may_be_undefined(token: str, known: set[str]) -> bool:
+    """Whether an all-caps token, wherever it stands, may be an undefined acronym: not one
+    capital, roman numeral, known name or country code ("US dollars"). Only a surname's
+    given name after it (_surname()) still rules it out."""
+    if sum(map(str.isupper, token)) < 2 or _ROMAN.fullmatch(token):
+        return False
+    if _known_token(token, known):
+        return False
+    return not (len(token) == 2 and token in _alpha2())
 
 
 def _known_token(token: str, known: set[str]) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from app.pipeline.model import Heading, ParsedDocument, Piece
 from app.pipeline.sentences import split_sentences
@@ -38,6 +38,9 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("A", re.compile(r"[A-Z]\s+")),
     ("a.", re.compile(r"[a-z]\.\s+")),
 )
+# The markers in one pattern, tried in the same order (the first that matches is the
+# marker): one match a line rather than one for each style. Group "m3" is _MARKERS[3].
+_MARKER = re.compile("|".join(f"(?P<m{n}>{p.pattern})" for n, (_, p) in enumerate(_MARKERS)))
 _SYMBOL_MARKER = re.compile(r"([■□●○◆◇▲△▶►▷◎★☆•・▪◼|｜])\s*")
 _ENCLOSED = re.compile(r"([<＜〈《【\[])\s*(.+?)\s*([>＞〉》】\]])")
 
@@ -61,6 +64,11 @@ _NOTE_WORD_REF = re.compile(r"\bNote\s+(\d{1,3})(?!\d)")
 # starts with a digit and `re` skips to digits instead of trying every position.
 _GLUED_REF = re.compile(r"(\d(?<=[a-z)\].,”’\"']\d)\d{0,2})(?![\d\w])")
 _DIGIT = re.compile(r"\d")
+
+# Precompiled for _looks_like_title(), run on most lines (re's own cache costs a lookup a call).
+_ASIDE = re.compile(r"\([^()]*\)")
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z]")
 
 _MAX_TITLE = 200
 _MAX_UNMARKED_TITLE = 150
@@ -127,11 +135,11 @@ def _split_lines(text: str) -> list[_Line]:
     pos = 0
     blank_before = False
     for chunk in text.splitlines(keepends=True):
-        content = chunk.splitlines()[0] if chunk.splitlines() else ""
-        stripped = content.strip()
-        if stripped:
-            start = pos + len(content) - len(content.lstrip())
-            lines.append(_Line(start, start + len(stripped), blank_before))
+        # Every line break is whitespace, so stripping the chunk strips its line.
+        lstripped = chunk.lstrip()
+        if lstripped:
+            start = pos + len(chunk) - len(lstripped)
+            lines.append(_Line(start, start + len(lstripped.rstrip()), blank_before))
             blank_before = False
         else:
             blank_before = True
@@ -202,8 +210,8 @@ def _repeated_half_length(content: str) -> int:
     """Length of X when the line is X printed twice ("X X" or "XX"), else 0."""
     for gap in range(4):
         half, odd = divmod(len(content) - gap, 2)
-        if odd or half < 15:
-            continue
+        if odd or half < 15 or content[half + gap] != content[0]:
+            continue  # (the last: the halves differ in their first character, as most do)
         first, middle, second = content[:half], content[half : half + gap], content[half + gap :]
         if first == second and (not middle or middle.isspace()):
             return len(first.rstrip())
@@ -222,16 +230,15 @@ def _heading_marker(content: str) -> tuple[str, int, int] | None:
         if _looks_like_title(title, strict=False) and "|" not in title:
             return _symbol_style(symbol.group(1)), symbol.end(), len(title)
         return None
-    for style, pattern in _MARKERS:
-        marker = pattern.match(content)
-        if not marker:
-            continue
-        title = content[marker.end() :]
-        if style == "chapter" and not title:
-            return style, 0, len(content)  # "Chapter 3": the label is its own title
-        if _looks_like_title(title, strict=style in _AMBIGUOUS_STYLES):
-            return style, marker.end(), len(title)
+    marker = _MARKER.match(content)
+    if not marker:
         return None
+    style = _MARKERS[int(marker.lastgroup[1:])][0]
+    title = content[marker.end() :]
+    if style == "chapter" and not title:
+        return style, 0, len(content)  # "Chapter 3": the label is its own title
+    if _looks_like_title(title, strict=style in _AMBIGUOUS_STYLES):
+        return style, marker.end(), len(title)
     return None
 
 
@@ -246,9 +253,9 @@ def _looks_like_title(title: str, strict: bool, max_length: int = _MAX_TITLE) ->
     first = title.lstrip("“‘\"'(")[:1]
     if not (first.isupper() or first.isdigit()):
         return False
-    without_asides = re.sub(r"\([^()]*\)", " ", title)
-    words = re.findall(r"[A-Za-z][A-Za-z'’\-]*", without_asides)
-    if len(words) > 30 or re.search(r"[.!?]\s+[A-Z]", without_asides):
+    without_asides = _ASIDE.sub(" ", title)
+    words = _TITLE_WORD.findall(without_asides)
+    if len(words) > 30 or _SENTENCE_BREAK.search(without_asides):
         return False
     if not strict:
         return True
@@ -347,12 +354,14 @@ def _place(text: str, blocks: list[_Block], demoted: set[int]) -> list[_Placed]:
     style_levels: dict[str, int] = {}
     stack: list[_Open] = []
     placed: list[_Placed] = []
+    path: tuple[str, ...] = ()  # _path(stack), made again only when the stack changes
     for index, block in enumerate(blocks):
         if stack and stack[-1].heading.style == "glossary" and block.role != "definition":
             stack.pop()  # the glossary ends where its definitions end
+            path = _path(stack)
         role, style = _heading_role(text, blocks, index, placed, demoted)
         if role != "heading":
-            placed.append(_Placed(block, _content_kind(role, stack), _path(stack)))
+            placed.append(_Placed(block, _content_kind(role, stack), path))
             continue
         level = _heading_level(style, stack, style_levels)
         while stack and stack[-1].heading.level >= level:
@@ -369,7 +378,8 @@ def _place(text: str, blocks: list[_Block], demoted: set[int]) -> list[_Placed]:
             path=_path(stack) + (title,),
         )
         stack.append(_Open(heading, transient=style in ("column", "glossary")))
-        placed.append(_Placed(block, "heading", _path(stack)[:-1], heading))
+        path = _path(stack)
+        placed.append(_Placed(block, "heading", path[:-1], heading))
     return placed
 
 
@@ -462,11 +472,14 @@ def _pieces(
             spans = split_sentences(text, block.start, block.end)
         else:
             spans = [(block.start, block.end)]
-        label = block.label if item.kind in ("note", "glossary") else None
+        # Notes and glossary entries carry their label; no other piece, nor an empty label.
+        label = (block.label or None) if item.kind in ("note", "glossary") else None
         for sentence, (start, end) in enumerate(spans, start=1):
             refs = _note_refs(text, start, end, note_labels, glossary_terms)
-            piece = Piece(item.kind, start, end, item.section_path, paragraph, sentence, refs)
-            pieces.append(replace(piece, label=label) if label else piece)
+            piece = Piece(
+                item.kind, start, end, item.section_path, paragraph, sentence, refs, label
+            )
+            pieces.append(piece)
     return pieces
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-# A full stop (or ! ? 。) and any closing quotes/brackets right after it.
-_TERMINAL = re.compile(r"[.!?。]+[”’\"')\]]*")
+# A full stop (or ! ? 。) and any closing quotes/brackets right after it. (The first mark is
+# apart from the others, so that `re` skips to the marks: a pattern starting with a repeat
+# is tried at every position.)
+_TERMINAL = re.compile(r"[.!?。][.!?。]*[”’\"')\]]*")
 
 # Note markers printed after a full stop belong to the sentence they annotate:
 # "...Conduct. Note 36 This ...", "...piracy.(Note 10) Also ...", "...Operations.8".
@@ -17,6 +19,7 @@ _ABBREVIATIONS = frozenset(
     "jr sr inc ltd co corp fig figs vol vols art arts para paras pp p ed eds ca est dept "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 
 # After an initialism such as "U.S." a new sentence starts only with a word like these;
 # "the U.S. Coast Guard" and "the U.S. Kamala Harris" keep going.
@@ -90,6 +93,9 @@ def _starts_new_sentence(text: str, pos: int, end: int) -> bool:
 
 def _is_abbreviation(text: str, match: re.Match[str], sentence_start: int, end: int) -> bool:
     """True when the word before this period is an abbreviation that keeps the sentence going."""
+    before = match.start() - _LONGEST_ABBREVIATION - 1
+    if before >= sentence_start and text[before : match.start()].isalpha():
+        return False  # a word longer than any abbreviation, and two letters end it: no initialism
     token = _word_before(text, match.start(), sentence_start)
     lowered = token.lower()
     if lowered in _ABBREVIATIONS:
@@ -103,11 +109,12 @@ def _is_abbreviation(text: str, match: re.Match[str], sentence_start: int, end: 
 
 def _word_before(text: str, pos: int, floor: int) -> str:
     """The token ending at pos, without opening punctuation and any hyphenated prefix."""
-    begin = pos
-    while begin > floor and not text[begin - 1].isspace():
-        begin -= 1
-    token = text[begin:pos].lstrip(_OPENERS)
-    return _HYPHENS.split(token)[-1]
+    # After the last space before pos (found at C speed), then after any other whitespace
+    # ("\n", a no-break space) there: what follows the last whitespace of all.
+    after_space = max(text.rfind(" ", floor, pos) + 1, floor)
+    chunk = text[after_space:pos]
+    token = "" if not chunk or chunk[-1].isspace() else chunk.split()[-1]
+    return _HYPHENS.split(token.lstrip(_OPENERS))[-1]
 
 
 def _next_word_starts_sentence(text: str, pos: int, end: int) -> bool:
@@ -121,7 +128,7 @@ def _next_word_starts_sentence(text: str, pos: int, end: int) -> bool:
 
 def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
     chunk = text[start:end]
-    stripped = chunk.strip()
-    if stripped:
-        offset = start + len(chunk) - len(chunk.lstrip())
-        spans.append((offset, offset + len(stripped)))
+    lstripped = chunk.lstrip()
+    if lstripped:
+        offset = start + len(chunk) - len(lstripped)
+        spans.append((offset, offset + len(lstripped.rstrip())))
