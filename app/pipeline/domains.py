@@ -30,8 +30,11 @@ def _compiled() -> tuple[tuple[Domain, re.Pattern, re.Pattern, tuple[str, ...]],
         return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
 
     def starts(patterns: tuple[str, ...]) -> tuple[str, ...]:
-        found = tuple(literal_start(p) for p in patterns)
-        return found if all(found) else ()
+        found = {literal_start(p) for p in patterns}
+        if "" in found:
+            return ()
+        # Where "cyber" is not written, neither is "cyberspace": one test stands for both.
+        return tuple(sorted(s for s in found if not any(o in s for o in found if o != s)))
 
     return tuple((d, union(d.heading), union(d.keywords), starts(d.keywords)) for d in domains())
 
@@ -72,8 +75,19 @@ def keyword_domain(text: str) -> tuple[str | None, str]:
 
 def choose_domain(section_path: tuple[str, ...], text: str) -> DomainChoice:
     for title in reversed(section_path):
-        found = heading_domain(title)
-        if found:
-            return DomainChoice(found, "heading", f"heading “{title}”")
-    found, reason = keyword_domain(text)
+        choice = _heading_choice(title)
+        if choice:
+            return choice
+    return _keyword_choice(*keyword_domain(text))
+
+
+# A choice is frozen, and most are one of a few: entries share them rather than build them.
+@lru_cache(maxsize=8192)
+def _heading_choice(title: str) -> DomainChoice | None:
+    found = heading_domain(title)
+    return DomainChoice(found, "heading", f"heading “{title}”") if found else None
+
+
+@lru_cache(maxsize=1024)
+def _keyword_choice(found: str | None, reason: str) -> DomainChoice:
     return DomainChoice(found, "keywords" if found else "", reason)

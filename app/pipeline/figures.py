@@ -5,13 +5,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
 
 from app.pipeline.model import Figure, Mention
-from app.pipeline.quick import lowered
+from app.pipeline.quick import has_digit, lowered, matches_at
 from app.resources import load_toml
 
 MONTHS = (
@@ -66,8 +65,24 @@ def _trie_regex(node: dict) -> str:
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
-def _lookup(table: dict[str, Any], printed: str) -> Any:
-    """Case- and spacing-insensitive lookup of a printed word in a vocabulary table."""
+@cache
+def word_set(path: str) -> frozenset[str]:
+    """A word list of the vocabulary by its dotted path ("labels.words"), for `in` tests."""
+    return frozenset(_table(path))
+
+
+def _table(path: str) -> Any:
+    found = vocabulary()
+    for key in path.split("."):
+        found = found[key]
+    return found
+
+
+@lru_cache(maxsize=1024)  # the same few words are printed again and again
+def _lookup(path: str, printed: str) -> Any:
+    """Case- and spacing-insensitive lookup of a printed word in a vocabulary table, named by
+    its dotted path ("scales", "counts.number_words")."""
+    table = _table(path)
     folded = {_norm(key): value for key, value in table.items()}
     found = folded.get(_norm(printed))
     if found is not None:
@@ -122,7 +137,6 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         rf"\s+(?P<noun>(?i:{_alternation(counts['nouns'])}))(?![A-Za-z\-])"
     )
     return {
-        "digit": re.compile(r"\d"),
         "money": re.compile(money),
         "count": re.compile(count),
         "qualifier": re.compile(qualifier),
@@ -139,6 +153,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "list_comma": re.compile(r"\s*,\s*(?:the\s+)?"),
         "list_continues": re.compile(r"\s*(?:,|and\b|or\b)"),
         "antecedent_gap": re.compile(r"\s*,?\s*"),
+        "clause_break": re.compile(r"[,;:()]"),
         "previous_word": re.compile(r"([^\s(“\"']+)\s+$"),
         "time_phrase": re.compile(
             rf"\b(?i:in|since|from|until|by|as of|during|on|at)\s+(?:(?:{'|'.join(MONTHS)})\s+)?"
@@ -178,17 +193,15 @@ def find_figures(text: str, base: int = 0, actors: Sequence[Mention] = ()) -> li
     none are given, "Japan" / "Japan's" / "the Government of Japan" are detected as "JPN".
     """
     patterns = _patterns()
-    # Quick tests first: money needs a digit and a currency, a count a digit or a number word
-    # and a counted noun. Most sentences have neither and skip the costly patterns.
-    has_digit = bool(patterns["digit"].search(text))
+    # A quick test first: money needs a digit and a currency. Most sentences have neither and
+    # skip the costly pattern.
+    digit = has_digit(text)
     folded = lowered(text)
-    may_pay = has_digit and _may_mention(text, folded, "currencies")
-    may_count = (has_digit or _may_mention(text, folded, "number_words")) and _may_mention(
-        text, folded, "nouns"
-    )
-    if not (may_pay or may_count):
+    may_pay = digit and _may_mention(text, folded, "currencies")
+    counts = _count_matches(text, folded, digit)
+    if not (may_pay or counts):
         return []
-    if not actors:
+    if may_pay and not actors:
         actors = [
             Mention("JPN", base + m.start(), base + m.end(), m.group(), "donor")
             for m in patterns["japan"].finditer(text)
@@ -196,16 +209,46 @@ def find_figures(text: str, base: int = 0, actors: Sequence[Mention] = ()) -> li
     starts: list[int] = []  # sentence starts, found only when there is money to own
     figures = []
     for match in patterns["money"].finditer(text) if may_pay else ():
-        figure = _money(match, base)
         starts = starts or _sentence_starts(text)
-        owner = _owner(text, base, starts, match.start(), actors)
-        figures.append(replace(figure, owner=owner))
+        figures.append(_money(match, base, _owner(text, base, starts, match.start(), actors)))
     taken = [(f.start - base, f.end - base) for f in figures]
-    for match in patterns["count"].finditer(text) if may_count else ():
+    for match in counts:
         figure = _count(text, match, base)
         if figure is not None and not _overlaps(match.span(), taken):
             figures.append(figure)
     return sorted(figures, key=lambda f: f.start)
+
+
+def _count_matches(text: str, folded: str | None, digit: bool) -> list[re.Match[str]]:
+    """What the count pattern's finditer finds, found sooner: that pattern is tried at every
+    position of the text, but a count starts only where a number or a qualifier does, and
+    _count_starts finds those few places quickly in the lower-cased text."""
+    count = _patterns()["count"]
+    # A count needs a number. Most text has no digit, and substring tests tell quicker than
+    # _count_starts that it has no number word either.
+    if not (digit or _may_mention(text, folded, "number_words")):
+        return []
+    if folded is None:  # odd letters: only case-insensitive patterns can tell
+        return list(count.finditer(text)) if _may_mention(text, None, "nouns") else []
+    # The space put first stands for the start of the text, where a count may start too; the
+    # character it matches is then the one before each place a count may start.
+    befores = _count_starts(folded.isascii()).finditer(" " + folded)
+    return matches_at(count, text, (before.start() for before in befores))
+
+
+@cache
+def _count_starts(ascii: bool) -> re.Pattern[str]:
+    r"""In lower-cased text, a character that may stand before a count (the count pattern wants
+    none of \w . , there) followed by what a count may start with: a digit, a qualifier or a
+    number word. Lower case keeps offsets, and where no letter is odd it holds what the count
+    pattern's case-insensitive parts match. One character wide, no match hides another; and
+    starting with a character class, the pattern skips straight to the spaces and signs.
+    In ASCII text (lower case: no A-Z) classes of ASCII characters say the same, and `re`
+    tests those in a table rather than in the Unicode database."""
+    voc = vocabulary()
+    words = [word.lower() for word in (*voc["qualifiers"], *voc["counts"]["number_words"])]
+    before, digit = (r"[^0-9a-z_.,]", "[0-9]") if ascii else (r"[^\w.,]", r"\d")
+    return re.compile(rf"{before}(?={digit}|{_alternation(words)})")
 
 
 def _may_mention(text: str, folded: str | None, words: str) -> bool:
@@ -261,7 +304,7 @@ def format_figure(f: Figure) -> str:
 # ---------------------------------------------------------------- money and counts
 
 
-def _money(match: re.Match[str], base: int) -> Figure:
+def _money(match: re.Match[str], base: int, owner: str | None) -> Figure:
     value, currency = _amount_value(match, "")
     alt_value = alt_currency = None
     if match.group("numa_alt") or match.group("numb_alt"):
@@ -276,38 +319,37 @@ def _money(match: re.Match[str], base: int) -> Figure:
         qualifier=_qualifier(match.group("quals")),
         alt_value=alt_value,
         alt_currency=alt_currency,
+        owner=owner,
     )
 
 
 def _amount_value(match: re.Match[str], tag: str) -> tuple[float, str]:
-    voc = vocabulary()
     if match.group(f"pre{tag}"):
         number, scale = match.group(f"numa{tag}"), match.group(f"scalea{tag}")
-        currency = _lookup(voc["currency_prefixes"], match.group(f"pre{tag}"))
+        currency = _lookup("currency_prefixes", match.group(f"pre{tag}"))
     else:
         number, scale = match.group(f"numb{tag}"), match.group(f"scaleb{tag}")
-        currency = _lookup(voc["currency_suffixes"], match.group(f"suf{tag}"))
+        currency = _lookup("currency_suffixes", match.group(f"suf{tag}"))
     return _scaled(number, scale), currency
 
 
 def _scaled(number: str, scale: str | None) -> float:
     # Decimal keeps "15.53 million" exactly 15530000.0 instead of 15530000.000000002.
-    multiplier = _lookup(vocabulary()["scales"], scale) if scale else 1
+    multiplier = _lookup("scales", scale) if scale else 1
     return float(Decimal(number.replace(",", "")) * multiplier)
 
 
 def _count(text: str, match: re.Match[str], base: int) -> Figure | None:
-    counts = vocabulary()["counts"]
     number, word = match.group("num"), match.group("word")
     before = _previous_word(text, match.start())
     if _is_label(text, match.start(), before):
         return None
     if number and YEAR_LIKE.fullmatch(number) and not match.group("quals"):
         return None  # "since 2018 ASEAN countries": a bare year, not 2018 countries
-    if word and before.lower() in vocabulary()["labels"]["determiners"]:
+    if word and before.lower() in word_set("labels.determiners"):
         return None  # "the two countries" refers back, it does not count
     if word:
-        value = float(_lookup(counts["number_words"], word))
+        value = float(_lookup("counts.number_words", word))
     else:
         value = _scaled(number, match.group("scale"))
     return Figure(
@@ -324,7 +366,7 @@ def _count(text: str, match: re.Match[str], base: int) -> Figure | None:
 def _is_label(text: str, index: int, before: str) -> bool:
     """True for "page 50", "Note 33", "December 9" and names such as "Falcon 200"."""
     word = before.lower()
-    if word in vocabulary()["labels"]["words"] or before in MONTHS:
+    if word in word_set("labels.words") or before in MONTHS:
         return True
     # A capitalised word right before the number, not opening a sentence, names a thing.
     if before[:1].isupper() and before.isalpha():
@@ -337,7 +379,7 @@ def _is_label(text: str, index: int, before: str) -> bool:
 def _qualifier(printed: str) -> str | None:
     found = _patterns()["qualifier"].findall(printed or "")
     # The qualifier nearest the number bounds it: "a total of over 500 million" is "over".
-    return _lookup(vocabulary()["qualifiers"], found[-1]) if found else None
+    return _lookup("qualifiers", found[-1]) if found else None
 
 
 def _format_number(value: float) -> str:
@@ -402,7 +444,7 @@ def _subject_side(
     text: str, base: int, sentence_start: int, actors: list[Mention]
 ) -> list[Mention]:
     """Actors that can be a subject: not in a prepositional phrase, not a compound modifier."""
-    prepositions = set(vocabulary()["owners"]["prepositions"])
+    prepositions = word_set("owners.prepositions")
     kept: list[Mention] = []
     previous: Mention | None = None
     previous_skipped = False
@@ -411,7 +453,7 @@ def _subject_side(
         if previous and _coordinated(text, previous.end - base, start, end):
             skipped = previous_skipped  # "in Yemen, Kenya and Tanzania": same phrase, same role
         else:
-            phrase = re.split(r"[,;:()]", text[sentence_start:start])[-1]
+            phrase = _patterns()["clause_break"].split(text[sentence_start:start])[-1]
             # "In 2022 Japan provided": a preposition governing a date governs nothing else.
             phrase = _patterns()["time_phrase"].sub(" ", phrase)
             skipped = any(w.lower() in prepositions for w in phrase.split())

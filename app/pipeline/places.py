@@ -73,6 +73,9 @@ class _Catalogue:
     # straight to capitals instead of stopping at every "s", "c" or "e".
     capitalised: re.Pattern[str]
     lowercase_words: tuple[str, ...]
+    # A few words, one of which each of those spellings holds ("Africa"): where none is
+    # written, no such name is either, and one test spares the others.
+    lowercase_shared: tuple[str, ...]
     lookup: dict[str, str]  # search key -> alpha-3, for resolve_country
     display: dict[str, str]  # alpha-3 -> display name
     regions: tuple[Region, ...]
@@ -84,19 +87,22 @@ def find_places(text: str, base: int = 0) -> tuple[list[Mention], list[Mention]]
     folded = text if text.isascii() or not _folds(text) else text.translate(_FOLD)
     countries: list[Mention] = []
     regions: list[Mention] = []
-    lowercase = any(word in folded for word in catalogue.lowercase_words)
+    lowercase = any(map(folded.__contains__, catalogue.lowercase_shared)) and any(
+        map(folded.__contains__, catalogue.lowercase_words)
+    )
     pattern = catalogue.pattern if lowercase else catalogue.capitalised
     for match in pattern.finditer(folded):
-        target = catalogue.names[_written_key(match.group())]
+        target = _target(match.group())
         if target.kind == BLOCK or (target.person_name and _is_person(folded, match)):
             continue
         start, end = match.span()
+        written, start, end = text[start:end], base + start, base + end
         for place_id in target.ids:
             if target.kind == COUNTRY:
                 role = "donor" if place_id == DONOR else "partner"
-                countries.append(Mention(place_id, base + start, base + end, text[start:end], role))
+                countries.append(Mention(place_id, start, end, written, role))
             else:
-                regions.append(Mention(place_id, base + start, base + end, text[start:end]))
+                regions.append(Mention(place_id, start, end, written))
     return countries, regions
 
 
@@ -140,9 +146,9 @@ def _folds(text: str) -> bool:
     return any(map(text.__contains__, _FOLDED))
 
 
-@lru_cache(maxsize=4096)  # names are written in few ways: keys each once
-def _written_key(written: str) -> str:
-    return _name_key(written)
+@lru_cache(maxsize=4096)  # names are written in few ways: each is looked up once
+def _target(written: str) -> _Target:
+    return _catalogue().names[_name_key(written)]
 
 
 def _name_key(name: str) -> str:
@@ -172,6 +178,7 @@ def _catalogue() -> _Catalogue:
         pattern=_compile(names),
         capitalised=_compile({n: t for n, t in names.items() if not n[0].islower()}),
         lowercase_words=_lowercase_words(names),
+        lowercase_shared=_shared_words(_lowercase_spellings(names)),
         lookup=_search_index(countries),
         display=_display_names(countries),
         regions=region_list,
@@ -270,16 +277,34 @@ def _char_regex(char: str) -> str:
     return r"\s+" if char == " " else re.escape(char)
 
 
-def _lowercase_words(names: dict[str, _Target]) -> tuple[str, ...]:
-    """A word of each spelling of each name starting with a small letter, which that spelling
-    matches only where it is written: its longest, the least likely to be written otherwise."""
-    spellings = {
+def _lowercase_spellings(names: dict[str, _Target]) -> set[str]:
+    """Each spelling of each name starting with a small letter."""
+    return {
         spelling
         for name in names
         if name[0].islower()
         for spelling in (name, unicodedata.normalize("NFD", name))
     }
+
+
+def _lowercase_words(names: dict[str, _Target]) -> tuple[str, ...]:
+    """A word of each spelling of each name starting with a small letter, which that spelling
+    matches only where it is written: its longest, the least likely to be written otherwise."""
+    spellings = _lowercase_spellings(names)
     return tuple(sorted({max(spelling.split(), key=len) for spelling in spellings}))
+
+
+def _shared_words(spellings: set[str]) -> tuple[str, ...]:
+    """Words such that each spelling holds one of them, each chosen as the one most of the
+    spellings still left hold ("Africa", also in "African")."""
+    shared: list[str] = []
+    left = set(spellings)
+    while left:
+        words = sorted({word for spelling in left for word in spelling.split()})
+        best = max(words, key=lambda word: sum(word in spelling for spelling in left))
+        shared.append(best)
+        left = {spelling for spelling in left if best not in spelling}
+    return tuple(shared)
 
 
 def _search_index(countries: dict) -> dict[str, str]:
