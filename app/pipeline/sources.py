@@ -129,7 +129,7 @@ def decode_text(path: Path, data: bytes) -> Decoded:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         notes.append("CRLF/CR line ends read as LF")
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without copying the text
         raise SourceError(f"{name}: empty file, no text to catalogue")
     return Decoded(text, encoding, tuple(notes))
 
@@ -171,12 +171,23 @@ def decoding_warnings(path: Path, decoded: Decoded) -> list[str]:
 
 def infer_edition(text: str) -> tuple[str, int | None]:
     """Title and edition year from the opening lines, where they say so."""
-    opening = "\n".join(text.splitlines()[:8])
+    opening = "\n".join(opening_lines(text, 8))
     for pattern in TITLE_PATTERNS:
         match = pattern.search(opening)
         if match:
             return match.group("title").strip(), int(match.group("year"))
     return "", None
+
+
+def opening_lines(text: str, count: int, size: int = 4096) -> list[str]:
+    """text.splitlines()[:count], splitting only as much of the text as holds them (from
+    `size` characters on)."""
+    while True:
+        lines = text[:size].splitlines()
+        # Once a line after them has begun, the first `count` are whole.
+        if len(lines) > count or size >= len(text):
+            return lines[:count]
+        size *= 4
 
 
 STRING_FIELDS = ("file", "id", "title", "short_title", "publisher", "chapter", "language", "url")

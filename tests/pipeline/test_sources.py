@@ -1,9 +1,11 @@
 """Source discovery: the manifest, checksums and editions inferred from opening lines."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.paths import bundled_sources
-from app.pipeline.sources import SourceError, discover, infer_edition
+from app.pipeline.sources import SourceError, discover, infer_edition, opening_lines
 
 
 def test_bundled_manifest_describes_every_file():
@@ -47,3 +49,12 @@ def test_bom_is_dropped(tmp_path):
     (tmp_path / "bom.txt").write_bytes("\ufeffDiplomatic Bluebook 2024\n".encode())
     [doc] = discover(tmp_path)
     assert doc.text.startswith("Diplomatic") and doc.edition_year == 2024
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from("ab \n\r\x0b\x1c\u2028\u0085"), max_size=60),
+    count=st.integers(0, 10),
+    size=st.integers(1, 8),
+)
+def test_opening_lines_are_the_first_lines_of_the_whole_text(text, count, size):
+    assert opening_lines(text, count, size) == text.splitlines()[:count]
