@@ -28,7 +28,7 @@ class EntryRecord:
     @property
     def partner_codes(self) -> list[str]:
         """Partner and recipient countries in order of first mention; Japan is kept apart."""
-        return unique(m.id for m in self.countries if m.id != DONOR)
+        return unique([m.id for m in self.countries if m.id != DONOR])
 
 
 def unique(items) -> list:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from itertools import chain, repeat
 
 import sqlite_utils
 
@@ -11,7 +12,7 @@ from app.pipeline import schema
 from app.pipeline.domains import heading_domain
 from app.pipeline.extract import DONOR, EntryRecord
 from app.pipeline.figures import format_figure
-from app.pipeline.model import Heading
+from app.pipeline.model import Figure, Heading, YearMention
 from app.pipeline.places import country_name, regions
 from app.pipeline.sources import SourceDocument
 
@@ -78,11 +79,37 @@ def rows_database(rows: Rows) -> bytes:
     try:
         conn.executescript(_tables_script())
         for table, table_rows in rows:
-            conn.executemany(INSERTS[table], table_rows)
+            _insert(conn, table, table_rows)
         conn.commit()
         return conn.serialize()
     finally:
         conn.close()
+
+
+# Tables of few columns take CHUNK rows a statement: running a statement costs SQLite and the
+# sqlite3 module more than binding a few values does (a third less time for mentions, half
+# for entry_years). Wide rows gain nothing, so they go one a statement.
+CHUNK = 32
+NARROW = 8  # columns
+
+
+def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple]) -> None:
+    """`rows` in `table`, in order (a VALUES list inserts its rows in the order written)."""
+    columns = len(INSERT_COLUMNS[table])
+    whole = len(rows) - len(rows) % CHUNK if columns <= NARROW else 0
+    if whole:
+        flat = chain.from_iterable
+        chunks = (tuple(flat(rows[at : at + CHUNK])) for at in range(0, whole, CHUNK))
+        conn.executemany(_chunk_insert(table), chunks)
+    conn.executemany(INSERTS[table], rows[whole:])
+
+
+@functools.cache
+def _chunk_insert(table: str) -> str:
+    """INSERTS[table] for CHUNK rows at a time."""
+    one_row = f"({', '.join('?' * len(INSERT_COLUMNS[table]))})"
+    head = INSERTS[table].rsplit(" VALUES ", 1)[0]
+    return f"{head} VALUES {', '.join([one_row] * CHUNK)}"
 
 
 @functools.cache
@@ -157,29 +184,68 @@ def document_rows(
     entries, mentions, figures, year_mentions, entry_years = [], [], [], [], []
     entry_countries, entry_regions, entry_organisations = [], [], []
     document_id, edition_year, period_year = doc.id, doc.edition_year, doc.period_year
-    section_ids, region_names = section_id_of.get, _region_names()
-    rowids = {}
-    rowid = next_entry - 1
-    for record in records:
-        rowid += 1
-        rowids[id(record)] = rowid
+    # Lookups a document repeats for each entry, made once per section, country, region or
+    # organisation of the document.
+    sections_of = _Memo(lambda path: (section_id_of.get(path), PATH_SEPARATOR.join(path)))
+    country_names = _Memo(country_name)
+    names_of_regions = _Memo(lambda region: _region_names().get(region, region))
+    names_of_organisations = _Memo(lambda org: organisations[org].short or organisations[org].name)
+    for rowid, record in enumerate(records, next_entry):
         piece, domain = record.piece, record.domain
         kind, domain_id = piece.kind, domain.domain
-        has_figure = 1 if record.figures else 0
-        countries = dict.fromkeys([m.id for m in record.countries])
-        partners = [code for code in countries if code != DONOR]
-        region_ids = dict.fromkeys([m.id for m in record.regions]) if record.regions else ()
+        found_countries, found_regions = record.countries, record.regions
+        found_figures, found_years = record.figures, record.years
+        has_figure = 1 if found_figures else 0
+        # The entry's own columns that filters use, repeated in its links (schema.SHARED).
+        shared = (kind, domain_id, document_id, has_figure)
+        # The display columns of what the entry names: most entries name little.
+        partner_codes = partner_names = region_names = org_names = shown_figures = ""
+        shown_years = ""
+        if found_countries:
+            countries = dict.fromkeys([m.id for m in found_countries])
+            partners = [code for code in countries if code != DONOR]
+            partner_codes = SEPARATOR.join(partners)
+            partner_names = SEPARATOR.join(map(country_names, partners))
+            entry_countries += [
+                (rowid, code, "donor" if code == DONOR else "partner", *shared)
+                for code in countries
+            ]
+            mentions += [(rowid, "country", m.id, m.start, m.end, m.text) for m in found_countries]
+        if found_regions:
+            region_ids = dict.fromkeys([m.id for m in found_regions])
+            region_names = SEPARATOR.join(map(names_of_regions, region_ids))
+            entry_regions += [(rowid, region, *shared) for region in region_ids]
+            mentions += [(rowid, "region", m.id, m.start, m.end, m.text) for m in found_regions]
         named = [m for m in record.organisations if m.id in organisations]
-        org_ids = dict.fromkeys([m.id for m in named]) if named else ()
-        displays = [format_figure(f) for f in record.figures]
+        if named:
+            org_ids = dict.fromkeys([m.id for m in named])
+            org_names = SEPARATOR.join(map(names_of_organisations, org_ids))
+            entry_organisations += [(rowid, org, *shared) for org in org_ids]
+            mentions += [(rowid, "organisation", m.id, m.start, m.end, m.text) for m in named]
+        if found_figures:
+            displays = [format_figure(f) for f in found_figures]
+            shown_figures = SEPARATOR.join(displays)
+            figures += map(figure_row, repeat(rowid), found_figures, displays)
+        years = ()
+        if found_years:
+            shown_years = SEPARATOR.join(dict.fromkeys([y.text for y in found_years]))
+            years = year_rows(rowid, found_years, period_year)
+            year_mentions += [
+                (rowid, y.year_from, y.year_to, y.kind, y.text, y.start, y.end) for y in found_years
+            ]
+        if years:
+            entry_years += years
+        elif period_year:  # no year, or only ranges that end before they start
+            entry_years.append((rowid, period_year, "period"))
+        section_id, section = sections_of(piece.section_path)
         entries.append(
             (
                 rowid,
                 f"{document_id}-{rowid - next_entry + 1:04d}",
                 document_id,
                 edition_year,
-                section_ids(piece.section_path),
-                PATH_SEPARATOR.join(piece.section_path),
+                section_id,
+                section,
                 piece.paragraph,
                 piece.sentence,
                 kind,
@@ -191,75 +257,77 @@ def document_rows(
                 piece.start,
                 piece.end,
                 has_figure,
-                SEPARATOR.join(partners),
-                SEPARATOR.join([country_name(c) for c in partners]),
-                SEPARATOR.join([region_names.get(r, r) for r in region_ids]),
-                SEPARATOR.join([organisations[o].short or organisations[o].name for o in org_ids]),
-                SEPARATOR.join(displays),
-                SEPARATOR.join(dict.fromkeys([y.text for y in record.years])),
+                partner_codes,
+                partner_names,
+                region_names,
+                org_names,
+                shown_figures,
+                shown_years,
             )
         )
-        # The entry's own columns that filters use, repeated in its links (schema.SHARED).
-        shared = (kind, domain_id, document_id, has_figure)
-        for code in countries:
-            role = "donor" if code == DONOR else "partner"
-            entry_countries.append((rowid, code, role, *shared))
-        for region in region_ids:
-            entry_regions.append((rowid, region, *shared))
-        for org in org_ids:
-            entry_organisations.append((rowid, org, *shared))
-        for dimension, found in (
-            ("country", record.countries),
-            ("region", record.regions),
-            ("organisation", named),
-        ):
-            for m in found:
-                mentions.append((rowid, dimension, m.id, m.start, m.end, m.text))
-        for f, display in zip(record.figures, displays, strict=True):
-            figures.append(
-                (
-                    rowid,
-                    f.kind,
-                    f.value,
-                    f.currency,
-                    f.qualifier,
-                    f.unit,
-                    f.alt_value,
-                    f.alt_currency,
-                    f.owner,
-                    f.text,
-                    display,
-                    f.start,
-                    f.end,
-                )
-            )
-        years = set()
-        for y in record.years:
-            year_mentions.append((rowid, y.year_from, y.year_to, y.kind, y.text, y.start, y.end))
-            last = (
-                y.year_to if y.year_to is not None else max(period_year or y.year_from, y.year_from)
-            )
-            years.update(range(y.year_from, last + 1))
-        if years:
-            entry_years.extend([(rowid, y, "mentioned") for y in sorted(years)])
-        elif period_year:
-            entry_years.append((rowid, period_year, "period"))
     tables = (sections, entries, entry_countries, entry_regions, entry_organisations)
-    tables += (mentions, figures, year_mentions, entry_years, note_links(records, rowids))
+    tables += (mentions, figures, year_mentions, entry_years, note_links(records, next_entry))
     return list(zip(ROW_TABLES, tables, strict=True))
 
 
-def note_links(records: list[EntryRecord], rowids: dict) -> list[tuple]:
-    """(entry_id, note_entry_id, label) of every entry that refers to a note, once per pair."""
-    by_label = {r.piece.label.lower(): r for r in records if r.piece.kind in ("note", "glossary")}
+class _Memo(dict):
+    """f(key), worked out once per key: for the few distinct keys of one document."""
+
+    def __init__(self, f):
+        super().__init__()
+        self.f = f
+
+    def __missing__(self, key):
+        value = self[key] = self.f(key)
+        return value
+
+    __call__ = dict.__getitem__
+
+
+def figure_row(rowid: int, f: Figure, display: str) -> tuple:
+    return (
+        rowid,
+        f.kind,
+        f.value,
+        f.currency,
+        f.qualifier,
+        f.unit,
+        f.alt_value,
+        f.alt_currency,
+        f.owner,
+        f.text,
+        display,
+        f.start,
+        f.end,
+    )
+
+
+def year_rows(rowid: int, found: list[YearMention], period_year: int | None) -> list[tuple]:
+    """(entry_id, year, "mentioned") of every year that the entry's mentions span: an
+    open-ended one ("since 2007") runs to the document's period."""
+    years = set()
+    for y in found:
+        last = y.year_to if y.year_to is not None else max(period_year or y.year_from, y.year_from)
+        years.update(range(y.year_from, last + 1))
+    return [(rowid, year, "mentioned") for year in sorted(years)]
+
+
+def note_links(records: list[EntryRecord], next_entry: int) -> list[tuple]:
+    """(entry_id, note_entry_id, label) of every entry that refers to a note, once per pair;
+    entries are numbered from `next_entry` in the order of `records`."""
+    by_label = {
+        r.piece.label.lower(): rowid
+        for rowid, r in enumerate(records, next_entry)
+        if r.piece.kind in ("note", "glossary")
+    }
     if not by_label:
         return []
     rows = {}
-    for record in records:
+    for rowid, record in enumerate(records, next_entry):
         for label in record.piece.note_refs:
             note = by_label.get(label.lower())
-            if note is not None and note is not record:
-                key = (rowids[id(record)], rowids[id(note)])
+            if note is not None and note != rowid:
+                key = (rowid, note)
                 if key not in rows:
                     rows[key] = (*key, label)
     return list(rows.values())

@@ -1,0 +1,122 @@
+"""The rows of one document, and the database of them that a worker hands to the build."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.pipeline.domains import DomainChoice
+from app.pipeline.extract import EntryRecord
+from app.pipeline.model import Mention, Piece, YearMention
+from app.pipeline.rows import CHUNK, INSERT_COLUMNS, document_rows, rows_database
+from app.pipeline.sources import SourceDocument
+
+
+def document(period: str = "FY2022") -> SourceDocument:
+    return SourceDocument(
+        id="doc",
+        path=Path("doc.txt"),
+        text="x" * 100,
+        title="A Report",
+        short_title="Report",
+        publisher="MOFA",
+        edition_year=2023,
+        period=period,
+        chapter="",
+        language="en",
+        url="",
+        checksum="",
+        in_manifest=True,
+    )
+
+
+def record(kind="sentence", label=None, note_refs=(), years=(), countries=()) -> EntryRecord:
+    piece = Piece(kind, 0, 10, ("Part",), 1, 1, note_refs=note_refs, label=label)
+    return EntryRecord(
+        piece=piece,
+        quote="x" * 10,
+        countries=list(countries),
+        years=list(years),
+        domain=DomainChoice(None, "", "no heading or keyword names a domain"),
+    )
+
+
+def table(rows, name):
+    return dict(rows)[name]
+
+
+def read_back(data: bytes, name: str) -> list[tuple]:
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.deserialize(data)
+        columns = ", ".join(f"[{c}]" for c in INSERT_COLUMNS[name])
+        return conn.execute(f"SELECT {columns} FROM [{name}] ORDER BY rowid").fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("count", [0, 1, CHUNK - 1, CHUNK, 2 * CHUNK + 3])
+def test_the_database_holds_every_row_in_order(count):
+    # Narrow tables go in many rows a statement, wide ones one: both keep the order written,
+    # which numbers the rows of tables without an id.
+    mentions = [(n, "country", f"C{n % 7}", n, n + 3, f"Text {n} ›") for n in range(count)]
+    years = [(n // 3, 2000 + n % 5, "mentioned") for n in range(count)]
+    entries = [
+        (n, f"doc-{n:04d}", "doc", 2023, None, "A › B", 1, n, "sentence", None, None, "")
+        + ("", f"quote {n}", 0, 10, 0, "", "", "", "", "", "")
+        for n in range(count)
+    ]
+    rows = [("entries", entries), ("mentions", mentions), ("entry_years", years)]
+    data = rows_database(rows)
+    assert read_back(data, "entries") == entries
+    assert read_back(data, "mentions") == mentions
+    assert read_back(data, "entry_years") == years
+
+
+def test_years_an_entry_spans_or_else_the_period():
+    since = YearMention(2021, None, "since", "since 2021", 0, 10)
+    span = YearMention(2018, 2019, "range", "2018-2019", 0, 9)
+    backwards = YearMention(2020, 2015, "range", "2020-2015", 0, 9)  # spans no year
+    records = [record(years=[since, span]), record(years=[backwards]), record()]
+    rows = document_rows(document(), [], records, {}, 1, 1)
+    assert table(rows, "entry_years") == [
+        (1, 2018, "mentioned"),
+        (1, 2019, "mentioned"),
+        (1, 2021, "mentioned"),
+        (1, 2022, "mentioned"),
+        (2, 2022, "period"),
+        (3, 2022, "period"),
+    ]
+    assert [e[-1] for e in table(rows, "entries")] == ["since 2021; 2018-2019", "2020-2015", ""]
+    assert len(table(rows, "year_mentions")) == 3
+
+
+def test_links_and_displays_of_countries():
+    japan = Mention("JPN", 0, 5, "Japan", "donor")
+    viet_nam = Mention("VNM", 6, 14, "Viet Nam", "partner")
+    records = [record(countries=[japan, viet_nam, viet_nam]), record(countries=[japan]), record()]
+    rows = document_rows(document(), [], records, {}, 5, 1)
+    assert [link[:3] for link in table(rows, "entry_countries")] == [
+        (5, "JPN", "donor"),
+        (5, "VNM", "partner"),
+        (6, "JPN", "donor"),
+    ]
+    assert len(table(rows, "mentions")) == 4
+    columns = INSERT_COLUMNS["entries"]
+    shown = columns.index("countries"), columns.index("country_names")
+    assert [tuple(e[at] for at in shown) for e in table(rows, "entries")] == [
+        ("VNM", "Viet Nam"),
+        ("", ""),
+        ("", ""),
+    ]
+
+
+def test_note_links_go_to_the_last_note_of_a_label_and_never_to_itself():
+    records = [
+        record(note_refs=("1", "2", "1")),
+        record(kind="note", label="1"),
+        record(kind="note", label="1", note_refs=("1",)),
+        record(kind="glossary", label="Term", note_refs=("term",)),
+    ]
+    rows = document_rows(document(), [], records, {}, 10, 1)
+    assert table(rows, "note_links") == [(10, 12, "1")]
