@@ -154,7 +154,6 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "list_continues": re.compile(r"\s*(?:,|and\b|or\b)"),
         "antecedent_gap": re.compile(r"\s*,?\s*"),
         "clause_break": re.compile(r"[,;:()]"),
-        "previous_word": re.compile(r"([^\s(“\"']+)\s+$"),
         "time_phrase": re.compile(
             rf"\b(?i:in|since|from|until|by|as of|during|on|at)\s+(?:(?:{'|'.join(MONTHS)})\s+)?"
             r"(?:\d{1,2},?\s+)?(?:FY\s?)?\d{4}\b"
@@ -208,7 +207,7 @@ def find_figures(text: str, base: int = 0, actors: Sequence[Mention] = ()) -> li
         ]
     starts: list[int] = []  # sentence starts, found only when there is money to own
     figures = []
-    for match in patterns["money"].finditer(text) if may_pay else ():
+    for match in _money_matches(text) if may_pay else ():
         starts = starts or _sentence_starts(text)
         figures.append(_money(match, base, _owner(text, base, starts, match.start(), actors)))
     taken = [(f.start - base, f.end - base) for f in figures]
@@ -217,6 +216,28 @@ def find_figures(text: str, base: int = 0, actors: Sequence[Mention] = ()) -> li
         if figure is not None and not _overlaps(match.span(), taken):
             figures.append(figure)
     return sorted(figures, key=lambda f: f.start)
+
+
+def _money_matches(text: str) -> list[re.Match[str]]:
+    """What the money pattern's finditer finds, found sooner: that pattern starts with a
+    lookbehind, so `re` tries it at every position of the text; but a money match starts
+    where a qualifier, a currency sign or word before the number, or a digit does, after no
+    letter, digit, full stop or comma. _money_starts finds those places."""
+    # The space put first stands for the start of the text (see _count_matches).
+    befores = _money_starts().finditer(" " + text)
+    return matches_at(_patterns()["money"], text, (before.start() for before in befores))
+
+
+@cache
+def _money_starts() -> re.Pattern[str]:
+    r"""A character that may stand before money (the money pattern wants none of \w . , there)
+    followed by what money may start with: its own parts, so that odd letters and Unicode
+    digits are what the money pattern makes of them. One character wide: no match hides
+    another, and starting with a class, `re` skips straight to the spaces and signs."""
+    voc = vocabulary()
+    qualifier = rf"(?i:{_alternation(voc['qualifiers'])})"
+    prefix = _alternation(voc["currency_prefixes"])
+    return re.compile(rf"[^\w.,](?=\d|{prefix}|{qualifier})")
 
 
 def _count_matches(text: str, folded: str | None, digit: bool) -> list[re.Match[str]]:
@@ -391,8 +412,22 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
 
 
 def _previous_word(text: str, index: int) -> str:
-    found = _patterns()["previous_word"].search(text[max(0, index - 40) : index])
-    return found.group(1) if found else ""
+    r"""What the "previous_word" pattern, ([^\s(“"']+)\s+$, finds in the 40 characters before
+    `index`: the word before the spaces that end them, from after its last quote or "(".
+    String methods find it in a fraction of the time the pattern takes, tried at each
+    position. (str.rstrip() and str.split() take for spaces what \s does.)"""
+    before = text[max(0, index - 40) : index]
+    words = before.rstrip()
+    if len(words) == len(before) or not words:
+        return ""  # no space before `index`, or nothing but spaces
+    word = words.rsplit(None, 1)[-1]
+    for opening in _OPENINGS:
+        if opening in word:
+            word = word.rpartition(opening)[2]
+    return word
+
+
+_OPENINGS = ("(", "“", '"', "'")  # what the word before a number does not start with
 
 
 # ---------------------------------------------------------------- owners

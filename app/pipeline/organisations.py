@@ -377,18 +377,21 @@ class OrganisationIndex:
     def find(self, text: str, base: int = 0) -> list[Mention]:
         """Every mention of a known organisation, programme or agreement in `text`: the
         longest written form wins, on word boundaries; offsets shifted by `base`."""
-        pattern = self._pattern(terms=False)
-        events = self._events(text)
+        patterns = self._patterns  # as _pattern(terms=False), without a call for each text
+        pattern = patterns[False] if False in patterns else self._pattern(terms=False)
+        events = self._events(text) if "(" in text else []  # see _may_redefine()
         mentions = []
         for match in pattern.finditer(text) if pattern else ():
-            while events and events[0][0] <= match.start():
+            start, end = match.span()
+            while events and events[0][0] <= start:
                 _, form, entry_id = events.pop(0)
                 self._current[form] = entry_id
-            form = match.group()  # mostly written as known: a key of _forms is its own _canon()
-            entry = self._entries[self._resolve(form if form in self._forms else _canon(form))]
-            if entry.kind != "term" and self._whole_compound(text, match.start(), match.end()):
-                end = base + match.end()
-                mentions.append(Mention(entry.id, base + match.start(), end, match.group()))
+            written = match.group()  # mostly as known: a key of _forms is its own _canon()
+            entry = self._entries[
+                self._resolve(written if written in self._forms else _canon(written))
+            ]
+            if entry.kind != "term" and self._whole_compound(text, start, end):
+                mentions.append(Mention(entry.id, base + start, base + end, written))
         for _, form, entry_id in events:
             self._current[form] = entry_id
         return mentions

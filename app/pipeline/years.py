@@ -41,7 +41,11 @@ def _after(*words: str) -> Starts:
     def starts(text: str, folded: str | None, spots: list[int]) -> Sequence[int] | None:
         if folded is None:
             return ANYWHERE
-        return sorted(at for word in words for at in _occurrences(folded, word))
+        # Most sentences hold none of the words: one quick test each says so.
+        written = [word for word in words if word in folded]
+        if not written:
+            return NOWHERE
+        return sorted(at for word in written for at in _occurrences(folded, word))
 
     return starts
 
@@ -116,6 +120,9 @@ def find_years(text: str, base: int = 0) -> list[YearMention]:
     if not has_digit(text):
         return []  # no digit, no year: most text stops here
     # Year-like numbers are all four characters long, so these are disjoint: a range needs two.
+    # (Each starts with a "19" or a "20", ASCII digits as written in the pattern.)
+    if "19" not in text and "20" not in text:
+        return []
     spots = [match.start() for match in _ANY_YEAR.finditer(text)]
     if not spots:
         return []
@@ -124,7 +131,12 @@ def find_years(text: str, base: int = 0) -> list[YearMention]:
     taken: list[tuple[int, int]] = []
     for kind, pattern, starts in _patterns():
         where = starts(text, folded, spots)
-        matches = pattern.finditer(text) if where is ANYWHERE else matches_at(pattern, text, where)
+        if where is ANYWHERE:
+            matches = pattern.finditer(text)
+        elif where:
+            matches = matches_at(pattern, text, where)
+        else:
+            continue  # tried nowhere, found nowhere: most patterns in most sentences
         for match in matches:
             span = match.span()
             if any(span[0] < end and start < span[1] for start, end in taken):
