@@ -84,6 +84,12 @@ def keyword_domain(text: str) -> tuple[str | None, str]:
         count = len(keywords.findall(text))
         if count:
             hits[domain.id] = count
+    return keyword_choice(hits)
+
+
+def keyword_choice(hits: dict[str, int]) -> tuple[str | None, str]:
+    """(domain, reason) from each domain's keyword hits, in taxonomy order: the one with the
+    most, unless another has as many."""
     if not hits:
         return None, "no heading or keyword names a domain"
     best = max(hits.values())

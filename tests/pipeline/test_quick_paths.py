@@ -6,8 +6,9 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from odd_text import SETTINGS, recased, spans, texts
 
 from app.pipeline import figures, places, quick, years
 from app.pipeline.domains import keyword_domain
@@ -44,10 +45,6 @@ NUMBERS = [
 GLUE = [*" " * 12, "  ", "\n", "\xa0", "\t", " (", ") ", "“", "-", "–", ", ", ".", "/", "+", ""]
 
 
-def recased(word: str, how: int) -> str:
-    return [word, word.upper(), word.title(), word.replace("s", "ſ"), word.replace("i", "İ")][how]
-
-
 PHRASES = [
     "from 2016 to 2018", "between 2008 and 2022", "since FY2018", "until 2030", "till 2025",
     "starting in FY2021", "fiscal year 2021", "from December 2012", "a total of 5", "over 20",
@@ -58,14 +55,7 @@ TOKEN = st.one_of(
     st.sampled_from(NUMBERS),
 )
 # Mostly words and numbers one space apart, as in sentences, but glued by anything at times.
-TEXT = st.lists(st.tuples(TOKEN, st.sampled_from(GLUE)), max_size=24).map(
-    lambda pairs: "".join(token + glue for token, glue in pairs)
-)
-SETTINGS = settings(max_examples=400, deadline=None)
-
-
-def spans(matches) -> list[tuple[tuple[int, int], dict]]:
-    return [(m.span(), m.groupdict()) for m in matches]
+TEXT = texts(TOKEN, GLUE)
 
 
 # ---------------------------------------------------------------- counts

@@ -9,8 +9,9 @@ import pickle
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from odd_text import SETTINGS, recased, spans, texts
 
 from app.pipeline import domains, figures, places, years
 from app.pipeline.model import Figure, Mention, YearMention
@@ -30,23 +31,11 @@ NUMBERS = ["5", "12", "2,653", "15.53", "1999", "2018", "2016-2018", "٣", "３"
 GLUE = [*" " * 12, "  ", "\n", "\xa0", "\t", "\u2028", " (", ") ", "“", "-", ", ", ".", "/", ""]
 
 
-def recased(word: str, how: int) -> str:
-    changed = [word.replace("s", "ſ"), word.replace("i", "İ"), word.replace("i", "ı")]
-    return [word, word.upper(), word.title(), *changed, word.replace("k", "\u212a")][how]
-
-
 TOKEN = st.one_of(
     st.builds(recased, st.sampled_from(WORDS), st.integers(0, 6)),
     st.sampled_from(NUMBERS),
 )
-TEXT = st.lists(st.tuples(TOKEN, st.sampled_from(GLUE)), max_size=24).map(
-    lambda pairs: "".join(token + glue for token, glue in pairs)
-)
-SETTINGS = settings(max_examples=400, deadline=None)
-
-
-def spans(matches) -> list[tuple[tuple[int, int], dict]]:
-    return [(m.span(), m.groupdict()) for m in matches]
+TEXT = texts(TOKEN, GLUE)
 
 
 # ---------------------------------------------------------------- money
@@ -262,13 +251,7 @@ def plain_keyword_domain(text: str) -> tuple[str | None, str]:
     for domain, _, keywords, _ in domains._compiled():
         if count := len(keywords.findall(text)):
             hits[domain.id] = count
-    if not hits:
-        return None, "no heading or keyword names a domain"
-    best = max(hits.values())
-    leaders = [d for d, n in hits.items() if n == best]
-    if len(leaders) > 1:
-        return None, "keywords tie between " + ", ".join(leaders)
-    return leaders[0], f"keywords ({best} hit{'s' if best > 1 else ''})"
+    return domains.keyword_choice(hits)
 
 
 KEYWORDS = [
@@ -280,13 +263,11 @@ KEYWORDS = [
     "defense cooperation", "2+2", "supply chains", "critical technologies", "PKO",
     "peacekeepers", "ceasefire", "former combatants", "Japan", "the", "crime",
 ]  # fmt: skip
-DOMAIN_TEXT = st.lists(
-    st.tuples(
-        st.builds(recased, st.sampled_from(KEYWORDS), st.integers(0, 6)),
-        st.sampled_from([" ", "  ", "\n", ", ", "-", "", "\xa0", "."]),
-    ),
+DOMAIN_TEXT = texts(
+    st.builds(recased, st.sampled_from(KEYWORDS), st.integers(0, 6)),
+    [" ", "  ", "\n", ", ", "-", "", "\xa0", "."],
     max_size=12,
-).map(lambda pairs: "".join(word + glue for word, glue in pairs))
+)
 
 
 @SETTINGS
