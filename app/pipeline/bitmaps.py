@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from itertools import repeat
+from operator import sub
 from pathlib import Path
 
 from app.pipeline import workers
@@ -32,10 +32,16 @@ ENTRY_SOURCES = {
     "has_figure": "has_figure",
 }
 TERMS = "terms"  # frequent words of the full-text index, by the index's own (stemmed) term
-TERMS_A_TASK = 4  # words read by one task of a worker process
+TERMS_PER_TASK = 4  # words read by one task of a worker process
 # Frequent words holding fewer entries than this in all are read in this process: starting
 # processes would cost more than it saves (with the 100 MB corpus's 6M: 1.6 s -> 0.9 s).
 PARALLEL_MIN_TERM_ENTRIES = 1_000_000
+
+
+# Fewer ids than one per this many entries they span are set one bit at a time: packing costs
+# about as much per entry spanned as the loop does per id set.
+SPARSE = 16
+_BINARY_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 
 
 def encode(ids: Iterable[int]) -> tuple[int, bytes]:
@@ -48,20 +54,15 @@ def encode(ids: Iterable[int]) -> tuple[int, bytes]:
         for i in ids:
             buf[(i >> 3) - low] |= 1 << (i & 7)
         return low, bytes(buf)
-    # Dense: one byte per entry, set without running Python code per id, then packed eight
-    # to a byte by int()'s parsing of a binary string (linear in base 2), about twice as
+    # Dense: one byte per entry spanned, set without running Python code per id, then packed
+    # eight to a byte by int()'s parsing of a binary string (linear in base 2), about twice as
     # quick as setting each bit in a loop.
-    flags = bytearray((high + 1) << 3)
-    deque(map(flags.__setitem__, ids, repeat(1)), maxlen=0)
-    del flags[: low << 3]
+    first = low << 3
+    flags = bytearray((high - low + 1) << 3)
+    at = map(sub, ids, repeat(first)) if first else ids
+    deque(map(flags.__setitem__, at, repeat(1)), maxlen=0)
     packed = int(flags.translate(_BINARY_DIGITS)[::-1], 2)
     return low, packed.to_bytes(high - low + 1, "little")
-
-
-# Fewer ids than one per this many entries they span are set one bit at a time: packing costs
-# about as much per entry spanned as the loop does per id set.
-SPARSE = 16
-_BINARY_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 
 
 def decode(first_byte: int, bits: bytes) -> tuple[int, int]:
@@ -69,37 +70,47 @@ def decode(first_byte: int, bits: bytes) -> tuple[int, int]:
     return first_byte * 8, int.from_bytes(bits, "little")
 
 
-@contextmanager
-def term_rows(db, tokenize: str, least: int | None = None) -> Iterator[Iterator[tuple]]:
+def term_rows(
+    db, tokenize: str, least: int | None = None, meanwhile: Callable[[], object] = lambda: None
+) -> list[tuple]:
     """The bitmap rows of the words of the full-text index (made with the `tokenize` option)
-    in at least `least` entries (FREQUENT_TERM_ENTRIES), by the term the index stores. The
-    catalogue is committed on entering, and other processes read the words' entries from it
-    while the caller goes on in a new transaction (a build runs ANALYZE meanwhile); iterating
-    waits for them."""
+    in at least `least` entries (FREQUENT_TERM_ENTRIES), by the term the index stores. On a
+    large index the catalogue is committed and other processes read the words' entries from
+    the file while this one runs `meanwhile()` in a new transaction (a build: ANALYZE)."""
     least = FREQUENT_TERM_ENTRIES if least is None else least
     found = _frequent(db.conn, least)
     terms = [term for term, _ in found]
     own = _own_stems(db.conn, tokenize, terms) if terms else set()
-    chunks = [terms[i : i + TERMS_A_TASK] for i in range(0, len(terms), TERMS_A_TASK)]
+    chunks = [terms[i : i + TERMS_PER_TASK] for i in range(0, len(terms), TERMS_PER_TASK)]
+    path = db.execute("PRAGMA database_list").fetchone()[2]  # "" in memory: no file to share
     entries = sum(n for _, n in found)
+    processes = workers.processes_for_work(entries, PARALLEL_MIN_TERM_ENTRIES, len(chunks))
+    if not path or processes == 1:
+        meanwhile()
+        return [row for chunk in chunks for row in _term_rows(db.conn, chunk, own)]
+
+    def read(number: int) -> list[tuple]:
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            return _term_rows(conn, chunks[number], own)
+        finally:
+            conn.close()
+
     db.conn.commit()
     # Readers need the lock a build holds (locking_mode EXCLUSIVE): SQLite lets it go at the
     # next access of the file in NORMAL mode.
     db.execute("PRAGMA locking_mode = NORMAL")
     db.execute("SELECT count(*) FROM sqlite_master").fetchall()
-    path = db.execute("PRAGMA database_list").fetchone()[2]
-
-    def read(number: int) -> list[tuple]:
-        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
-        try:
-            return _encoded(TERMS, _term_entries(conn, chunks[number], own))
-        finally:
-            conn.close()
-
-    processes = workers.processes_for_work(entries, PARALLEL_MIN_TERM_ENTRIES, len(chunks))
     with workers.in_order(read, len(chunks), processes) as done:
+        # `meanwhile` may write (ANALYZE does) but must not commit, nor fill SQLite's cache
+        # with changes (they would need the lock the readers share); rows are written after.
         db.execute("BEGIN")
-        yield (row for rows in done for row in rows)
+        meanwhile()
+        return [row for rows in done for row in rows]
+
+
+def _term_rows(conn, terms: list[str], own: set[str]) -> list[tuple]:
+    return _encoded(TERMS, _term_entries(conn, terms, own))
 
 
 def dimension_rows(db) -> list[tuple]:

@@ -34,6 +34,7 @@ from app.pipeline.tally import CatalogueTally, DocumentTally, tally_document
 from app.resources import domains
 
 CACHE_KIB = 256 * 1024  # SQLite's page cache while building: the indexes' busy pages
+FTS_MERGE = 16  # full-text index segments merged at a time while building (FTS5's default: 4)
 TEMP_SUFFIX = ".tmp"  # temporary catalogues: .<name>.<random>.tmp beside the target
 ORGANISATION_KINDS = ("organisation", "programme")
 
@@ -207,7 +208,8 @@ def fill_catalogue(
 ) -> None:
     started = time.perf_counter()
     # A new file that only this build writes: no journal, no syncs until the end (the file is
-    # synced before it replaces the catalogue), temporary data in memory, one lock held.
+    # synced before it replaces the catalogue), temporary data in memory, one lock held (until
+    # the frequent words are read from the finished file, bitmaps.term_rows).
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
     db.execute("PRAGMA locking_mode = EXCLUSIVE")
@@ -222,7 +224,7 @@ def fill_catalogue(
     schema.create_indexes(db)
     # Fewer, larger merges of the full-text index while it grows (FTS5's default merges 4
     # segments at a time): a quarter less time indexing, the same searches.
-    db.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('automerge', ?)", [16])
+    db.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('automerge', ?)", [FTS_MERGE])
     write_vocabularies(db, layout.organisations)
     documents, parsed = layout.corpus.documents, layout.corpus.parsed
     total = sum(len(p.pieces) for p in parsed)
@@ -250,7 +252,8 @@ def fill_catalogue(
     report.stages["extracting and writing"] = time.perf_counter() - started
     progress("indexing", 0, 1)
     started = time.perf_counter()
-    db.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('automerge', ?)", [4])
+    # The setting was for this build's writes: the catalogue keeps FTS5's defaults, as before.
+    db.execute("DELETE FROM entries_fts_config WHERE k = 'automerge'")
     schema.finish(db, indexed=True, tally=tally)
     insert_rows(
         db,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from bisect import bisect_right
 from collections import Counter
@@ -29,12 +30,13 @@ _STANDARD = re.compile(rf"\(\s*(?P<acr>{_ACR})\s*\)")  # Long Name (ACR)
 _COLON = re.compile(rf"\((?P<long>[^():]+):\s*(?P<acr>{_ACR})\s*\)")  # (Long Name: ACR)
 # ACR (Long Name). Nothing of a word before the acronym: tested after its first capital, so
 # that `re` skips to capitals instead of trying the pattern at every position.
+_LONGEST_REVERSED = 160  # characters of a long form in parentheses after its acronym
 _REVERSE = re.compile(
     r"(?P<acr>[A-Z](?<![\w-][A-Z])[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*)"
-    r"\s+\((?P<long>[^()]{3,160})\)"
+    rf"\s+\((?P<long>[^()]{{3,{_LONGEST_REVERSED}}})\)"
 )
-_REVERSE_REACH = 162  # from its "(" to the end of a _REVERSE match: 1 + 160 + 1
-_ACRONYM_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-/")
+_REVERSE_REACH = _LONGEST_REVERSED + 2  # from its "(" to the end of a _REVERSE match
+_ACRONYM_CHARS = frozenset(string.ascii_letters + string.digits + "-/")  # of _REVERSE's acr
 _EDITION = re.compile(r"^(?P<base>.+?)[ -](?P<number>\d+)$")  # "TICAD 8", "APRSAF-28"
 # Where a long form cannot reach past: clause punctuation, quotes, a full stop and a space.
 # (One class of first characters, so that `re` skips to them; a full stop needs its space.)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sqlite_utils
 
 from app.pipeline.bitmaps import dimension_rows, term_rows
+
+if TYPE_CHECKING:
+    from app.pipeline.tally import CatalogueTally
 
 # Bumped whenever a table or column changes; readers refuse other versions.
 SCHEMA_VERSION = 3
@@ -277,7 +282,9 @@ def index_entries(db: sqlite_utils.Database, first: int) -> None:
     )
 
 
-def finish(db: sqlite_utils.Database, indexed: bool = False, tally=None) -> None:
+def finish(
+    db: sqlite_utils.Database, indexed: bool = False, tally: CatalogueTally | None = None
+) -> None:
     """Indexes (unless `indexed`: create_indexes() came first), facet counts, the bitmap
     index, the schema version and statistics: the last steps of a build. A build that added
     up its facet counts and bitmaps as it wrote (tally.CatalogueTally) passes them as `tally`;
@@ -291,10 +298,9 @@ def finish(db: sqlite_utils.Database, indexed: bool = False, tally=None) -> None
     db.conn.executemany("INSERT INTO bitmaps VALUES (?, ?, ?, ?)", dimensions)
     # The frequent words' bitmaps read the full-text index, complete by now: other processes
     # read them while this one gathers the statistics of everything else.
-    with term_rows(db, FTS_TOKENIZE) as terms:
-        db.execute("ANALYZE")
-        db.conn.executemany("INSERT INTO bitmaps VALUES (?, ?, ?, ?)", terms)
-    db.execute("ANALYZE bitmaps")
+    terms = term_rows(db, FTS_TOKENIZE, meanwhile=lambda: db.execute("ANALYZE"))
+    db.conn.executemany("INSERT INTO bitmaps VALUES (?, ?, ?, ?)", terms)
+    db.execute("ANALYZE bitmaps")  # its statistics with the words' rows in
 
 
 def facet_count_rows(db: sqlite_utils.Database) -> list[tuple]:

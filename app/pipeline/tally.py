@@ -10,7 +10,8 @@ from app.pipeline.rows import INSERT_COLUMNS, Rows
 from app.pipeline.schema import FACET_COUNTS
 
 # What schema.FACET_COUNTS and bitmaps.LINK_SOURCES select in SQL, read from the rows of one
-# document instead: dimension -> (table, value column, the roles taken, or None for all).
+# document instead: dimension -> (table, value column, partners): True, partner links only;
+# False, all others (Japan as donor); None, every link.
 # tests/pipeline/test_tally.py holds both ways to the same result.
 PARTNER = "partner"
 LINKS = {
@@ -78,6 +79,7 @@ class CatalogueTally:
                 continue
             start, buf = self._bitmaps[key]
             gap = first - (start + len(buf))
+            assert gap >= -1, "documents' tallies must come in entry order"
             if gap < 0:  # the byte where the last document ended and this one begins
                 buf[-1] |= bits[0]
                 bits = bits[1:]

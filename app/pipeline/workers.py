@@ -45,12 +45,20 @@ def in_order(step: Callable[[int], Any], count: int, processes: int) -> Iterator
         yield map(step, range(count))
         return
     global _step
-    _step = step
+    previous, _step = _step, step
     try:
         with multiprocessing.get_context("fork").Pool(processes, _yield_to_parent) as pool:
-            yield pool.imap(_run, range(count))
+            yield _drained(pool, pool.imap(_run, range(count)))
     finally:
-        _step = None
+        _step = previous
+
+
+def _drained(pool, results: Iterator[Any]) -> Iterator[Any]:
+    """`results`, then the pool closed: its workers and its threads are gone before anything
+    else is forked (a fork copies a thread's locks, not the thread)."""
+    yield from results
+    pool.close()
+    pool.join()
 
 
 @contextmanager

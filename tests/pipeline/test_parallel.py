@@ -77,3 +77,13 @@ def test_a_build_in_workers_writes_what_one_process_writes(tmp_path, monkeypatch
     two = build_catalogue(sources, tmp_path / "two.db")
     assert content_digest(tmp_path / "two.db") == content_digest(tmp_path / "one.db")
     assert two.lines()[1:] == one.lines()[1:]  # the first line tells the time taken
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="workers need fork"
+)
+def test_workers_are_gone_once_their_results_are_read():
+    # A later pool (the build's frequent words) then forks a process without their threads.
+    with workers.in_order(lambda number: number * 2, 5, 2) as done:
+        assert list(done) == [0, 2, 4, 6, 8]
+        assert multiprocessing.active_children() == []

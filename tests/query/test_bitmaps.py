@@ -2,6 +2,7 @@
 
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -160,22 +161,34 @@ def test_terms_that_stem_to_others_are_read_from_the_vocabulary(with_terms):
 
 
 def test_worker_processes_read_the_terms_this_process_reads(with_terms, tmp_path):
-    def built(processes_from: int) -> list[tuple]:
-        copy = tmp_path / f"copy-{processes_from}.db"
-        copy.write_bytes(with_terms.read_bytes())
-        db = sqlite_utils.Database(copy)
+    def read(db, processes_from: int) -> list[tuple]:
+        analysed = []
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(stored, "PARALLEL_MIN_TERM_ENTRIES", processes_from)
-            with stored.term_rows(db, FTS_TOKENIZE, 20) as rows:
-                db.execute("ANALYZE")  # as a build does meanwhile: it must not wait for them
-                made = list(rows)
+            # As a build does meanwhile: it must not wait for the readers, nor they for it.
+            made = stored.term_rows(
+                db, FTS_TOKENIZE, 20, meanwhile=lambda: analysed.append(db.execute("ANALYZE"))
+            )
         db.conn.commit()
         db.close()
+        assert analysed
         return made
 
-    alone = built(processes_from=10**12)
+    def on_file(processes_from: int) -> list[tuple]:
+        copy = tmp_path / f"copy-{processes_from}.db"
+        copy.write_bytes(with_terms.read_bytes())
+        return read(sqlite_utils.Database(copy), processes_from)
+
+    def in_memory() -> list[tuple]:  # no file for other processes to read: read here
+        memory = sqlite3.connect(":memory:")
+        with closing(sqlite3.connect(with_terms)) as source:
+            source.backup(memory)
+        return read(sqlite_utils.Database(memory), processes_from=0)
+
+    alone = on_file(processes_from=10**12)
     assert len(alone) > 100
-    assert built(processes_from=0) == alone
+    assert on_file(processes_from=0) == alone
+    assert in_memory() == alone
     stored_rows = (
         sqlite3.connect(with_terms)
         .execute("SELECT * FROM bitmaps WHERE dimension = 'terms' ORDER BY value")
