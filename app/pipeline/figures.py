@@ -258,7 +258,7 @@ def _count_matches(text: str, folded: str | None, digit: bool) -> list[re.Match[
 
 
 @cache
-def _count_starts(ascii: bool) -> re.Pattern[str]:
+def _count_starts(is_ascii: bool) -> re.Pattern[str]:
     r"""In lower-cased text, a character that may stand before a count (the count pattern wants
     none of \w . , there) followed by what a count may start with: a digit, a qualifier or a
     number word. Lower case keeps offsets, and where no letter is odd it holds what the count
@@ -268,7 +268,7 @@ def _count_starts(ascii: bool) -> re.Pattern[str]:
     tests those in a table rather than in the Unicode database."""
     voc = vocabulary()
     words = [word.lower() for word in (*voc["qualifiers"], *voc["counts"]["number_words"])]
-    before, digit = (r"[^0-9a-z_.,]", "[0-9]") if ascii else (r"[^\w.,]", r"\d")
+    before, digit = (r"[^0-9a-z_.,]", "[0-9]") if is_ascii else (r"[^\w.,]", r"\d")
     return re.compile(rf"{before}(?={digit}|{_alternation(words)})")
 
 

@@ -95,7 +95,9 @@ def _is_abbreviation(text: str, match: re.Match[str], sentence_start: int, end: 
     """True when the word before this period is an abbreviation that keeps the sentence going."""
     before = match.start() - _LONGEST_ABBREVIATION - 1
     if before >= sentence_start and text[before : match.start()].isalpha():
-        return False  # a word longer than any abbreviation, and two letters end it: no initialism
+        # Letters only, further back than the longest listed abbreviation: the word is none of
+        # them, nor an initialism ("U.S."), which has a full stop after every letter or two.
+        return False
     token = _word_before(text, match.start(), sentence_start)
     lowered = token.lower()
     if lowered in _ABBREVIATIONS:
