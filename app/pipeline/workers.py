@@ -9,11 +9,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from app.pipeline.sources import BuildError
+
 # Below this much text a build takes about a second, less than starting and feeding workers
 # is worth; the bundled sources and the tests stay in one process.
 PARALLEL_MIN_CHARS = 4_000_000
 
 WORKER_NICENESS = 10  # added to the parent's: see _yield_to_parent()
+WATCH_SECONDS = 0.5  # while waiting for a result, how often to check that the workers live
+
+
+class WorkerDied(BuildError):
+    """A worker process ended before its work was done: the build stops instead of waiting."""
+
 
 _step: Callable[[int], Any] | None = None  # what forked workers run, inherited from the parent
 
@@ -53,10 +61,24 @@ def in_order(step: Callable[[int], Any], count: int, processes: int) -> Iterator
         _step = previous
 
 
-def _drained(pool, results: Iterator[Any]) -> Iterator[Any]:
+def _drained(pool, results) -> Iterator[Any]:
     """`results`, then the pool closed: its workers and its threads are gone before anything
-    else is forked (a fork copies a thread's locks, not the thread)."""
-    yield from results
+    else is forked (a fork copies a thread's locks, not the thread). A worker that dies (out
+    of memory, a signal) takes its task with it, and the pool would wait for that forever."""
+    started = list(pool._pool)  # the pool replaces a dead worker: watch the first ones
+    while True:
+        try:
+            result = results.next(timeout=WATCH_SECONDS)
+        except StopIteration:
+            break
+        except multiprocessing.TimeoutError:
+            if dead := [worker.exitcode for worker in started if worker.exitcode is not None]:
+                raise WorkerDied(
+                    f"a worker process stopped (exit code {dead[0]}: killed, perhaps out of"
+                    " memory); the old catalogue is unchanged"
+                ) from None
+            continue
+        yield result
     pool.close()
     pool.join()
 

@@ -1,7 +1,9 @@
 """Analysing in worker processes gives what one process gives, reading position included."""
 
 import multiprocessing
+import os
 import shutil
+import signal
 
 import pytest
 
@@ -87,3 +89,22 @@ def test_workers_are_gone_once_their_results_are_read():
     with workers.in_order(lambda number: number * 2, 5, 2) as done:
         assert list(done) == [0, 2, 4, 6, 8]
         assert multiprocessing.active_children() == []
+
+
+def _dies_at_two(number: int) -> int:
+    if number == 2:
+        os._exit(9)  # as a worker the system kills for memory: no exception, no result
+    return number
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="workers need fork"
+)
+def test_a_worker_that_dies_stops_the_work_instead_of_hanging():
+    signal.alarm(30)  # the old pool waited forever for the dead worker's task
+    try:
+        with pytest.raises(workers.WorkerDied, match="exit code 9"):
+            with workers.in_order(_dies_at_two, 6, 2) as done:
+                list(done)
+    finally:
+        signal.alarm(0)
