@@ -15,14 +15,23 @@ from app.pipeline import workers
 # full-text index costs about 0.6 µs an entry, so rarer words are fetched when searched for
 # (≤ 30 ms) and only frequent ones are worth the build time and the space (125 KB at 1M).
 FREQUENT_TERM_ENTRIES = 50_000
-# dimension -> rows of (value, entry id). "countries" holds partners only, as the country
-# facet counts them; "donors" the other roles (Japan as donor), which a country filter adds.
+PARTNER = "partner"
+# dimension -> (link table, value column, partners): True, partner links only, as the country
+# facet counts them; False, the other roles (Japan as donor), which a country filter adds;
+# None, every link. Read in SQL from the tables (LINK_SOURCES) or from a document's rows as a
+# build makes them (tally.tally_document).
+LINKS = {
+    "countries": ("entry_countries", "country_code", True),
+    "donors": ("entry_countries", "country_code", False),
+    "regions": ("entry_regions", "region_id", None),
+    "organisations": ("entry_organisations", "organisation_id", None),
+    "years": ("entry_years", "year", None),
+}
+ROLE_CONDITIONS = {True: f" WHERE role = '{PARTNER}'", False: f" WHERE role IS NOT '{PARTNER}'"}
+# dimension -> rows of (value, entry id).
 LINK_SOURCES = {
-    "countries": "SELECT country_code, entry_id FROM entry_countries WHERE role = 'partner'",
-    "donors": "SELECT country_code, entry_id FROM entry_countries WHERE role IS NOT 'partner'",
-    "regions": "SELECT region_id, entry_id FROM entry_regions",
-    "organisations": "SELECT organisation_id, entry_id FROM entry_organisations",
-    "years": "SELECT year, entry_id FROM entry_years",
+    dimension: f"SELECT {column}, entry_id FROM {table}{ROLE_CONDITIONS.get(partners, '')}"
+    for dimension, (table, column, partners) in LINKS.items()
 }
 # dimension -> the column of `entries` that holds its value.
 ENTRY_SOURCES = {

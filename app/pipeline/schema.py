@@ -252,6 +252,13 @@ FACET_COUNTS = {
     "kinds": ("entries", "kind", "1"),
 }
 
+# The facet dimensions whose value is a column of `entries`: dimension -> column.
+ENTRY_FACETS = {
+    dimension: column
+    for dimension, (table, column, _) in FACET_COUNTS.items()
+    if table == "entries"
+}
+
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 
 
@@ -295,12 +302,11 @@ def finish(
     db.conn.executemany("INSERT INTO facet_counts VALUES (?, ?, ?, ?)", facets)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     dimensions = dimension_rows(db) if tally is None else tally.bitmap_rows()
-    db.conn.executemany("INSERT INTO bitmaps VALUES (?, ?, ?, ?)", dimensions)
     # The frequent words' bitmaps read the full-text index, complete by now: other processes
     # read them while this one gathers the statistics of everything else.
     terms = term_rows(db, FTS_TOKENIZE, meanwhile=lambda: db.execute("ANALYZE"))
-    db.conn.executemany("INSERT INTO bitmaps VALUES (?, ?, ?, ?)", terms)
-    db.execute("ANALYZE bitmaps")  # its statistics with the words' rows in
+    db.conn.executemany("INSERT INTO bitmaps VALUES (?, ?, ?, ?)", [*dimensions, *terms])
+    db.execute("ANALYZE bitmaps")  # its statistics with its rows in
 
 
 def facet_count_rows(db: sqlite_utils.Database) -> list[tuple]:

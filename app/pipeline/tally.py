@@ -5,23 +5,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from app.pipeline.bitmaps import ENTRY_SOURCES, LINK_SOURCES, encode
+from app.pipeline.bitmaps import ENTRY_SOURCES, LINK_SOURCES, LINKS, PARTNER, encode
 from app.pipeline.rows import INSERT_COLUMNS, Rows
-from app.pipeline.schema import FACET_COUNTS
+from app.pipeline.schema import ENTRY_FACETS, FACET_COUNTS
 
-# What schema.FACET_COUNTS and bitmaps.LINK_SOURCES select in SQL, read from the rows of one
-# document instead: dimension -> (table, value column, partners): True, partner links only;
-# False, all others (Japan as donor); None, every link.
-# tests/pipeline/test_tally.py holds both ways to the same result.
-PARTNER = "partner"
-LINKS = {
-    "countries": ("entry_countries", "country_code", True),
-    "donors": ("entry_countries", "country_code", False),
-    "regions": ("entry_regions", "region_id", None),
-    "organisations": ("entry_organisations", "organisation_id", None),
-    "years": ("entry_years", "year", None),
-}
-ENTRY_FACETS = {"domains": "domain_id", "documents": "document_id", "kinds": "kind"}
+# tests/pipeline/test_tally.py holds what this reads from a document's rows equal to what
+# schema.FACET_COUNTS and bitmaps.LINK_SOURCES select in SQL from the finished tables.
 
 
 @dataclass

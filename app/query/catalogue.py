@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.pipeline.schema import SCHEMA_VERSION
+from app.pipeline.schema import ENTRY_FACETS, SCHEMA_VERSION
 from app.query.bitmaps import BitmapIndex, index_for
 from app.query.filters import LINK_TABLES, Filters
 from app.query.search import fts_query
@@ -81,7 +81,6 @@ FACET_LABELS = {
     ),
     "kinds": "SELECT g.v, g.v, g.n FROM ({}) g",
 }
-ENTRY_FACETS = {"domains": "domain_id", "documents": "document_id", "kinds": "kind"}
 YEARS_FACET = (
     "SELECT y.year, y.year, count(DISTINCT y.entry_id) FROM entry_years y"
     " JOIN entries e ON e.id = y.entry_id WHERE {where} GROUP BY y.year"
