@@ -316,11 +316,9 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    import sqlite3
-
     from app.export.csv_export import ExportError
     from app.pipeline.sources import BuildError, SourceError
-    from app.query.catalogue import CatalogueError, damaged
+    from app.query.catalogue import DAMAGE, CatalogueError, damaged
 
     args = make_parser().parse_args(argv)
     if args.smoke or args.startup_time:
@@ -332,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     except (CatalogueError, SourceError, ExportError, UsageError, BuildError) as exc:
         print(f"catalogue: {exc}", file=sys.stderr)
         return 2
-    except sqlite3.DatabaseError as exc:  # damage the cheap startup check could not see
+    except DAMAGE as exc:  # damage the cheap startup check could not see
         print(f"catalogue: {damaged(args.db, exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

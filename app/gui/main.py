@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.gui.settings import open_settings
 from app.paths import resources_dir
-from app.query.catalogue import Catalogue, CatalogueError, damaged
+from app.query.catalogue import DAMAGE, Catalogue, CatalogueError, damaged
 
 CANNOT_OPEN = 2
 
@@ -77,7 +76,7 @@ def damage_hook(db_path: Path, previous):
     did not read) into a dialog instead of a traceback; other errors go to `previous`."""
 
     def hook(kind, value, traceback):
-        if not issubclass(kind, sqlite3.DatabaseError):
+        if not issubclass(kind, DAMAGE):
             previous(kind, value, traceback)
             return
         box = QMessageBox(

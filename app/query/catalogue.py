@@ -199,7 +199,7 @@ def open_readonly(path: Path) -> sqlite3.Connection:
         if conn is not None:
             conn.close()
         raise
-    except sqlite3.DatabaseError as exc:
+    except DAMAGE as exc:
         if conn is not None:
             conn.close()
         raise damaged(path, exc, opening=True) from exc
@@ -207,9 +207,17 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def damaged(path: Path, exc: sqlite3.DatabaseError, opening: bool = False) -> CatalogueError:
+# What reading a damaged file raises: SQLite's errors, and Python's when SQLite's message quotes
+# damaged text ("malformed database schema (…)") that is not UTF-8.
+DAMAGE = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
+def damaged(path: Path, exc: Exception, opening: bool = False) -> CatalogueError:
     """The error for damage SQLite reports, at start-up or met later while reading."""
-    reason = " ".join(str(exc).split())  # one line, even when it quotes a damaged schema
+    if isinstance(exc, UnicodeDecodeError):
+        reason = "its text is not UTF-8"
+    else:
+        reason = " ".join(str(exc).split())  # one line, even when it quotes a damaged schema
     what = "is damaged or not a catalogue" if opening else "is damaged"
     return CatalogueError(f"{path} {what} ({reason}). {REBUILD}.")
 

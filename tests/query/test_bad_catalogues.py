@@ -54,6 +54,19 @@ def drop_table(path):
     conn.close()
 
 
+def damage_schema_with_bytes_not_utf8(path):
+    """A table whose schema row SQLite cannot read, named in bytes that are not UTF-8: SQLite's
+    message quotes the name, and Python cannot decode the message."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET name = CAST(x'726567696fee6e' AS TEXT), sql = 'CREATE TABLE ('"
+        " WHERE name = 'region_members'"
+    )
+    conn.commit()
+    conn.close()
+
+
 CASES = {
     "zero bytes": (lambda p: p.write_bytes(b""), "is empty (0 bytes)"),
     "not sqlite": (lambda p: p.write_bytes(b"PK\x03\x04 a zip" * 50), "is not an SQLite database"),
@@ -63,6 +76,10 @@ CASES = {
     "newer schema": (set_version(99), "newer version of this app (schema version 99"),
     "older schema": (set_version(0), "schema version 0 from an older version"),
     "tables missing": (drop_table, "tables missing"),
+    "schema not UTF-8": (
+        damage_schema_with_bytes_not_utf8,
+        "is damaged or not a catalogue (its text is not UTF-8)",
+    ),
 }
 
 
@@ -97,7 +114,7 @@ def test_flipped_bytes_never_give_a_traceback_or_change_the_file(
     outcomes = {"refused at open": 0, "damage met": 0, "ran": 0}
     for trial in range(60):
         data = bytearray(source)
-        for _ in range(rng.choice([1, 8, 64])):
+        for _ in range(rng.choice([1, 8, 64, 512])):
             data[rng.randrange(len(data))] ^= 1 << rng.randrange(8)
         path = tmp_path / f"flip{trial}.db"
         path.write_bytes(bytes(data))
