@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from app.pipeline.model import Heading, ParsedDocument, Piece
-from app.pipeline.sentences import split_sentences
+from app.pipeline.sentences import holds_rare_stops, split_sentences
 
 # ---------------------------------------------------------------------------
 # Line-level patterns
@@ -110,6 +111,7 @@ class _Placed:
 class _Open:
     heading: Heading
     transient: bool  # columns and glossaries: they never define a style's level
+    in_column: bool  # this heading or one it is under is a column's
 
 
 def read_document(text: str) -> ParsedDocument:
@@ -181,36 +183,47 @@ def _add_definition_line(blocks: list[_Block], line: _Line, term: str) -> None:
 def _classify_line(text: str, line: _Line) -> _Block:
     """Decide what a single line is, most specific pattern first."""
     content = text[line.start : line.end]
-
-    def block(role: str, offset: int = 0, length: int | None = None, **extra: str) -> _Block:
-        start = line.start + offset
-        end = line.end if length is None else start + length
-        return _Block(role, start, end, line.start, line.end, line.blank_before, **extra)
-
     note = _NOTE_WORD_LINE.match(content) or _BULLET_NUMBER_LINE.match(content)
     if note:
-        return block("note", note.end(), label=note.group(1))
+        return _line_block(line, "note", note.end(), label=note.group(1))
     if _GLOSSARY_TITLE.fullmatch(content):
-        return block("glossary", style="glossary")
+        return _line_block(line, "glossary", style="glossary")
     half = _repeated_half_length(content)
     if half:
-        return block("caption", 0, half)
-    if _PHOTO_CREDIT.search(content):
-        return block("caption")
+        return _line_block(line, "caption", 0, half)
+    # (The credit closes the line: most lines need no search for it.)
+    if content[-1] == ")" and _PHOTO_CREDIT.search(content):
+        return _line_block(line, "caption")
     marked = _heading_marker(content)
     if marked:
         style, title_offset, title_length = marked
-        return block("heading", title_offset, title_length, style=style)
+        return _line_block(line, "heading", title_offset, title_length, style=style)
     if _looks_like_title(content, strict=True, max_length=_MAX_COLUMN_TITLE):
-        return block("title")
-    return block("text")
+        return _line_block(line, "title")
+    return _line_block(line, "text")
+
+
+def _line_block(
+    line: _Line,
+    role: str,
+    offset: int = 0,
+    length: int | None = None,
+    style: str = "",
+    label: str | None = None,
+) -> _Block:
+    """A block of one line whose quote starts `offset` into it and is `length` long (or runs
+    to the line's end)."""
+    start = line.start + offset
+    end = line.end if length is None else start + length
+    return _Block(role, start, end, line.start, line.end, line.blank_before, style, label)
 
 
 def _repeated_half_length(content: str) -> int:
     """Length of X when the line is X printed twice ("X X" or "XX"), else 0."""
-    for gap in range(4):
-        half, odd = divmod(len(content) - gap, 2)
-        if odd or half < 15 or content[half + gap] != content[0]:
+    # Gaps of 0 to 3 characters, those that leave an even length to halve.
+    for gap in (0, 2) if len(content) % 2 == 0 else (1, 3):
+        half = (len(content) - gap) // 2
+        if half < 15 or content[half + gap] != content[0]:
             continue  # (the last: the halves differ in their first character, as most do)
         first, middle, second = content[:half], content[half : half + gap], content[half + gap :]
         if first == second and (not middle or middle.isspace()):
@@ -311,11 +324,23 @@ def _same_words(text: str, a: _Block, b: _Block) -> bool:
     # on a line's first non-blank character, which normalising keeps first).
     if a.start < a.end and b.start < b.end and text[a.start] != text[b.start]:
         return False
+    # Most of the others differ in their first words: the normalised beginning of a block is
+    # the beginning of its normalised whole, so when the wholes are equal, of two beginnings
+    # the shorter begins the longer.
+    begin_a, begin_b = _normalised(text, a, _BEGINNING), _normalised(text, b, _BEGINNING)
+    shorter = min(len(begin_a), len(begin_b))
+    if begin_a[:shorter] != begin_b[:shorter]:
+        return False
     return _normalised(text, a) == _normalised(text, b)
 
 
-def _normalised(text: str, block: _Block) -> str:
-    return " ".join(text[block.start : block.end].split())
+_BEGINNING = 64  # characters
+
+
+def _normalised(text: str, block: _Block, limit: int | None = None) -> str:
+    """The block's words joined by single spaces; of its first `limit` characters only."""
+    end = block.end if limit is None else min(block.end, block.start + limit)
+    return " ".join(text[block.start : end].split())
 
 
 # ---------------------------------------------------------------------------
@@ -354,14 +379,19 @@ def _place(text: str, blocks: list[_Block], demoted: set[int]) -> list[_Placed]:
     style_levels: dict[str, int] = {}
     stack: list[_Open] = []
     placed: list[_Placed] = []
-    path: tuple[str, ...] = ()  # _path(stack), made again only when the stack changes
+    path: tuple[str, ...] = ()  # the innermost open heading's path, made again when it changes
+    in_column = False  # whether a column is open, as path
     for index, block in enumerate(blocks):
         if stack and stack[-1].heading.style == "glossary" and block.role != "definition":
             stack.pop()  # the glossary ends where its definitions end
-            path = _path(stack)
+            path, in_column = _innermost(stack)
+        if block.role == "text" and index not in demoted:
+            # Most blocks: what _heading_role() and _content_kind() make of them, without them.
+            placed.append(_Placed(block, "column" if in_column else "body", path))
+            continue
         role, style = _heading_role(text, blocks, index, placed, demoted)
         if role != "heading":
-            placed.append(_Placed(block, _content_kind(role, stack), path))
+            placed.append(_Placed(block, _content_kind(role, in_column), path))
             continue
         level = _heading_level(style, stack, style_levels)
         while stack and stack[-1].heading.level >= level:
@@ -375,12 +405,19 @@ def _place(text: str, blocks: list[_Block], demoted: set[int]) -> list[_Placed]:
             end=block.line_end,
             title_start=block.start,
             title_end=block.end,
-            path=_path(stack) + (title,),
+            path=_innermost(stack)[0] + (title,),
         )
-        stack.append(_Open(heading, transient=style in ("column", "glossary")))
-        path = _path(stack)
+        in_column = style == "column" or _innermost(stack)[1]
+        stack.append(_Open(heading, style in ("column", "glossary"), in_column))
+        path = heading.path
         placed.append(_Placed(block, "heading", path[:-1], heading))
     return placed
+
+
+def _innermost(stack: list[_Open]) -> tuple[tuple[str, ...], bool]:
+    """The path of the open headings (each heading's own path holds those it is under) and
+    whether one of them is a column."""
+    return (stack[-1].heading.path, stack[-1].in_column) if stack else ((), False)
 
 
 def _heading_role(
@@ -444,17 +481,12 @@ def _speaks_in_first_person(paragraph: str) -> bool:
     return False
 
 
-def _content_kind(role: str, stack: list[_Open]) -> str:
+def _content_kind(role: str, in_column: bool) -> str:
     if role == "definition":
         return "glossary"
     if role == "text":
-        in_column = any(entry.heading.style == "column" for entry in stack)
         return "column" if in_column else "body"
     return role  # caption, note
-
-
-def _path(stack: list[_Open]) -> tuple[str, ...]:
-    return tuple(entry.heading.title for entry in stack)
 
 
 # ---------------------------------------------------------------------------
@@ -466,21 +498,83 @@ def _pieces(
     text: str, placed: list[_Placed], note_labels: set[str], glossary_terms: set[str]
 ) -> list[Piece]:
     pieces: list[Piece] = []
+    marks = _reference_marks(text, note_labels, glossary_terms)
+    full_stops_only = not holds_rare_stops(text)
     for paragraph, item in enumerate(placed, start=1):
         block = item.block
         if item.kind in ("body", "column"):
-            spans = split_sentences(text, block.start, block.end)
+            spans = split_sentences(text, block.start, block.end, full_stops_only)
         else:
             spans = [(block.start, block.end)]
         # Notes and glossary entries carry their label; no other piece, nor an empty label.
         label = (block.label or None) if item.kind in ("note", "glossary") else None
         for sentence, (start, end) in enumerate(spans, start=1):
-            refs = _note_refs(text, start, end, note_labels, glossary_terms)
+            first_mark = bisect_left(marks, start)
+            if first_mark < len(marks) and marks[first_mark] < end:
+                refs = _note_refs(text, start, end, note_labels, glossary_terms)
+            else:
+                refs = ()  # what _note_refs() finds in a span without a mark
             piece = Piece(
                 item.kind, start, end, item.section_path, paragraph, sentence, refs, label
             )
             pieces.append(piece)
     return pieces
+
+
+def _reference_marks(text: str, note_labels: set[str], glossary_terms: set[str]) -> list[int]:
+    """Sorted positions in text that every span _note_refs() finds a reference in holds one of:
+    a "Note", where a glued note number may start, or a glossary asterisk.
+
+    Looking for them in each sentence took a scan of the whole text for digits, at the speed
+    of `re` (a pattern that starts with a class of characters is tried at each one); one pass
+    of str.find() for each digit, at the speed of memchr, is several times quicker."""
+    marks: list[int] = []
+    if note_labels:
+        marks += [match.start() for match in _NOTE_WORD.finditer(text)]
+        # A label is only ever made of ASCII digits (in practice): so are the numbers it is
+        # glued as, which start as some label does; other digits need no looking for.
+        if all(label.isascii() for label in note_labels):
+            glued = _glued_digits(text, "".join(sorted({label[0] for label in note_labels})))
+        else:
+            glued = _glued_any_digits(text)
+        marks += [at for at in glued if not _after_digit_separator(text, at)]
+    if glossary_terms:
+        at = text.find("*")
+        while at >= 0:
+            marks.append(at)
+            at = text.find("*", at + 1)
+    marks.sort()
+    return marks
+
+
+# (Quicker than str.find(): `re` looks for the first letter alone, a rare capital.)
+_NOTE_WORD = re.compile("Note")
+# What a glued note number is glued to (the class in _GLUED_REF).
+_GLUE = frozenset("abcdefghijklmnopqrstuvwxyz)].,”’\"'")
+# The plain ways to find the digits _glued_digits() finds, and glued non-ASCII digits.
+_GLUED_ASCII_DIGIT = re.compile(r"[0-9](?<=[a-z)\].,”’\"'][0-9])")
+_GLUED_ANY_DIGIT = re.compile(r"\d(?<=[a-z)\].,”’\"']\d)")
+
+
+def _glued_digits(text: str, digits: str = "0123456789") -> list[int]:
+    """Positions of the `digits` (ASCII) right after a character in _GLUE (unsorted)."""
+    found: list[int] = []
+    looked_at = 0
+    for digit in digits:
+        at = text.find(digit)
+        while at >= 0:
+            if at and text[at - 1] in _GLUE:
+                found.append(at)
+            looked_at += 1
+            at = text.find(digit, at + 1)
+        if looked_at > len(text) // 8:
+            # Mostly digits (a table): one call a digit would cost more than the regex.
+            return [m.start() for m in _GLUED_ASCII_DIGIT.finditer(text) if m.group() in digits]
+    return found
+
+
+def _glued_any_digits(text: str) -> list[int]:
+    return [m.start() for m in _GLUED_ANY_DIGIT.finditer(text)]
 
 
 def _note_refs(
@@ -506,8 +600,7 @@ def _note_refs(
 def _is_glued_note_number(text: str, match: re.Match[str]) -> bool:
     """A footnote number glued to a word ("(ARF)6", "transfers,3"), not part of a number
     ("15.53", "20,000", "1.5")."""
-    glue = text[match.start() - 1]
-    if glue in ".," and match.start() >= 2 and text[match.start() - 2].isdigit():
+    if _after_digit_separator(text, match.start()):
         return False
     after = text[match.end() : match.end() + 2]
     return not (len(after) == 2 and after[0] in ".," and after[1].isdigit())
@@ -523,3 +616,8 @@ def _glossary_refs(text: str, start: int, end: int, terms: set[str]) -> list[str
                 found.append(term)
                 break
     return found
+
+
+def _after_digit_separator(text: str, at: int) -> bool:
+    """True for the digit at `at` in "15.53" or "20,000" (`at` > 0)."""
+    return text[at - 1] in ".," and at >= 2 and text[at - 2].isdigit()

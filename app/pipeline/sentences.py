@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # A full stop (or ! ? 。) and any closing quotes/brackets right after it. (The first mark is
 # apart from the others, so that `re` skips to the marks: a pattern starting with a repeat
 # is tried at every position.)
 _TERMINAL = re.compile(r"[.!?。][.!?。]*[”’\"')\]]*")
+# _TERMINAL where the text holds no other mark than full stops.
+_FULL_STOP = re.compile(r"\.[.!?。]*[”’\"')\]]*")
+_RARE_STOPS = ("!", "?", "。")
 
 # Note markers printed after a full stop belong to the sentence they annotate:
 # "...Conduct. Note 36 This ...", "...piracy.(Note 10) Also ...", "...Operations.8".
@@ -33,23 +37,65 @@ _SENTENCE_STARTERS = frozenset(
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _ENUMERATION = re.compile(r"\((?:\d{1,2}|[ivx]{1,4}|[a-z])\)\s*[a-z]")
 _OPENERS = "“‘\"'([【<"
+# Capitals after which a full stop and a space end a sentence unless an abbreviation precedes:
+# not "N", which may start a note marker ("... Conduct. Note 36 This ...").
+_PLAIN_CAPITALS = frozenset("ABCDEFGHIJKLMOPQRSTUVWXYZ")
 _NON_SPACE = re.compile(r"\S")
 _HYPHENS = re.compile(r"[-/–]")
 
 
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Return the spans of the sentences in text[start:end], each trimmed of whitespace."""
+def split_sentences(
+    text: str, start: int, end: int, full_stops_only: bool = False
+) -> list[tuple[int, int]]:
+    """Return the spans of the sentences in text[start:end], each trimmed of whitespace.
+
+    full_stops_only: the caller knows that text[start:end] holds none of _RARE_STOPS (see
+    holds_rare_stops()), which saves looking for them in each paragraph."""
     spans: list[tuple[int, int]] = []
     sentence_start = start
-    for match in _TERMINAL.finditer(text, start, end):
-        if match.start() < sentence_start:
+    terminals = (
+        _FULL_STOP.finditer(text, start, end) if full_stops_only else _terminals(text, start, end)
+    )
+    for match in terminals:
+        stop, after = match.span()
+        if stop < sentence_start:
             continue  # already swallowed by a note marker of the previous sentence
+        if after == end:
+            break  # a cut here or none leaves the same last sentence
+        if after == stop + 1 and text[stop] == ".":
+            # The two commonest cases, decided as _sentence_end() would without its steps.
+            following = text[after]
+            if following.isalpha():
+                continue  # "U.S", "e.g": no space, so no new sentence, nor a note marker
+            if following.isspace() and after + 1 < end and text[after + 1] in _PLAIN_CAPITALS:
+                # ". The": no decimal point, nor note marker; a new sentence but after an
+                # abbreviation.
+                if _is_abbreviation(text, match, sentence_start, end):
+                    continue
+                _append_trimmed(spans, text, sentence_start, after)
+                sentence_start = after + 1  # (past the space, which trimming drops)
+                continue
         cut = _sentence_end(text, match, sentence_start, end)
         if cut is not None:
             _append_trimmed(spans, text, sentence_start, cut)
             sentence_start = cut
     _append_trimmed(spans, text, sentence_start, end)
     return spans
+
+
+def holds_rare_stops(text: str) -> bool:
+    """Whether text holds a sentence end other than a full stop ("!", "?", "。")."""
+    return any(text.find(stop) >= 0 for stop in _RARE_STOPS)
+
+
+def _terminals(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """_TERMINAL's matches in text[start:end]."""
+    # A pattern that starts with one character is looked for at the speed of a loop in C, one
+    # that starts with a class of them by trying every character: most paragraphs hold full
+    # stops alone, which the first kind of pattern finds as _TERMINAL would.
+    if any(text.find(stop, start, end) >= 0 for stop in _RARE_STOPS):
+        return _TERMINAL.finditer(text, start, end)
+    return _FULL_STOP.finditer(text, start, end)
 
 
 def _sentence_end(text: str, match: re.Match[str], sentence_start: int, end: int) -> int | None:
@@ -129,6 +175,9 @@ def _next_word_starts_sentence(text: str, pos: int, end: int) -> bool:
 
 
 def _append_trimmed(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    if start < end and not text[start].isspace() and not text[end - 1].isspace():
+        spans.append((start, end))  # nothing to trim (most sentences): no copy of the sentence
+        return
     chunk = text[start:end]
     lstripped = chunk.lstrip()
     if lstripped:
