@@ -245,16 +245,41 @@ def _count_matches(text: str, folded: str | None, digit: bool) -> list[re.Match[
     position of the text, but a count starts only where a number or a qualifier does, and
     _count_starts finds those few places quickly in the lower-cased text."""
     count = _patterns()["count"]
-    # A count needs a number. Most text has no digit, and substring tests tell quicker than
-    # _count_starts that it has no number word either.
-    if not (digit or _may_mention(text, folded, "number_words")):
-        return []
     if folded is None:  # odd letters: only case-insensitive patterns can tell
+        if not (digit or _may_mention(text, None, "number_words")):
+            return []
         return list(count.finditer(text)) if _may_mention(text, None, "nouns") else []
     # The space put first stands for the start of the text, where a count may start too; the
     # character it matches is then the one before each place a count may start.
-    befores = _count_starts(folded.isascii()).finditer(" " + folded)
+    spaced = " " + folded
+    # Most text has no number followed by a word: one search tells so sooner than
+    # _count_starts. (Only text with a digit may have a number written in digits.)
+    in_digits_or_words, in_words = _spaced_numbers()
+    if not (in_digits_or_words if digit else in_words).search(spaced):
+        return []
+    befores = _count_starts(folded.isascii()).finditer(spaced)
     return matches_at(count, text, (before.start() for before in befores))
+
+
+# ASCII whitespace (\s), then every non-ASCII character: more than \s, but tested in a table
+# rather than in the Unicode database.
+_SPACE_OR_MORE = r"[\t-\r\x1c-\x1f \x80-\U0010ffff]"
+
+
+@cache
+def _spaced_numbers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    r"""In lower-cased text without odd letters, what every count holds: a number in digits
+    (a digit, or digits, commas and points between two), or else a number word, then space
+    and a scale, a modifier or a noun, whose first letter lower case holds as one of a-z.
+    Before the number the count pattern wants none of \w . , - and lower case then none of
+    0-9 a-z _ . , -. Classes of ASCII characters, tested in a table rather than in the
+    Unicode database, stand for \w and \s."""
+    number_words = _alternation(vocabulary()["counts"]["number_words"])
+    before, after = r"[^0-9a-z_.,\-]", rf"{_SPACE_OR_MORE}+[a-z]"
+    return (
+        re.compile(rf"{before}(?:\d(?:[\d.,]*\d)?|{number_words}){after}"),
+        re.compile(rf"{before}{number_words}{after}"),
+    )
 
 
 @cache
@@ -264,12 +289,14 @@ def _count_starts(is_ascii: bool) -> re.Pattern[str]:
     number word. Lower case keeps offsets, and where no letter is odd it holds what the count
     pattern's case-insensitive parts match. One character wide, no match hides another; and
     starting with a character class, the pattern skips straight to the spaces and signs.
-    In ASCII text (lower case: no A-Z) classes of ASCII characters say the same, and `re`
-    tests those in a table rather than in the Unicode database."""
+    Classes of ASCII characters are tested in a table rather than in the Unicode database:
+    the one before a count holds every character but 0-9 a-z _ . , (lower case has no A-Z),
+    so also non-ASCII letters and digits, where the count pattern then finds nothing. In
+    ASCII text [0-9] is \d."""
     voc = vocabulary()
     words = [word.lower() for word in (*voc["qualifiers"], *voc["counts"]["number_words"])]
-    before, digit = (r"[^0-9a-z_.,]", "[0-9]") if is_ascii else (r"[^\w.,]", r"\d")
-    return re.compile(rf"{before}(?={digit}|{_alternation(words)})")
+    digit = "[0-9]" if is_ascii else r"\d"
+    return re.compile(rf"[^0-9a-z_.,](?={digit}|{_alternation(words)})")
 
 
 def _may_mention(text: str, folded: str | None, words: str) -> bool:
@@ -280,9 +307,10 @@ def _may_mention(text: str, folded: str | None, words: str) -> bool:
     single, several, pattern = _needed_words(words)
     if folded is None:
         return bool(pattern.search(text))
-    return any(map(folded.__contains__, single)) or any(
-        all(map(folded.__contains__, entry)) for entry in several
-    )
+    if any(map(folded.__contains__, single)):
+        return True
+    # Currencies have no entry of several words: most text then needs no generator made.
+    return bool(several) and any(all(map(folded.__contains__, entry)) for entry in several)
 
 
 @cache

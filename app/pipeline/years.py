@@ -24,6 +24,8 @@ _ANY_YEAR = re.compile(YEAR)
 
 # A year right before a dash: what a "2016-2018" range needs.
 _YEAR_DASH = re.compile(rf"{YEAR}\s?[-–—]")
+# A year right before "to": what a "2016 to 2018" range needs.
+_YEAR_TO = re.compile(rf"{YEAR}\s+(?i:to|through|until)\s")
 # A bare year: as no digit comes right before it, it starts where _ANY_YEAR found one.
 _YEAR_ALONE = re.compile(rf"{YEAR_START}(?P<a>{YEAR}){YEAR_END}")
 
@@ -63,9 +65,23 @@ def _dashed(text: str, folded: str | None, spots: list[int]) -> Sequence[int] | 
     return ANYWHERE if any(_YEAR_DASH.match(text, spot) for spot in spots) else NOWHERE
 
 
+def _to_range(text: str, folded: str | None, spots: list[int]) -> Sequence[int] | None:
+    """Anywhere if a year is followed by "to", "through" or "until" (which `re` matches in
+    any case, odd letters too) and then another year. The range's first year, as in
+    _dashed, is one _ANY_YEAR found: after "FY", a month or a space, or no letter or digit."""
+    if len(spots) > 1 and any(_YEAR_TO.match(text, spot) for spot in spots):
+        return ANYWHERE
+    return NOWHERE
+
+
 def _fiscal(text: str, folded: str | None, spots: list[int]) -> Sequence[int] | None:
-    """Anywhere if "FY" or "fiscal" is written, or the text has odd letters."""
-    return ANYWHERE if "FY" in text or folded is None or "fiscal" in folded else NOWHERE
+    """Where "FY", or "fiscal" in any case, is written; anywhere when the text has odd
+    letters."""
+    if folded is None:
+        return ANYWHERE
+    if "FY" not in text and "fiscal" not in folded:
+        return NOWHERE  # most sentences: two quick tests say so
+    return sorted([*_occurrences(text, "FY"), *_occurrences(folded, "fiscal")])
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +103,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str], Starts]]:
         (
             "range",
             re.compile(rf"(?:\b(?i:from)\s+)?{first}\s+(?i:to|through|until)\s+{last}{YEAR_END}"),
-            lambda text, folded, spots: ANYWHERE if len(spots) > 1 else NOWHERE,
+            _to_range,
         ),
         # "2016-2018", "2016–18", "FY2016-FY2018".
         (
