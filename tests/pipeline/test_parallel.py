@@ -2,6 +2,7 @@
 
 import multiprocessing
 import os
+import platform
 import shutil
 import signal
 
@@ -108,3 +109,13 @@ def test_a_worker_that_dies_stops_the_work_instead_of_hanging():
                 list(done)
     finally:
         signal.alarm(0)
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="workers need fork"
+)
+def test_workers_keep_the_memory_they_free_where_the_c_library_is_glibc():
+    expected = platform.libc_ver()[0] == "glibc"
+    with workers.in_order(lambda number: workers.freed_memory_kept, 2, 2) as done:
+        assert list(done) == [expected, expected]
+    assert workers.freed_memory_kept is False  # this process is not a worker: untouched
