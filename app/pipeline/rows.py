@@ -77,7 +77,6 @@ def rows_database(rows: Rows) -> bytes:
     without making (or unpickling) a Python object per row."""
     conn = sqlite3.connect(":memory:")
     try:
-        conn.execute(f"PRAGMA page_size = {schema.PAGE_SIZE}")  # fewer pages to copy from
         conn.executescript(_tables_script())
         for table, table_rows in rows:
             _insert(conn, table, table_rows)

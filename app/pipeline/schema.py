@@ -262,15 +262,7 @@ ENTRY_FACETS = {
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 
 
-# Bytes a page of the catalogue file (SQLite's default: 4096). Larger pages mean a quarter
-# the writes and page splits while a build fills the tables and indexes (10% less of the
-# writing process's time), and shorter overflow chains for the bitmaps and quotes read back.
-PAGE_SIZE = 16384
-
-
 def create_tables(db: sqlite_utils.Database) -> None:
-    """The tables, in a new database (of PAGE_SIZE pages)."""
-    db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only a database with no tables yet takes it
     for name, spec in TABLES.items():
         db[name].create(
             spec["columns"],
@@ -286,13 +278,7 @@ def create_indexes(db: sqlite_utils.Database) -> None:
     than reading every table again at the end with nothing else left to do."""
     for table, columns in INDEXES:
         db[table].create_index(columns, find_unique_name=True)
-    # As sqlite-utils' enable_fts() makes it, but with no table of each quote's length in words
-    # (columnsize=0): only ranking by relevance (bm25) reads that, and the catalogue orders
-    # matches by entry. A build writes a sixth less into the index.
-    db.execute(
-        "CREATE VIRTUAL TABLE [entries_fts] USING FTS5"
-        f" ([quote], tokenize='{FTS_TOKENIZE}', content=[entries], columnsize=0)"
-    )
+    db["entries"].enable_fts(["quote"], fts_version="FTS5", tokenize=FTS_TOKENIZE)
 
 
 def index_entries(db: sqlite_utils.Database, first: int) -> None:

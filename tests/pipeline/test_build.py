@@ -7,7 +7,7 @@ import pytest
 
 from app.paths import bundled_catalogue, bundled_sources
 from app.pipeline.build import BuildCancelled, build_catalogue, content_digest
-from app.pipeline.schema import PAGE_SIZE, SCHEMA_VERSION
+from app.pipeline.schema import SCHEMA_VERSION
 from app.pipeline.sources import SourceError
 
 
@@ -57,16 +57,6 @@ def test_schema_version_fts_and_indexes(catalogue_path):
         "entry_years",
     ):
         assert table in indexed
-
-
-def test_pages_and_full_text_index_are_as_the_schema_says(catalogue_path):
-    assert rows(catalogue_path, "PRAGMA page_size") == [(PAGE_SIZE,)]
-    # No word counts per quote (columnsize=0), and the index holds every word of every quote
-    # (FTS5's integrity check, given 1, compares it with the quotes of the content table).
-    tables = {r[0] for r in rows(catalogue_path, "SELECT name FROM sqlite_master")}
-    assert "entries_fts" in tables and "entries_fts_docsize" not in tables
-    check = "INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)"
-    assert rows(catalogue_path, check) == []
 
 
 def test_foreign_keys_hold(catalogue_path):

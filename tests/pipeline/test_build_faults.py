@@ -67,6 +67,7 @@ POINTS = [
     ("executemany", Connection, "executemany", DISK_FULL),
     ("create table", sqlite_utils.db.Table, "create", DISK_FULL),
     ("create index", sqlite_utils.db.Table, "create_index", DISK_FULL),
+    ("enable fts", sqlite_utils.db.Table, "enable_fts", DISK_FULL),
     ("execute", sqlite_utils.Database, "execute", DISK_FULL),
 ]
 
