@@ -100,10 +100,22 @@ def keyword_choice(hits: dict[str, int]) -> tuple[str | None, str]:
 
 
 def choose_domain(section_path: tuple[str, ...], text: str) -> DomainChoice:
+    return section_choice(section_path) or text_choice(text)
+
+
+def section_choice(section_path: tuple[str, ...]) -> DomainChoice | None:
+    """The choice of the nearest heading that names a domain, or None when none does: then
+    choose_domain() reads the text, which a caller need not make before."""
     for title in reversed(section_path):
         choice = _heading_choice(title)
         if choice:
             return choice
+    return None
+
+
+def text_choice(text: str) -> DomainChoice:
+    """The choice of the keywords in `text`, as choose_domain() makes it when no heading names a
+    domain."""
     return _keyword_choice(*keyword_domain(text))
 
 

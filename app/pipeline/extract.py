@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from app.pipeline.domains import DomainChoice, choose_domain
+from app.pipeline.domains import DomainChoice, choose_domain, section_choice, text_choice
 from app.pipeline.figures import find_figures
 from app.pipeline.model import Figure, Mention, Piece, YearMention
 from app.pipeline.organisations import OrganisationIndex
@@ -36,30 +36,30 @@ def unique(items) -> list:
 
 
 def extract(piece: Piece, text: str, organisations: OrganisationIndex) -> EntryRecord:
-    quote = text[piece.start : piece.end]
-    countries, regions = find_places(quote, base=piece.start)
-    orgs = organisations.find(quote, base=piece.start)
+    start, kind = piece.start, piece.kind
+    quote = text[start : piece.end]
+    countries, regions = find_places(quote, start)
+    orgs = organisations.find(quote, start)
+    # By position: a record is made for every piece, and keywords cost more a call.
     record = EntryRecord(
-        piece=piece,
-        quote=quote,
-        countries=countries,
-        regions=regions,
-        organisations=orgs,
-        figures=find_figures(quote, base=piece.start, actors=[*countries, *orgs]),
-        years=find_years(quote, base=piece.start),
+        piece,
+        quote,
+        countries,
+        regions,
+        orgs,
+        find_figures(quote, base=start, actors=[*countries, *orgs]),
+        find_years(quote, base=start),
     )
-    path = piece.section_path
-    if piece.kind == "heading":
-        path = (*path, quote)
     # A note or glossary entry is about its term, not about the heading it happens to sit under.
-    domain_text = f"{piece.label or ''} {quote}"
-    if piece.kind == "glossary":
+    if kind == "glossary":
         # The term defined is the entry's own heading ("Money laundering").
         record.domain = choose_domain((piece.label or "",), quote)
-    elif piece.kind == "note":
-        record.domain = choose_domain((), domain_text)
+    elif kind == "note":
+        record.domain = text_choice(f"{piece.label or ''} {quote}")
     else:
-        record.domain = choose_domain(path, domain_text)
+        path = (*piece.section_path, quote) if kind == "heading" else piece.section_path
+        # The text the keywords are read in is made only when no heading names a domain.
+        record.domain = section_choice(path) or text_choice(f"{piece.label or ''} {quote}")
     return record
 
 

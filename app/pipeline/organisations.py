@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,6 +37,7 @@ _REVERSE = re.compile(
 )
 _REVERSE_REACH = _LONGEST_REVERSED + 2  # from its "(" to the end of a _REVERSE match
 _ACRONYM_CHARS = frozenset(string.ascii_letters + string.digits + "-/")  # of _REVERSE's acr
+_ASCII_ALNUM = frozenset(string.ascii_letters + string.digits)
 _EDITION = re.compile(r"^(?P<base>.+?)[ -](?P<number>\d+)$")  # "TICAD 8", "APRSAF-28"
 # Where a long form cannot reach past: clause punctuation, quotes, a full stop and a space.
 # (One class of first characters, so that `re` skips to them; a full stop needs its space.)
@@ -45,7 +46,8 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019]*")
 _MAX_WORDS = 25  # the longest long form considered, in whitespace tokens
 # An all-caps token for the undefined-acronym report; a trailing "s" is a plural ("SDGs").
 # (What comes before it is tested after its first capital, so that `re` skips to capitals.)
-_CAPS_TOKEN = re.compile(r"[A-Z](?<![A-Za-z0-9][A-Z])[A-Z0-9]*(?:-[A-Z0-9]+)*s?(?![A-Za-z0-9])")
+_CAPS_TOKEN_REST = r"[A-Z0-9]*(?:-[A-Z0-9]+)*s?(?![A-Za-z0-9])"  # after its first capital
+_CAPS_TOKEN = re.compile(rf"[A-Z](?<![A-Za-z0-9][A-Z]){_CAPS_TOKEN_REST}")
 _ROMAN = re.compile(r"(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})")
 # A romanised Japanese surname, written in capitals before the given name ("TAKAO Ryoko").
 _KANA = re.compile(r"(?:(?:ch|sh|ts|kk|ss|tt|pp|[kgnhbpmr]y|[kgsztdnhbpmrwyjf])?[aiueo]|n)+")
@@ -348,6 +350,7 @@ class OrganisationIndex:
         self._shared_heads: tuple[str, ...] | None = None  # see _may_redefine()
         self._unsure = False  # see definitions()
         self._small_words: tuple[str, ...] = ()  # see _known_spans()
+        self._small_apart: bool | None = None  # see _tokens_beside_known()
         self._keys: dict[str, tuple[str, ...]] = {}  # long form -> _name_key(), see _key()
         if curated:
             for organisation in self._words.curated:
@@ -462,15 +465,13 @@ class OrganisationIndex:
         """All-caps tokens in `text` that are neither defined, curated, ordinary words, roman
         numerals, Japanese surnames ("ABE Shinzo") nor in `exclude` (countries, regions ...)."""
         # Known forms are blanked out first, so "ADMM-Plus" leaves no "ADMM" behind.
-        parts, last = [], 0
-        for start, end in self._known_spans(text):
-            parts += [text[last:start], " " * (end - start)]
-            last = end
-        blank = "".join([*parts, text[last:]])
+        tokens = self._tokens_beside_known(text)
+        if tokens is None:
+            tokens = _CAPS_TOKEN.finditer(self._blanked(text))
         known = set(exclude) | self._words.ordinary | set(self._forms)
         found = set()
         judged: dict[str, bool] = {}  # a document repeats its acronyms: each judged once
-        for match in _CAPS_TOKEN.finditer(blank):
+        for match in tokens:
             token = match.group()
             if token in found:
                 continue
@@ -531,12 +532,11 @@ class OrganisationIndex:
             if not letters:
                 continue  # abbreviates nothing
             initial = letters[0].lower()
-            for at, long in candidates:
-                # Most candidates start with another letter: _abbreviates() would say no at
-                # once, but only after splitting the candidate into words.
-                head = _WORD.search(long)
-                if head is None or head.group()[0].lower() != initial:
-                    continue
+            if isinstance(candidates, _LongForms):
+                starting = candidates.starting_with(initial)  # made only if they do
+            else:
+                starting = _starting_with(candidates, initial)
+            for at, long in starting:
                 if _abbreviates(letters, _words(long), self._words.small):
                     return [_Definition(at, short, long, extra)]
         return []
@@ -585,6 +585,7 @@ class OrganisationIndex:
             ids.append(entry.id)
             self._patterns.clear()
             self._shared_heads = None
+            self._small_apart = None
 
     def _unique_id(self, base: str) -> str:
         candidate, number = base, 1
@@ -617,6 +618,85 @@ class OrganisationIndex:
             self._patterns[terms] = re.compile(_forms_regex(forms)) if forms else None
         return self._patterns[terms]
 
+    def _blanked(self, text: str) -> str:
+        """`text` with each known form (_known_spans()) replaced by as many spaces."""
+        parts, last = [], 0
+        for start, end in self._known_spans(text):
+            parts += [text[last:start], " " * (end - start)]
+            last = end
+        return "".join([*parts, text[last:]])
+
+    def _tokens_beside_known(self, text: str) -> list[re.Match[str]] | None:
+        """The matches of _CAPS_TOKEN.finditer(self._blanked(text)), found in one scan of
+        `text` for forms starting with a capital and tokens at once rather than in two (one
+        for the forms, one for the tokens), or None where that scan cannot tell them.
+
+        Both start at a capital after no letter or digit, so one pattern tries a form there,
+        then a token, as scanning for forms, then for tokens in the blanked text would: a form
+        ends before no letter (at most a footnote's digits), so no token starts right after
+        its blank, and a token ends in a letter or digit, so no form starts right after it.
+        They part only where a form starts inside a token, after one of its hyphens ("XYZ-ODA"
+        is "XYZ" once "ODA" is blanked). Forms starting with a small letter need no looking
+        for where _small_forms_apart() says that they blank no token; else they are found as
+        _known_spans() finds them: a token inside one is blanked with it, and a form meeting
+        one or a token reaching across one's edge is left to the plain way."""
+        scan, capital = self._tokens_pattern(), self._split_patterns()[0]
+        forms: list[tuple[int, int]] = []
+        tokens: list[re.Match[str]] = []
+        for match in scan.finditer(text):
+            if match.lastindex:  # the form's group: tokens have none
+                forms.append(match.span())
+                continue
+            tokens.append(match)
+            token = match.group()
+            if "-" in token and capital:
+                for at in _find_all(token, "-"):
+                    if capital.match(text, match.start() + at + 1):
+                        return None
+        if self._small_apart is None:
+            self._small_apart = _small_forms_apart(
+                [form for form in self._forms if not form[0].islower()],
+                [form for form in self._forms if form[0].islower()],
+            )
+        if self._small_apart:
+            return tokens  # forms starting with a small letter blank no token: no need to look
+        small_spans = self._small_spans(text)
+        return _outside(tokens, small_spans, forms) if small_spans else tokens
+
+    def _tokens_pattern(self) -> re.Pattern[str]:
+        """Forms starting with a capital (or no letter), each in a group, or else a _CAPS_TOKEN,
+        tried at each capital; see _tokens_beside_known()."""
+        if "tokens" not in self._patterns:
+            forms = [form for form in self._forms if not form[0].islower()]
+            self._patterns["tokens"] = re.compile(_forms_or_token_regex(forms))
+        return self._patterns["tokens"]
+
+    def _split_patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        """Forms starting with a capital (or no letter), and forms starting with a small
+        letter, each as one pattern (None when there are no such forms)."""
+        if "split" not in self._patterns:
+            forms = [form for form in self._forms if not form[0].islower()]
+            small = [form for form in self._forms if form[0].islower()]
+            self._patterns["split"] = re.compile(_forms_regex(forms)) if forms else None
+            self._patterns["small"] = re.compile(_forms_regex(small)) if small else None
+            # A form's characters up to a space or apostrophe match only themselves.
+            self._small_words = tuple({re.split("[ ']", form)[0] for form in small})
+        return self._patterns["split"], self._patterns["small"]
+
+    def _small_spans(self, text: str) -> list[tuple[int, int]]:
+        """What the pattern of forms starting with a small letter finds in `text`, tried only
+        where the first word of one is written."""
+        small = self._split_patterns()[1]
+        if small is None:
+            return []
+        found, end = [], 0
+        starts = sorted({at for word in self._small_words for at in _find_all(text, word)})
+        for at in starts:
+            if at >= end and (match := small.match(text, at)):
+                found.append(match.span())
+                end = match.end()
+        return found
+
     def _known_spans(self, text: str) -> list[tuple[int, int]]:
         """The spans _pattern(terms=True).finditer() finds in `text`, found quicker in a long
         text: forms starting with a capital (or no letter) by their own pattern, which `re`
@@ -624,22 +704,9 @@ class OrganisationIndex:
         reform") only where their first word is written. Each position is tried by one of
         the two (forms starting with the same character are in the same one), so where no
         span of one overlaps a span of the other, together they are what one pattern finds."""
-        key = "split"
-        if key not in self._patterns:
-            forms = [form for form in self._forms if not form[0].islower()]
-            small = [form for form in self._forms if form[0].islower()]
-            self._patterns[key] = re.compile(_forms_regex(forms)) if forms else None
-            self._patterns["small"] = re.compile(_forms_regex(small)) if small else None
-            # A form's characters up to a space or apostrophe match only themselves.
-            self._small_words = tuple({re.split("[ ']", form)[0] for form in small})
-        capital, small = self._patterns[key], self._patterns["small"]
+        capital = self._split_patterns()[0]
         spans = [m.span() for m in capital.finditer(text)] if capital else []
-        found, end = [], 0
-        starts = sorted({at for word in self._small_words for at in _find_all(text, word)})
-        for at in starts if small else ():
-            if at >= end and (match := small.match(text, at)):
-                found.append(match.span())
-                end = match.end()
+        found = self._small_spans(text)
         if not found:
             return spans
         spans = sorted(spans + found)
@@ -705,6 +772,23 @@ class _LongForms:
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
         text, end = self._text, self._end
+        for at in self._starts():
+            yield at, text[at:end].strip()
+
+    def starting_with(self, initial: str) -> Iterator[tuple[int, str]]:
+        """What _starting_with(self, initial) gives, without making the long forms that start
+        with another letter, most of them: a long form starts with a word's first character,
+        which starts its first _WORD when it is an ASCII letter or digit."""
+        text, end = self._text, self._end
+        for at in self._starts():
+            first = text[at]
+            if first not in _ASCII_ALNUM:
+                yield from _starting_with([(at, text[at:end].strip())], initial)
+            elif first.lower() == initial:
+                yield at, text[at:end].strip()
+
+    def _starts(self) -> Iterator[int]:
+        text, end = self._text, self._end
         window = self._stops.window_start(self._begin, end)
         # str.split() splits where `re` sees \s, so these are the window's \S+ tokens; each is
         # found again from the right: nothing but spaces lies between it and the next one.
@@ -713,9 +797,18 @@ class _LongForms:
             start = text.rfind(word, window, start)
             if "-" in word or "/" in word:  # the only tokens with words inside
                 inner = [start + m.end() for m in _INNER_WORD.finditer(word)]
-                for at in reversed(inner):
-                    yield at, text[at:end].strip()
-            yield start, text[start:end].strip()
+                yield from reversed(inner)
+            yield start
+
+
+def _starting_with(candidates: Iterable[tuple[int, str]], initial: str):
+    """The (start, long form) candidates whose first _WORD starts with `initial` (lower case).
+    Most start with another letter: _abbreviates() would say no at once, but only after
+    splitting the candidate into words."""
+    for at, long in candidates:
+        head = _WORD.search(long)
+        if head is not None and head.group()[0].lower() == initial:
+            yield at, long
 
 
 class _Stops:
@@ -748,6 +841,40 @@ class _Stops:
             self._starts.append(match.start())
             self._ends.append(match.end())
         self._scanned = end
+
+
+def _small_forms_apart(capital: list[str], small: list[str]) -> bool:
+    """Whether blanking the `small` forms (starting with a small letter) changes no token, nor
+    which `capital` forms are blanked, even where the two overlap and one pattern over all the
+    forms is used: none of them holds a capital, so none holds a token, nor reaches into one
+    (a token ends in a letter or digit, they start after none, on a small letter); and no
+    capital form starts with one of their characters, so none starts inside one of them."""
+    if any(char in string.ascii_uppercase for form in small for char in form):
+        return False
+    theirs = {*"".join(small), "'", "\u2019"}  # as written: either apostrophe
+    return not any(form[0] in theirs for form in capital)
+
+
+def _outside(
+    tokens: list[re.Match[str]], spans: list[tuple[int, int]], forms: list[tuple[int, int]]
+) -> list[re.Match[str]] | None:
+    """`tokens` less those inside one of `spans`; None when one of `forms` overlaps one, or a
+    token reaches across the edge of one (each list in order, its items apart)."""
+    form_starts = [start for start, _ in forms]
+    token_starts = [match.start() for match in tokens]
+    inside = set()
+    for start, end in spans:
+        # The last form, and the tokens, starting before the span ends: the later ones miss it.
+        before = bisect_left(form_starts, end) - 1
+        if before >= 0 and forms[before][1] > start:
+            return None
+        number = bisect_left(token_starts, end) - 1
+        while number >= 0 and tokens[number].end() > start:
+            if tokens[number].start() < start or tokens[number].end() > end:
+                return None
+            inside.add(number)
+            number -= 1
+    return [match for number, match in enumerate(tokens) if number not in inside]
 
 
 def _find_all(text: str, word: str) -> Iterator[int]:
@@ -808,6 +935,21 @@ def _forms_regex(forms) -> str:
     for char, child in _trie(forms).items():
         pattern = _char_pattern(char)  # one character wide: forms start with no space
         first.append(f"{pattern}(?<![A-Za-z0-9]{pattern}){_trie_regex(child, char)}")
+    return "(?:" + "|".join(first) + ")"
+
+
+def _forms_or_token_regex(forms) -> str:
+    """As _forms_regex(), but each form's rest in a group, and after a capital where no form
+    goes on, the rest of a _CAPS_TOKEN (whose start is the same test as a form's)."""
+    trie = _trie(forms)
+    first = []
+    for char in sorted(set(trie) | set(string.ascii_uppercase)):
+        pattern = _char_pattern(char)
+        rests = [f"({_trie_regex(trie[char], char)})"] if char in trie else []
+        if char in string.ascii_uppercase:
+            rests.append(_CAPS_TOKEN_REST)
+        rest = rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")"
+        first.append(f"{pattern}(?<![A-Za-z0-9]{pattern}){rest}")
     return "(?:" + "|".join(first) + ")"
 
 

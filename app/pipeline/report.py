@@ -22,6 +22,7 @@ class DocumentSummary:
     @classmethod
     def of(cls, source, headings, records, index) -> DocumentSummary:
         from app.pipeline.domains import heading_domain  # local: keeps this module light
+        from app.pipeline.extract import DONOR
 
         summary = cls()
         choices = [record.domain for record in records]
@@ -33,11 +34,14 @@ class DocumentSummary:
         partners, places = [], []
         for record in records:
             if record.countries:
-                partners += record.partner_codes
+                # Each country once an entry, as in record.partner_codes, but the donor too
+                # (one test fewer a mention): its count is dropped once all are counted.
+                partners += {mention.id: None for mention in record.countries}
                 places += record.countries
             if record.regions:
                 places += record.regions
         summary.countries.update(partners)
+        summary.countries.pop(DONOR, None)
         summary.known_tokens.update([m.text for m in places])
         for heading in headings:
             # Only headings that leave their text undecided: neither they nor a parent
