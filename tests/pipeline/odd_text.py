@@ -13,6 +13,13 @@ def recased(word: str, how: int) -> str:
     return [word, word.upper(), word.title(), *changed, word.replace("k", "\u212a")][how]
 
 
+def words_or_numbers(words: list[str], numbers: list[str]):
+    """One of `words`, cased oddly (recased()), or one of `numbers` as written."""
+    return st.one_of(
+        st.builds(recased, st.sampled_from(words), st.integers(0, 6)), st.sampled_from(numbers)
+    )
+
+
 def texts(tokens, glue: list[str], max_size: int = 24):
     """Up to `max_size` of `tokens`, each followed by one of `glue`."""
     return st.lists(st.tuples(tokens, st.sampled_from(glue)), max_size=max_size).map(

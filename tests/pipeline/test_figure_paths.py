@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
-from odd_text import SETTINGS, recased, spans, texts
+from odd_text import SETTINGS, spans, texts, words_or_numbers
 
 from app.pipeline import figures, quick, years
 from app.pipeline.quick import has_digit, lowered
@@ -85,11 +84,7 @@ NUMBERS = ["5", "12", "2,653", "15.53", "2016", "2018", "1999", "٣", "３", "0"
 SPACES = ["\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1f", "\x85", "\xa0", "\u1680"]
 SPACES += ["\u2000", "\u2028", "\u202f", "\u3000"]
 GLUE = [*" " * 16, *SPACES, " (", "“", "-", "–", ".", ",", "/", "_", "é", "İ", ""]
-TOKEN = st.one_of(
-    st.builds(recased, st.sampled_from(WORDS), st.integers(0, 6)),
-    st.sampled_from(NUMBERS),
-)
-TEXT = texts(TOKEN, GLUE)
+TEXT = texts(words_or_numbers(WORDS, NUMBERS), GLUE)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from odd_text import SETTINGS, recased, spans, texts
+from odd_text import SETTINGS, recased, spans, texts, words_or_numbers
 
 from app.pipeline import domains, figures, places, years
 from app.pipeline.model import Figure, Mention, YearMention
@@ -31,11 +31,7 @@ NUMBERS = ["5", "12", "2,653", "15.53", "1999", "2018", "2016-2018", "٣", "３"
 GLUE = [*" " * 12, "  ", "\n", "\xa0", "\t", "\u2028", " (", ") ", "“", "-", ", ", ".", "/", ""]
 
 
-TOKEN = st.one_of(
-    st.builds(recased, st.sampled_from(WORDS), st.integers(0, 6)),
-    st.sampled_from(NUMBERS),
-)
-TEXT = texts(TOKEN, GLUE)
+TEXT = texts(words_or_numbers(WORDS, NUMBERS), GLUE)
 
 
 # ---------------------------------------------------------------- money
