@@ -54,12 +54,15 @@ def extract(piece: Piece, text: str, organisations: OrganisationIndex) -> EntryR
     if kind == "glossary":
         # The term defined is the entry's own heading ("Money laundering").
         record.domain = choose_domain((piece.label or "",), quote)
-    elif kind == "note":
-        record.domain = text_choice(f"{piece.label or ''} {quote}")
+        return record
+    if kind == "note":
+        path = ()
+    elif kind == "heading":
+        path = (*piece.section_path, quote)
     else:
-        path = (*piece.section_path, quote) if kind == "heading" else piece.section_path
-        # The text the keywords are read in is made only when no heading names a domain.
-        record.domain = section_choice(path) or text_choice(f"{piece.label or ''} {quote}")
+        path = piece.section_path
+    # The text the keywords are read in is made only when no heading names a domain.
+    record.domain = section_choice(path) or text_choice(f"{piece.label or ''} {quote}")
     return record
 
 
