@@ -304,7 +304,13 @@ def finish(
     dimensions = dimension_rows(db) if tally is None else tally.bitmap_rows()
     # The frequent words' bitmaps read the full-text index, complete by now: other processes
     # read them while this one gathers the statistics of everything else.
-    terms = term_rows(db, FTS_TOKENIZE, meanwhile=lambda: db.execute("ANALYZE"))
+    # The planner's statistics: a build counted its rows' (tally.write_statistics), else
+    # ANALYZE reads every table.
+    if tally is None:
+        gather = lambda: db.execute("ANALYZE")  # noqa: E731
+    else:
+        gather = lambda: tally.write_statistics(db, skip=["bitmaps"])  # noqa: E731
+    terms = term_rows(db, FTS_TOKENIZE, meanwhile=gather)
     db.conn.executemany("INSERT INTO bitmaps VALUES (?, ?, ?, ?)", [*dimensions, *terms])
     db.execute("ANALYZE bitmaps")  # its statistics with its rows in
 

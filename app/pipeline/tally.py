@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from app.pipeline import statistics
 from app.pipeline.bitmaps import ENTRY_SOURCES, LINK_SOURCES, LINKS, PARTNER, encode
 from app.pipeline.rows import INSERT_COLUMNS, Rows
 from app.pipeline.schema import ENTRY_FACETS, FACET_COUNTS
@@ -15,10 +16,12 @@ from app.pipeline.schema import ENTRY_FACETS, FACET_COUNTS
 
 @dataclass
 class DocumentTally:
-    """One document's part: facet counts, and each value's entries as a bitmap."""
+    """One document's part: facet counts, each value's entries as a bitmap, and what the
+    planner's statistics count (statistics.count_document)."""
 
     facets: Counter = field(default_factory=Counter)  # (dimension, kind, value) -> entries
     bitmaps: dict = field(default_factory=dict)  # (dimension, value) -> (first byte, bits)
+    statistics: dict = field(default_factory=dict)  # table -> statistics.TableCounts
 
 
 def tally_document(rows: Rows) -> DocumentTally:
@@ -50,6 +53,7 @@ def tally_document(rows: Rows) -> DocumentTally:
         at = columns.index(column)
         tally.facets.update((dimension, entry[kind], entry[at]) for entry in entries)
     tally.bitmaps = {key: encode(found) for key, found in ids.items()}
+    tally.statistics = statistics.count_document(rows)
     return tally
 
 
@@ -59,9 +63,11 @@ class CatalogueTally:
     def __init__(self) -> None:
         self.facets: Counter = Counter()
         self._bitmaps: dict[tuple[str, object], tuple[int, bytearray]] = {}
+        self.statistics: dict[str, statistics.TableCounts] = {}
 
     def add(self, document: DocumentTally) -> None:
         self.facets.update(document.facets)
+        statistics.add(self.statistics, document.statistics)
         for key, (first, bits) in document.bitmaps.items():
             if key not in self._bitmaps:
                 self._bitmaps[key] = (first, bytearray(bits))
@@ -74,6 +80,10 @@ class CatalogueTally:
                 bits = bits[1:]
             buf.extend(bytes(max(gap, 0)))
             buf.extend(bits)
+
+    def write_statistics(self, db, skip=()) -> None:
+        """The planner's statistics of every table but those in `skip` (statistics.write)."""
+        statistics.write(db, self.statistics, skip)
 
     def facet_rows(self) -> list[tuple]:
         """Rows of facet_counts: (dimension, kind, value, entries)."""
