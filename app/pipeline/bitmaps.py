@@ -167,14 +167,17 @@ def _term_entries(conn, terms: list[str], own: set[str]) -> dict[str, list[int]]
     # MATCH stems what it is given, so it finds a term's entries only where the term is its own
     # stem (at 1M entries all 83 are): 0.3 µs an entry, against 0.9 µs for the vocabulary's
     # instance table (every occurrence, made distinct), which finds the others.
+    # SQLite lists a term's entries in one string, which Python splits at C speed (4M entries
+    # of 31 words: 0.88 -> 0.70 CPU-s, against a row each).
     found = {}
-    match = "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?"
-    hits = "SELECT DISTINCT doc FROM temp.fts_hits WHERE term = ?"
+    match = "SELECT group_concat(rowid) FROM entries_fts WHERE entries_fts MATCH ?"
+    hits = "SELECT group_concat(doc) FROM (SELECT DISTINCT doc FROM temp.fts_hits WHERE term = ?)"
     conn.execute("CREATE VIRTUAL TABLE temp.fts_hits USING fts5vocab(main, entries_fts, instance)")
     try:
         for term in terms:
             sql, param = (match, f'"{term}"') if term in own else (hits, term)
-            found[term] = [d for (d,) in conn.execute(sql, [param])]
+            (listed,) = conn.execute(sql, [param]).fetchone()
+            found[term] = list(map(int, listed.split(","))) if listed else []
     finally:
         conn.execute("DROP TABLE temp.fts_hits")
     return found
