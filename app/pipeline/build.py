@@ -147,7 +147,7 @@ class Layout:
         for number in order:
             first_entry.append(next_entry)
             first_section.append(next_section)
-            next_entry += len(corpus.parsed[number].pieces)
+            next_entry += corpus.parsed[number].piece_count()
             next_section += len(corpus.parsed[number].headings)
         # Agreements are named in the text but are not actors: the dimension is organisations
         # and programmes, as users filter it.
@@ -227,7 +227,7 @@ def fill_catalogue(
     db.execute("INSERT INTO entries_fts(entries_fts, rank) VALUES ('automerge', ?)", [FTS_MERGE])
     write_vocabularies(db, layout.organisations)
     documents, parsed = layout.corpus.documents, layout.corpus.parsed
-    total = sum(len(p.pieces) for p in parsed)
+    total = sum(p.piece_count() for p in parsed)
     written = 0
     tally = CatalogueTally()
     for place, (rows_of_document, summary, document_tally) in enumerate(done):
@@ -237,7 +237,7 @@ def fill_catalogue(
         if cancelled():
             raise BuildCancelled()
         number = layout.order[place]
-        entries = len(parsed[number].pieces)
+        entries = parsed[number].piece_count()
         insert_rows(db, "documents", [document_row(documents[number], entries)])
         db.conn.deserialize(rows_of_document, name="incoming")
         for copy in COPIES.values():

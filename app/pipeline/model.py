@@ -43,6 +43,14 @@ class ParsedDocument:
     headings: list[Heading] = field(default_factory=list)
     pieces: list[Piece] = field(default_factory=list)  # document order, headings included
 
+    def piece_count(self) -> int:
+        return len(self.pieces)
+
+    def span(self, position: int) -> tuple[int, int]:
+        """The start and end of the piece at `position`."""
+        piece = self.pieces[position]
+        return piece.start, piece.end
+
 
 # The records found in text are made by the ten thousand. A frozen dataclass's own __init__
 # sets each field through object.__setattr__, one call a field; these write the fields into the

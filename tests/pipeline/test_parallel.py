@@ -10,7 +10,8 @@ import pytest
 
 from app.paths import bundled_sources
 from app.pipeline import workers
-from app.pipeline.build import analyse, build_catalogue, content_digest
+from app.pipeline.build import Layout, analyse, build_catalogue, content_digest
+from app.pipeline.corpus import ReceivedDocument, read_corpus
 from app.pipeline.organisations import OrganisationIndex
 from app.pipeline.sources import discover
 
@@ -64,6 +65,25 @@ def test_workers_give_the_results_of_one_process(tmp_path):
         if doc_id.endswith("mention")
     ]
     assert mentions == [["icc"], ["icc-2"]]  # b after the chamber, d after the court
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="workers are forked"
+)
+def test_pieces_read_in_workers_are_those_of_one_process():
+    def read(processes: int):
+        return read_corpus(discover(bundled_sources()), lambda *a: None, lambda: False, processes)
+
+    one, two = read(1), read(2)
+    Layout.of(two)  # numbers the entries: counts the pieces without making them
+    assert all(isinstance(doc, ReceivedDocument) and doc._rows for doc in two.parsed)
+    for alone, received in zip(one.parsed, two.parsed, strict=True):
+        assert received.piece_count() == alone.piece_count() == len(alone.pieces)
+        spans = [received.span(i) for i in range(received.piece_count())]
+        assert spans == [(piece.start, piece.end) for piece in alone.pieces]
+        assert received.pieces == alone.pieces
+        assert received.span(0) == alone.span(0)  # once made, from the pieces
+    assert two.positions == one.positions
 
 
 @pytest.mark.skipif(
