@@ -208,7 +208,6 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("entries", ["kind"]),
     ("entries", ["edition_year"]),
     ("entries", ["has_figure"]),
-    ("entries", ["section_id"]),
     # Pages in entry order within a kind and a domain or document; facets grouping by them.
     ("entries", ["kind", "domain_id"]),
     # Covering indexes for facets and counts over kind, domain, document and has_figure.
