@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from app.pipeline.quick import literal_start, lowered
+from app.pipeline.quick import literal_start, lowered, matches_at
 from app.resources import Domain, domains
 
 # A heading that names this many domains or more is an umbrella ("Capacity Building for
@@ -79,12 +80,50 @@ def keyword_domain(text: str) -> tuple[str | None, str]:
         for start in filter(folded.__contains__, starts):
             scanned = scanned | owners[start]
     for number, (domain, _, keywords, _) in enumerate(_compiled()):
-        if scanned is not None and number not in scanned:
+        if scanned is None:
+            count = len(keywords.findall(text))
+        elif number in scanned:
+            count = _count_in(number, keywords, text, folded)
+        else:
             continue
-        count = len(keywords.findall(text))
         if count:
             hits[domain.id] = count
     return keyword_choice(hits)
+
+
+def _count_in(number: int, keywords: re.Pattern, text: str, folded: str) -> int:
+    """len(keywords.findall(text)) for domain `number`, with `folded` its lowered() text: the
+    pattern is only tried where one of its keywords' starts is written, as every match of it
+    starts so (a match is not empty)."""
+    prefixes = _prefixes_of()[number]
+    if not prefixes:
+        return len(keywords.findall(text))
+    at = sorted({at for prefix in prefixes for at in _find_all(folded, prefix)})
+    return len(matches_at(keywords, text, at))
+
+
+@cache
+def _prefixes_of() -> tuple[tuple[str, ...], ...]:
+    """Each domain's keyword starts, less those that start with another (where "drugs" is
+    written, so is "drug", at the same place); empty when some keyword's start cannot be told.
+    (Unlike _compiled()'s, a start inside another is kept: "terroris" in "financing of
+    terrorism" is written elsewhere than where a match of that keyword starts.)"""
+    prefixes = []
+    for domain in domains():
+        found = {literal_start(p) for p in domain.keywords}
+        if "" in found:
+            prefixes.append(())
+            continue
+        kept = {s for s in found if not any(s.startswith(o) for o in found if o != s)}
+        prefixes.append(tuple(sorted(kept)))
+    return tuple(prefixes)
+
+
+def _find_all(text: str, word: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 def keyword_choice(hits: dict[str, int]) -> tuple[str | None, str]:

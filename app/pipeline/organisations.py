@@ -46,7 +46,9 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019]*")
 _MAX_WORDS = 25  # the longest long form considered, in whitespace tokens
 # An all-caps token for the undefined-acronym report; a trailing "s" is a plural ("SDGs").
 # (What comes before it is tested after its first capital, so that `re` skips to capitals.)
-_CAPS_TOKEN_REST = r"[A-Z0-9]*(?:-[A-Z0-9]+)*s?(?![A-Za-z0-9])"  # after its first capital
+# (It starts with what the rest implies of the next character, not a small letter but an "s":
+# most capitals start words, and that test fails them at once.)
+_CAPS_TOKEN_REST = r"(?![a-rt-z])[A-Z0-9]*(?:-[A-Z0-9]+)*s?(?![A-Za-z0-9])"  # after a capital
 _CAPS_TOKEN = re.compile(rf"[A-Z](?<![A-Za-z0-9][A-Z]){_CAPS_TOKEN_REST}")
 _ROMAN = re.compile(r"(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})")
 # A romanised Japanese surname, written in capitals before the given name ("TAKAO Ryoko").
@@ -439,7 +441,7 @@ class OrganisationIndex:
             self._shared_heads = tuple(
                 sorted({re.split(r"[-\u2013 ]", form)[0] for form in shared})
             )
-        return any(head in text for head in self._shared_heads)
+        return any(map(text.__contains__, self._shared_heads))
 
     def rewind(self) -> None:
         """Forgets the reading position: bare acronyms link to their first record again."""
@@ -494,7 +496,8 @@ class OrganisationIndex:
             found += self._long_before(
                 match.group("acr"), text, match.start("long"), match.end("long"), stops
             )
-        for match in _reverse_matches(text):
+        # An acronym of fewer than two capitals is not acronym_shaped(): _read() says no.
+        for match in _reverse_matches(text, capitals=2):
             long = _LEADING_THE.sub("", match.group("long").strip())
             if len(long.split()) >= 2:
                 found += self._read(match.group("acr"), [(match.start(), long)])
@@ -728,23 +731,33 @@ class OrganisationIndex:
         return all(p in self._forms for p in parts)
 
 
-def _reverse_matches(text: str) -> Iterator[re.Match[str]]:
-    """What _REVERSE.finditer(text) gives, found quicker. The pattern is tried at every
-    capital, but a match is its acronym, spaces and a "(": so each search starts at the word
-    before the next "(" (a match starting earlier would hold that "(" in its acronym or
-    spaces), and stops once past the match that "(" could open. (A match found beyond that
-    "(" may be beaten by one the bounded search cut off: the next "(" is searched again.)"""
+def _reverse_matches(text: str, capitals: int = 0) -> Iterator[re.Match[str]]:
+    """What _REVERSE.finditer(text) gives, found quicker; with `capitals`, only the matches
+    whose acronym has that many capitals or more. The pattern is tried at every capital, but
+    a match is its acronym, spaces and a "(": so each search starts at the word before the
+    next "(" (a match starting earlier would hold that "(" in its acronym or spaces), and
+    stops once past the match that "(" could open. (A match found beyond that "(" may be
+    beaten by one the bounded search cut off: the next "(" is searched again.)
+
+    Its acronym is the end of that word, so where the word has fewer capitals, the "(" is
+    not searched at: the match skipped ends at the ")" before the next "(" (its long form
+    holds no parenthesis), and that next search starts after it either way."""
     pos = 0
     while (paren := text.find("(", pos)) >= 0:
         start = _acronym_before(text, paren)
         match = None
-        if start is not None:
+        if start is not None and _capitals(text[start:paren]) >= capitals:
             match = _REVERSE.search(text, max(pos, start), paren + _REVERSE_REACH)
         if match is not None and match.start() < paren:
-            yield match
+            if capitals == 0 or _capitals(match.group("acr")) >= capitals:
+                yield match
             pos = match.end()
         else:
             pos = paren + 1
+
+
+def _capitals(text: str) -> int:
+    return sum(map(str.isupper, text))
 
 
 def _acronym_before(text: str, paren: int) -> int | None:

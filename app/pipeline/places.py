@@ -87,23 +87,33 @@ def find_places(text: str, base: int = 0) -> tuple[list[Mention], list[Mention]]
     folded = text if text.isascii() else _folded(text)
     countries: list[Mention] = []
     regions: list[Mention] = []
-    lowercase = any(map(folded.__contains__, catalogue.lowercase_shared)) and any(
-        map(folded.__contains__, catalogue.lowercase_words)
-    )
-    pattern = catalogue.pattern if lowercase else catalogue.capitalised
+    pattern = catalogue.pattern if _may_name_lowercase(folded) else catalogue.capitalised
     for match in pattern.finditer(folded):
-        target = _target(match.group())
-        if target.kind == BLOCK or (target.person_name and _is_person(folded, match)):
+        written = match.group()
+        country, role, region_ids, person_name = _reading(written)
+        if person_name and _is_person(folded, match):
             continue
         start, end = match.span()
-        written, start, end = text[start:end], base + start, base + end
-        for place_id in target.ids:
-            if target.kind == COUNTRY:
-                role = "donor" if place_id == DONOR else "partner"
-                countries.append(Mention(place_id, start, end, written, role))
-            else:
-                regions.append(Mention(place_id, start, end, written))
+        if folded is not text:
+            written = text[start:end]  # as written, not as folded
+        start += base
+        end += base
+        if country:
+            countries.append(Mention(country, start, end, written, role))
+        for region_id in region_ids:
+            regions.append(Mention(region_id, start, end, written))
     return countries, regions
+
+
+def _may_name_lowercase(folded: str) -> bool:
+    """Whether `folded` may hold a name starting with a small letter ("southern Africa"): only
+    where one of the shared words is written, and one of the words of those names."""
+    catalogue = _catalogue()
+    # A loop rather than any(map(...)): there is mostly one shared word, and most text has none.
+    for shared in catalogue.lowercase_shared:
+        if shared in folded:
+            return any(map(folded.__contains__, catalogue.lowercase_words))
+    return False
 
 
 def country_name(code: str) -> str:
@@ -154,6 +164,20 @@ def _folded(text: str) -> str:
 @lru_cache(maxsize=4096)  # names are written in few ways: each is looked up once
 def _target(written: str) -> _Target:
     return _catalogue().names[_name_key(written)]
+
+
+@lru_cache(maxsize=4096)
+def _reading(written: str) -> tuple[str | None, str, tuple[str, ...], bool]:
+    """What a name written so adds, in the few values find_places() needs for each match
+    (rather than a _Target whose kind it tests each time): (the country's code or None, its
+    role, the regions' ids, whether it is also a person's name). A block adds nothing."""
+    target = _target(written)
+    if target.kind == COUNTRY:
+        (code,) = target.ids  # a country name names one country
+        return code, "donor" if code == DONOR else "partner", (), target.person_name
+    if target.kind == REGION:
+        return None, "", target.ids, target.person_name
+    return None, "", (), False
 
 
 def _name_key(name: str) -> str:
