@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 KINDS = ("body", "caption", "note", "glossary", "column", "heading")
 
 
-@dataclass(frozen=True)
+# The records found in text are made by the ten thousand. A frozen dataclass's own __init__
+# sets each field through object.__setattr__, one call a field; these write the fields into the
+# instance's dict in one update, which is what those calls do, in about half the time. (Same
+# parameters, names and defaults as the generated one; eq, hash, repr, pickling and
+# dataclasses.replace are the dataclass's own: tests/pipeline/test_quicker_paths.py holds
+# them to it.)
+
+
+@dataclass(frozen=True, init=False)
 class Heading:
     """A heading line: its title without the marker, marker style and level (1 = outermost)."""
 
@@ -20,8 +28,30 @@ class Heading:
     title_end: int
     path: tuple[str, ...]  # titles of the enclosing headings, outermost first, this one last
 
+    def __init__(
+        self,
+        title: str,
+        style: str,
+        level: int,
+        start: int,
+        end: int,
+        title_start: int,
+        title_end: int,
+        path: tuple[str, ...],
+    ) -> None:
+        self.__dict__.update(
+            title=title,
+            style=style,
+            level=level,
+            start=start,
+            end=end,
+            title_start=title_start,
+            title_end=title_end,
+            path=path,
+        )
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class Piece:
     """One catalogue entry candidate: a sentence, caption, note, glossary entry or heading."""
 
@@ -33,6 +63,28 @@ class Piece:
     sentence: int  # 1-based ordinal of the sentence inside its paragraph
     note_refs: tuple[str, ...] = ()  # labels of notes this piece refers to ("33", "10", "6")
     label: str | None = None  # a note's label ("33") or a glossary entry's term
+
+    def __init__(
+        self,
+        kind: str,
+        start: int,
+        end: int,
+        section_path: tuple[str, ...],
+        paragraph: int,
+        sentence: int,
+        note_refs: tuple[str, ...] = (),
+        label: str | None = None,
+    ) -> None:
+        self.__dict__.update(
+            kind=kind,
+            start=start,
+            end=end,
+            section_path=section_path,
+            paragraph=paragraph,
+            sentence=sentence,
+            note_refs=note_refs,
+            label=label,
+        )
 
 
 @dataclass
@@ -50,14 +102,6 @@ class ParsedDocument:
         """The start and end of the piece at `position`."""
         piece = self.pieces[position]
         return piece.start, piece.end
-
-
-# The records found in text are made by the ten thousand. A frozen dataclass's own __init__
-# sets each field through object.__setattr__, one call a field; these write the fields into the
-# instance's dict in one update, which is what those calls do, in about half the time. (Same
-# parameters, names and defaults as the generated one; eq, hash, repr, pickling and
-# dataclasses.replace are the dataclass's own: tests/pipeline/test_quicker_paths.py holds
-# them to it.)
 
 
 @dataclass(frozen=True, init=False)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from odd_text import SETTINGS, recased, spans, texts, words_or_numbers
 
 from app.pipeline import domains, figures, places, years
-from app.pipeline.model import Figure, Mention, YearMention
+from app.pipeline.model import Figure, Heading, Mention, Piece, YearMention
 from app.pipeline.quick import has_digit, lowered
 
 VOCABULARY = figures.vocabulary()
@@ -118,6 +118,9 @@ RECORDS = [
     (Figure, ("money", 5e6, "$5 million", 0, 10, "USD", "over", None, 7e8, "JPY", "JPN")),
     (Figure, ("count", 2.0, "two ships", 4, 13)),
     (YearMention, (2007, None, "since", "since 2007", 2, 12)),
+    (Piece, ("body", 10, 40, ("Chapter 1", "Piracy"), 3, 2)),
+    (Piece, ("note", 50, 70, (), 4, 1, ("33",), "33")),
+    (Heading, ("Piracy", "numbered", 2, 0, 12, 3, 9, ("Chapter 1", "Piracy"))),
 ]
 
 
@@ -135,19 +138,20 @@ def test_records_made_by_their_own_init_behave_as_dataclasses(cls, args):
         again = pickle.loads(pickle.dumps(record, protocol))
         assert again == record and hash(again) == hash(record) and vars(again) == vars(record)
     assert copy.deepcopy(record) == record and copy.copy(record) == record
-    changed = dataclasses.replace(record, text="other")
-    assert changed.text == "other" and changed != record
-    assert dataclasses.replace(changed, text=record.text) == record
+    first = names[0]
+    changed = dataclasses.replace(record, **{first: "other"})
+    assert getattr(changed, first) == "other" and changed != record
+    assert dataclasses.replace(changed, **{first: getattr(record, first)}) == record
     with pytest.raises(dataclasses.FrozenInstanceError):
-        record.text = "x"
+        setattr(record, first, "x")
     with pytest.raises(dataclasses.FrozenInstanceError):
-        del record.text
+        delattr(record, first)
     with pytest.raises(TypeError):
         cls(*args, *([None] * (len(names) - len(args) + 1)))  # too many arguments
     assert {record: 1}[by_name] == 1
 
 
-@pytest.mark.parametrize("cls", [Mention, Figure, YearMention])
+@pytest.mark.parametrize("cls", [Mention, Figure, YearMention, Piece, Heading])
 def test_records_own_init_takes_their_fields_in_order(cls):
     # A field added to the class but not to its __init__ (or the other way) fails here.
     expected = [(f.name, f.default) for f in dataclasses.fields(cls)]
