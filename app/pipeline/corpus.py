@@ -111,8 +111,10 @@ def read_corpus(
 def inherit_note_domains(records: list[EntryRecord]) -> None:
     """A note takes the domain of the first entry that refers to it."""
     by_label = {r.piece.label.lower(): r for r in records if r.piece.kind in ("note", "glossary")}
+    if not by_label:
+        return
     for record in records:
-        if record.piece.kind in ("note", "glossary"):
+        if not record.piece.note_refs or record.piece.kind in ("note", "glossary"):
             continue
         if not (record.domain and record.domain.domain):
             continue  # a reference from undecided text decides nothing; a later one may
