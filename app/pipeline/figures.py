@@ -23,6 +23,8 @@ NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # "2+2", footnote markers such as "Myanmar,10" and "countries11".
 NUMBER_START = r"(?<![\w.,+\-–/])"
 YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+# How many modifiers may stand between a count's number and its noun ("10 ASEAN countries").
+MOST_MODIFIERS = 2
 
 
 @lru_cache(maxsize=1)
@@ -133,7 +135,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         rf"(?<![\w.,])(?P<quals>{qualifiers})"
         rf"(?:{NUMBER_START}(?P<num>{NUMBER})|(?<![\w\-])(?P<word>(?i:{number_word})))"
         rf"(?:\s+(?i:(?P<scale>{_alternation(voc['scales'])})))?"
-        rf"(?:\s+{modifier}){{0,2}}?"
+        rf"(?:\s+{modifier}){{0,{MOST_MODIFIERS}}}?"
         rf"\s+(?P<noun>(?i:{_alternation(counts['nouns'])}))(?![A-Za-z\-])"
     )
     return {
@@ -191,7 +193,6 @@ def find_figures(text: str, base: int = 0, actors: Sequence[Mention] = ()) -> li
     ``actors`` are absolute-offset Mentions (countries with alpha-3 ids, organisations); when
     none are given, "Japan" / "Japan's" / "the Government of Japan" are detected as "JPN".
     """
-    patterns = _patterns()
     # A quick test first: money needs a digit and a currency. Most sentences have neither and
     # skip the costly pattern.
     digit = has_digit(text)
@@ -203,11 +204,11 @@ def find_figures(text: str, base: int = 0, actors: Sequence[Mention] = ()) -> li
     if may_pay and not actors:
         actors = [
             Mention("JPN", base + m.start(), base + m.end(), m.group(), "donor")
-            for m in patterns["japan"].finditer(text)
+            for m in _patterns()["japan"].finditer(text)
         ]
     starts: list[int] = []  # sentence starts, found only when there is money to own
     figures = []
-    for match in _money_matches(text) if may_pay else ():
+    for match in _money_matches(text, folded) if may_pay else ():
         starts = starts or _sentence_starts(text)
         figures.append(_money(match, base, _owner(text, base, starts, match.start(), actors)))
     taken = [(f.start - base, f.end - base) for f in figures]
@@ -218,47 +219,60 @@ def find_figures(text: str, base: int = 0, actors: Sequence[Mention] = ()) -> li
     return sorted(figures, key=lambda f: f.start)
 
 
-def _money_matches(text: str) -> list[re.Match[str]]:
+def _money_matches(text: str, folded: str | None) -> list[re.Match[str]]:
     """What the money pattern's finditer finds, found sooner: that pattern starts with a
     lookbehind, so `re` tries it at every position of the text; but a money match starts
     where a qualifier, a currency sign or word before the number, or a digit does, after no
-    letter, digit, full stop or comma. _money_starts finds those places."""
+    letter, digit, full stop or comma. _money_starts finds those places, in the lower-cased
+    text `folded` when it has no odd letters (see _count_matches)."""
     # The space put first stands for the start of the text (see _count_matches).
-    befores = _money_starts().finditer(" " + text)
+    if folded is None:
+        befores = _money_starts(None).finditer(" " + text)
+    else:
+        befores = _money_starts(folded.isascii()).finditer(" " + folded)
     return matches_at(_patterns()["money"], text, (before.start() for before in befores))
 
 
 @cache
-def _money_starts() -> re.Pattern[str]:
+def _money_starts(is_ascii: bool | None) -> re.Pattern[str]:
     r"""A character that may stand before money (the money pattern wants none of \w . , there)
-    followed by what money may start with: its own parts, so that odd letters and Unicode
-    digits are what the money pattern makes of them. One character wide: no match hides
-    another, and starting with a class, `re` skips straight to the spaces and signs."""
+    followed by what money may start with. One character wide: no match hides another, and
+    starting with a class, `re` skips straight to the spaces and signs.
+
+    In text with odd letters (`is_ascii` None), the money pattern's own parts, so that odd
+    letters and Unicode digits are what the money pattern makes of them. Otherwise, in
+    lower-cased text, as _count_starts: qualifiers and currency signs and words lower-cased
+    (lower case holds what the pattern's words match, in any case, as the count's), ASCII
+    classes, and in ASCII text [0-9] for \d."""
     voc = vocabulary()
-    qualifier = rf"(?i:{_alternation(voc['qualifiers'])})"
-    prefix = _alternation(voc["currency_prefixes"])
-    return re.compile(rf"[^\w.,](?=\d|{prefix}|{qualifier})")
+    if is_ascii is None:
+        qualifier = rf"(?i:{_alternation(voc['qualifiers'])})"
+        prefix = _alternation(voc["currency_prefixes"])
+        return re.compile(rf"[^\w.,](?=\d|{prefix}|{qualifier})")
+    words = [word.lower() for word in (*voc["currency_prefixes"], *voc["qualifiers"])]
+    digit = "[0-9]" if is_ascii else r"\d"
+    return re.compile(rf"[^0-9a-z_.,](?={digit}|{_alternation(words)})")
 
 
 def _count_matches(text: str, folded: str | None, digit: bool) -> list[re.Match[str]]:
     """What the count pattern's finditer finds, found sooner: that pattern is tried at every
     position of the text, but a count starts only where a number or a qualifier does, and
     _count_starts finds those few places quickly in the lower-cased text."""
-    count = _patterns()["count"]
     if folded is None:  # odd letters: only case-insensitive patterns can tell
         if not (digit or _may_mention(text, None, "number_words")):
             return []
-        return list(count.finditer(text)) if _may_mention(text, None, "nouns") else []
+        if not _may_mention(text, None, "nouns"):
+            return []
+        return list(_patterns()["count"].finditer(text))
     # The space put first stands for the start of the text, where a count may start too; the
     # character it matches is then the one before each place a count may start.
     spaced = " " + folded
-    # Most text has no number followed by a word: one search tells so sooner than
+    # Most text has no number followed by a noun: one search tells so sooner than
     # _count_starts. (Only text with a digit may have a number written in digits.)
-    in_digits_or_words, in_words = _spaced_numbers()
-    if not (in_digits_or_words if digit else in_words).search(spaced):
+    if not _numbers_before_nouns(digit).search(spaced):
         return []
     befores = _count_starts(folded.isascii()).finditer(spaced)
-    return matches_at(count, text, (before.start() for before in befores))
+    return matches_at(_patterns()["count"], text, (before.start() for before in befores))
 
 
 # ASCII whitespace (\s), then every non-ASCII character: more than \s, but tested in a table
@@ -267,19 +281,40 @@ _SPACE_OR_MORE = r"[\t-\r\x1c-\x1f \x80-\U0010ffff]"
 
 
 @cache
-def _spaced_numbers() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    r"""In lower-cased text without odd letters, what every count holds: a number in digits
-    (a digit, or digits, commas and points between two), or else a number word, then space
-    and a scale, a modifier or a noun, whose first letter lower case holds as one of a-z.
-    Before the number the count pattern wants none of \w . , - and lower case then none of
-    0-9 a-z _ . , -. Classes of ASCII characters, tested in a table rather than in the
-    Unicode database, stand for \w and \s."""
-    number_words = _alternation(vocabulary()["counts"]["number_words"])
-    before, after = r"[^0-9a-z_.,\-]", rf"{_SPACE_OR_MORE}+[a-z]"
-    return (
-        re.compile(rf"{before}(?:\d(?:[\d.,]*\d)?|{number_words}){after}"),
-        re.compile(rf"{before}{number_words}{after}"),
+def _numbers_before_nouns(digits: bool) -> re.Pattern[str]:
+    r"""In lower-cased text without odd letters, what every count holds: a number word, or
+    with `digits` also a number in digits (a digit, or digits, commas and points, ending in
+    a digit), then space, at most _words_before_noun() words of a-z and hyphens (a scale,
+    modifiers), space and the first word of a noun. Most sentences with a number have no noun
+    after it ("in 2016 the Government"): this tells so sooner than _count_starts.
+
+    Lower case holds the count pattern's case-insensitive words, and its capitalised
+    modifiers, as words of a-z and hyphens. Before the number the count pattern wants none
+    of \w . , - and lower case then none of 0-9 a-z _ . , -. Classes of ASCII characters,
+    tested in a table rather than in the Unicode database, stand for \w and \s.
+
+    In a count, space comes after the number and after each word, and a-z after the space:
+    so each run of digits and signs, of letters, or of space is as long as it can be, and
+    the search need not try shorter ones (possessive quantifiers, ++ and *+)."""
+    counts = vocabulary()["counts"]
+    number = _alternation(counts["number_words"])
+    if digits:
+        number = rf"(?:\d[\d.,]*+(?<=\d)|{number})"
+    nouns = _alternation({noun.split()[0].lower() for noun in counts["nouns"]})
+    return re.compile(
+        rf"[^0-9a-z_.,\-]{number}"
+        rf"(?:{_SPACE_OR_MORE}++[a-z][a-z\-]*+){{0,{_words_before_noun()}}}?"
+        rf"{_SPACE_OR_MORE}++{nouns}"
     )
+
+
+def _words_before_noun() -> int:
+    """How many words the count pattern lets stand between a number and its noun: a scale,
+    then the modifiers ("coast guard" is two words)."""
+    voc = vocabulary()
+    scale = max(len(word.split()) for word in voc["scales"])
+    modifier = max(len(word.split()) for word in voc["counts"]["modifiers"])
+    return scale + MOST_MODIFIERS * modifier
 
 
 @cache

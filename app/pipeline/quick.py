@@ -15,6 +15,7 @@ _QUANTIFIERS = frozenset("?*{")
 # What a backslash makes plain: any sign (\+ \. \/); before a letter or a digit it is special.
 _ESCAPED = frozenset(string.punctuation)
 _DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = b"0123456789"
 
 # The last answers, by the identity of the text: find_figures and find_years ask about the same
 # quote, one after the other. A str never changes, and holding it keeps its identity unused.
@@ -44,8 +45,9 @@ def has_digit(text: str) -> bool:
     last = _last_digit
     if last[0] is text:
         return last[1]
-    if text.isascii():  # then each digit is found by a fast scan for one character
-        found = any(map(text.__contains__, "0123456789"))
+    if text.isascii():
+        # Its bytes without the digits are fewer when it has one: one quick pass of a table.
+        found = len(text.encode().translate(None, _ASCII_DIGITS)) < len(text)
     else:
         found = _DIGIT.search(text) is not None
     _last_digit = (text, found)

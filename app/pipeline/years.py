@@ -22,10 +22,11 @@ FISCAL = r"(?:FY\s?|(?i:fiscal\s+year)\s+)"
 _ANY_YEAR = re.compile(YEAR)
 
 
-# A year right before a dash: what a "2016-2018" range needs.
-_YEAR_DASH = re.compile(rf"{YEAR}\s?[-–—]")
-# A year right before "to": what a "2016 to 2018" range needs.
-_YEAR_TO = re.compile(rf"{YEAR}\s+(?i:to|through|until)\s")
+# A dash, or "to", after a year: what a "2016-2018" or a "2016 to 2018" range needs.
+_DASH = r"\s?[-–—]"
+_TO = r"\s+(?i:to|through|until)\s"
+_YEAR_DASH = re.compile(rf"{YEAR}{_DASH}")
+_YEAR_TO = re.compile(rf"{YEAR}{_TO}")
 # A bare year: as no digit comes right before it, it starts where _ANY_YEAR found one.
 _YEAR_ALONE = re.compile(rf"{YEAR_START}(?P<a>{YEAR}){YEAR_END}")
 
@@ -60,18 +61,40 @@ def _occurrences(folded: str, word: str) -> Iterator[int]:
 
 
 def _dashed(text: str, folded: str | None, spots: list[int]) -> Sequence[int] | None:
-    """Anywhere if a year is followed by a dash. No digit comes right before the range's first
-    year, so it is not inside an earlier year-like number: _ANY_YEAR found it."""
-    return ANYWHERE if any(_YEAR_DASH.match(text, spot) for spot in spots) else NOWHERE
+    """Where a range may start if a year is followed by a dash. No digit comes right before
+    the range's first year, so it is not inside an earlier year-like number: _ANY_YEAR found
+    it."""
+    if any(_YEAR_DASH.match(text, spot) for spot in spots):
+        return _range_starts(text, folded, spots)
+    return NOWHERE
 
 
 def _to_range(text: str, folded: str | None, spots: list[int]) -> Sequence[int] | None:
-    """Anywhere if a year is followed by "to", "through" or "until" (which `re` matches in
-    any case, odd letters too) and then another year. The range's first year, as in
-    _dashed, is one _ANY_YEAR found: after "FY", a month or a space, or no letter or digit."""
+    """Where a range may start if a year is followed by "to", "through" or "until" (which
+    `re` matches in any case, odd letters too) and then another year. The range's first
+    year, as in _dashed, is one _ANY_YEAR found: after "FY", a month or a space, or no letter
+    or digit."""
     if len(spots) > 1 and any(_YEAR_TO.match(text, spot) for spot in spots):
-        return ANYWHERE
+        return _range_starts(text, folded, spots, "from")
     return NOWHERE
+
+
+def _range_starts(
+    text: str, folded: str | None, spots: list[int], *words: str
+) -> Sequence[int] | None:
+    """Where a range may start: at its first year, one of the spots, or at what the pattern
+    lets stand before that year: "FY", "fiscal" (any case), a month (as written) or one of
+    `words` (any case). Anywhere when the text has odd letters. (Tried at these few places,
+    not at every one of the text.)"""
+    if folded is None:
+        return ANYWHERE
+    places = {*spots, *_occurrences(text, "FY")}
+    for word in ("fiscal", *words):
+        places.update(_occurrences(folded, word))
+    for month in MONTHS:
+        if month in text:
+            places.update(_occurrences(text, month))
+    return sorted(places)
 
 
 def _fiscal(text: str, folded: str | None, spots: list[int]) -> Sequence[int] | None:
@@ -143,6 +166,8 @@ def find_years(text: str, base: int = 0) -> list[YearMention]:
     if not spots:
         return []
     folded = lowered(text)
+    if folded is not None and _bare_years_only(text, folded, spots):
+        return _bare_years(text, base, spots)
     found: list[YearMention] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern, starts in _patterns():
@@ -164,6 +189,35 @@ def find_years(text: str, base: int = 0) -> list[YearMention]:
                 found.append(mention)
                 taken.append(span)
     return sorted(found, key=lambda m: m.start)
+
+
+# What every pattern but the bare year's needs written: one of these words (lower case), "FY"
+# (see their quick tests in _patterns), or a dash or "to" right after a year-like number.
+_CONTEXT_WORDS = ("from", "since", "between", "until", "till", "starting", "fiscal")
+_DASH_OR_TO = re.compile(rf"{_DASH}|{_TO}")
+
+
+def _bare_years_only(text: str, folded: str, spots: list[int]) -> bool:
+    """True when, of all the patterns, only the bare year's may match (most sentences with a
+    year): then the quick test of each other one says NOWHERE. (_dashed and _to_range try
+    _YEAR_DASH and _YEAR_TO at the spots; each spot's year-like number is four characters.)"""
+    if "FY" in text or any(map(folded.__contains__, _CONTEXT_WORDS)):
+        return False
+    return not any(_DASH_OR_TO.match(text, spot + 4) for spot in spots)
+
+
+def _bare_years(text: str, base: int, spots: list[int]) -> list[YearMention]:
+    """What find_years finds when only the bare year pattern may match: that pattern tried
+    at each spot, as find_years does. Its matches are the spots' four characters: none
+    overlaps another, and they come in order."""
+    found = []
+    for spot in spots:
+        match = _YEAR_ALONE.match(text, spot)
+        if match and not _after_label(text, spot):
+            printed = match.group()
+            year = int(printed)
+            found.append(YearMention(year, year, "year", printed, base + spot, base + spot + 4))
+    return found
 
 
 def _after_label(text: str, index: int) -> bool:
