@@ -216,7 +216,7 @@ def document_rows(
             region_names = SEPARATOR.join(map(names_of_regions, region_ids))
             entry_regions += [(rowid, region, *shared) for region in region_ids]
             mentions += [(rowid, "region", m.id, m.start, m.end, m.text) for m in found_regions]
-        named = [m for m in record.organisations if m.id in organisations]
+        named = record.organisations and [m for m in record.organisations if m.id in organisations]
         if named:
             org_ids = dict.fromkeys([m.id for m in named])
             org_names = SEPARATOR.join(map(names_of_organisations, org_ids))
