@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -41,7 +42,23 @@ def open_window(db_path: Path, settings_path: Path | None = None):
     catalogue = Catalogue(Path(db_path), bitmaps=False)  # counts by bitmap run in workers
     window = MainWindow(catalogue, open_settings(settings_path))
     window.setWindowIcon(app_icon())
+    freeze_startup_objects()
     return window
+
+
+_frozen = False
+
+
+def freeze_startup_objects() -> None:
+    """Once a process: what exists when the first window is made (modules, Qt's wrappers, the
+    window's widgets and the catalogue's vocabularies) lives until the end, so it is moved out
+    of the garbage collector's walks (gc.freeze). A full collection walked it all and found
+    nothing: at 1M entries one took 14 ms in the middle of a repaint, and the window's longest
+    block after a filter change went over 50 ms."""
+    global _frozen
+    if not _frozen:
+        gc.freeze()
+        _frozen = True
 
 
 def cannot_open(message: str) -> QMessageBox:
