@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import sqlite_utils
@@ -289,26 +290,35 @@ def index_entries(db: sqlite_utils.Database, first: int) -> None:
 
 
 def finish(
-    db: sqlite_utils.Database, indexed: bool = False, tally: CatalogueTally | None = None
+    db: sqlite_utils.Database,
+    indexed: bool = False,
+    tally: CatalogueTally | None = None,
+    meanwhile: Callable[[], object] = lambda: None,
 ) -> None:
     """Indexes (unless `indexed`: create_indexes() came first), facet counts, the bitmap
     index, the schema version and statistics: the last steps of a build. A build that added
     up its facet counts and bitmaps as it wrote (tally.CatalogueTally) passes them as `tally`;
-    otherwise they are read from the tables."""
+    otherwise they are read from the tables. `meanwhile()` is called once the rows are
+    committed, while other processes read the frequent words (a build starts syncing the
+    file to disk)."""
     if not indexed:
         create_indexes(db)
     facets = facet_count_rows(db) if tally is None else tally.facet_rows()
     db.conn.executemany("INSERT INTO facet_counts VALUES (?, ?, ?, ?)", facets)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     dimensions = dimension_rows(db) if tally is None else tally.bitmap_rows()
+
+    def gather() -> None:
+        meanwhile()
+        # The planner's statistics: a build counted its rows' (tally.write_statistics), else
+        # ANALYZE reads every table.
+        if tally is None:
+            db.execute("ANALYZE")
+        else:
+            tally.write_statistics(db, skip=["bitmaps"])
+
     # The frequent words' bitmaps read the full-text index, complete by now: other processes
     # read them while this one gathers the statistics of everything else.
-    # The planner's statistics: a build counted its rows' (tally.write_statistics), else
-    # ANALYZE reads every table.
-    if tally is None:
-        gather = lambda: db.execute("ANALYZE")  # noqa: E731
-    else:
-        gather = lambda: tally.write_statistics(db, skip=["bitmaps"])  # noqa: E731
     terms = term_rows(db, FTS_TOKENIZE, meanwhile=gather)
     db.conn.executemany("INSERT INTO bitmaps VALUES (?, ?, ?, ?)", [*dimensions, *terms])
     db.execute("ANALYZE bitmaps")  # its statistics with its rows in

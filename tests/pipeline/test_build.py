@@ -1,5 +1,6 @@
 """Building the catalogue: exact quotes, determinism, atomic replacement, the report."""
 
+import os
 import shutil
 import sqlite3
 
@@ -167,3 +168,20 @@ def test_progress_is_reported(tmp_path):
     stages = [s for s, _, _ in seen]
     assert {"reading", "extracting", "writing", "indexing"} <= set(stages)
     assert all(0 <= done <= total for _, done, total in seen)
+
+
+def test_the_rows_are_synced_while_the_last_steps_run(tmp_path, monkeypatch):
+    # The sync before the move then has only the last steps' pages to write.
+    import threading
+
+    synced = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        synced.append(threading.current_thread().name)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    build_catalogue(bundled_sources(), tmp_path / "catalogue.db")
+    assert synced[:2] == ["early sync", "MainThread"]
+    assert not [t for t in threading.enumerate() if t.name == "early sync"]
