@@ -98,8 +98,14 @@ def remove_stale(target: Path, suffix: str) -> list[Path]:
 
 def sync_folder(folder: Path) -> None:
     """Make a rename in `folder` durable (POSIX); a no-op where folders cannot be opened."""
+    sync_path(folder, os.O_RDONLY)
+
+
+def sync_path(path: Path, flags: int) -> None:
+    """fsync what `path` names, opened with `flags`; a no-op where it cannot be opened or
+    synced (what must be durable is synced again, and checked, by its writer)."""
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(path, flags)
     except OSError:
         return
     try:

@@ -208,20 +208,10 @@ class EarlySync:
         self.thread: threading.Thread | None = None
 
     def start(self) -> None:
-        self.thread = threading.Thread(target=self._sync, name="early sync", daemon=True)
+        # Failures are left to the sync before the move, which reports them.
+        sync = lambda: atomic.sync_path(self.path, os.O_RDWR)  # noqa: E731
+        self.thread = threading.Thread(target=sync, name="early sync", daemon=True)
         self.thread.start()
-
-    def _sync(self) -> None:
-        try:
-            fd = os.open(self.path, os.O_RDWR)
-        except OSError:
-            return  # the sync before the move says what is wrong
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
 
     def join(self) -> None:
         if self.thread is not None:

@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from odd_text import SETTINGS, recased, spans, texts, words_or_numbers
+from plain import plain_find_years
 
 from app.pipeline import figures, years
-from app.pipeline.model import Figure, Mention, YearMention
+from app.pipeline.model import Figure, Mention
 from app.pipeline.quick import has_digit, lowered
 from app.pipeline.reader import read_document
 
@@ -46,23 +47,6 @@ def plain_find_figures(text: str, base: int = 0, actors=()) -> list[Figure]:
         if figure is not None and not figures._overlaps(match.span(), taken):
             found.append(figure)
     return sorted(found, key=lambda f: f.start)
-
-
-def plain_find_years(text: str, base: int = 0) -> list[YearMention]:
-    """find_years() without its quick tests: every pattern over the whole text."""
-    found, taken = [], []
-    for kind, pattern, _starts in years._patterns():
-        for match in pattern.finditer(text):
-            span = match.span()
-            if any(span[0] < end and start < span[1] for start, end in taken):
-                continue
-            if years._after_label(text, span[0]):
-                continue
-            mention = years._MAKERS[kind](match, base)
-            if mention is not None:
-                found.append(mention)
-                taken.append(span)
-    return sorted(found, key=lambda m: m.start)
 
 
 def quick_counts(text: str) -> list:

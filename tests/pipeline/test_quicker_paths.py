@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from odd_text import SETTINGS, recased, spans, texts, words_or_numbers
+from plain import plain_find_years, plain_keyword_domain
 
 from app.pipeline import domains, figures, places, years
 from app.pipeline.model import Figure, Heading, Mention, Piece, YearMention
@@ -64,23 +65,6 @@ def test_money_matches_the_money_pattern_on_any_text(text):
 
 
 # ---------------------------------------------------------------- years
-
-
-def plain_find_years(text: str, base: int = 0) -> list[YearMention]:
-    """find_years() without its quick tests: every pattern over the whole text."""
-    found, taken = [], []
-    for kind, pattern, _starts in years._patterns():
-        for match in pattern.finditer(text):
-            span = match.span()
-            if any(span[0] < end and start < span[1] for start, end in taken):
-                continue
-            if years._after_label(text, span[0]):
-                continue
-            mention = years._MAKERS[kind](match, base)
-            if mention is not None:
-                found.append(mention)
-                taken.append(span)
-    return sorted(found, key=lambda m: m.start)
 
 
 @pytest.mark.parametrize(
@@ -247,15 +231,6 @@ def test_the_previous_word_in_odd_places(before):
 
 
 # ---------------------------------------------------------------- domains
-
-
-def plain_keyword_domain(text: str) -> tuple[str | None, str]:
-    """keyword_domain() scanning every domain's keywords."""
-    hits = {}
-    for domain, _, keywords, _ in domains._compiled():
-        if count := len(keywords.findall(text)):
-            hits[domain.id] = count
-    return domains.keyword_choice(hits)
 
 
 KEYWORDS = [

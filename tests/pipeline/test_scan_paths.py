@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from odd_text import SETTINGS, recased, texts
+from plain import plain_keyword_domain
 
 from app.pipeline import domains, organisations, places
 from app.pipeline.model import Mention
@@ -179,14 +180,6 @@ DOMAIN_TEXT = texts(
     [" ", "  ", "\n", ", ", "-", "", "\xa0", ".", "_", "x"],
     max_size=12,
 )
-
-
-def plain_keyword_domain(text: str) -> tuple[str | None, str]:
-    hits = {}
-    for domain, _, keywords, _ in domains._compiled():
-        if count := len(keywords.findall(text)):
-            hits[domain.id] = count
-    return domains.keyword_choice(hits)
 
 
 @SETTINGS
