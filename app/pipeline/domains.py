@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from app.pipeline.quick import literal_start, lowered, matches_at
+from app.pipeline.quick import literal_start, lowered, matches_at, occurrences
 from app.resources import Domain, domains
 
 # A heading that names this many domains or more is an umbrella ("Capacity Building for
@@ -98,7 +97,7 @@ def _count_in(number: int, keywords: re.Pattern, text: str, folded: str) -> int:
     prefixes = _prefixes_of()[number]
     if not prefixes:
         return len(keywords.findall(text))
-    at = sorted({at for prefix in prefixes for at in _find_all(folded, prefix)})
+    at = sorted({at for prefix in prefixes for at in occurrences(folded, prefix)})
     return len(matches_at(keywords, text, at))
 
 
@@ -117,13 +116,6 @@ def _prefixes_of() -> tuple[tuple[str, ...], ...]:
         kept = {s for s in found if not any(s.startswith(o) for o in found if o != s)}
         prefixes.append(tuple(sorted(kept)))
     return tuple(prefixes)
-
-
-def _find_all(text: str, word: str) -> Iterator[int]:
-    at = text.find(word)
-    while at >= 0:
-        yield at
-        at = text.find(word, at + 1)
 
 
 def keyword_choice(hits: dict[str, int]) -> tuple[str | None, str]:

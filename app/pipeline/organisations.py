@@ -16,6 +16,7 @@ import pycountry
 
 from app.paths import resources_dir
 from app.pipeline.model import Mention
+from app.pipeline.quick import occurrences
 
 KINDS = ("organisation", "programme", "agreement", "term")
 DEFINED, CURATED = "defined", "curated"
@@ -653,7 +654,7 @@ class OrganisationIndex:
             tokens.append(match)
             token = match.group()
             if "-" in token and capital:
-                for at in _find_all(token, "-"):
+                for at in occurrences(token, "-"):
                     if capital.match(text, match.start() + at + 1):
                         return None
         if self._small_apart is None:
@@ -693,7 +694,7 @@ class OrganisationIndex:
         if small is None:
             return []
         found, end = [], 0
-        starts = sorted({at for word in self._small_words for at in _find_all(text, word)})
+        starts = sorted({at for word in self._small_words for at in occurrences(text, word)})
         for at in starts:
             if at >= end and (match := small.match(text, at)):
                 found.append(match.span())
@@ -888,13 +889,6 @@ def _outside(
             inside.add(number)
             number -= 1
     return [match for number, match in enumerate(tokens) if number not in inside]
-
-
-def _find_all(text: str, word: str) -> Iterator[int]:
-    at = text.find(word)
-    while at >= 0:
-        yield at
-        at = text.find(word, at + 1)
 
 
 def without_known(tokens: set[str], known: set[str]) -> set[str]:

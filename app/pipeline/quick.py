@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 # The only non-ASCII letters `re` matches case-insensitively with ASCII ones; lower() does not
 # turn them into those (dotted and dotless i, long s, Kelvin sign).
@@ -74,6 +74,15 @@ def literal_start(pattern: str) -> str:
     if at < len(pattern) and pattern[at] in _QUANTIFIERS and chars:
         chars.pop()  # the last character may be left out or repeated
     return "".join(chars).lower()
+
+
+def occurrences(text: str, word: str) -> Iterator[int]:
+    """Where `word` is written in `text`, overlaps included, in order: found by str.find, a
+    quick scan for a literal, where a pattern would be tried at every position."""
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 def matches_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:

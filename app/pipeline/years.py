@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from app.pipeline.figures import MONTHS, word_set
 from app.pipeline.model import YearMention
-from app.pipeline.quick import has_digit, lowered, matches_at
+from app.pipeline.quick import has_digit, lowered, matches_at, occurrences
 
 # A plausible year as a whole token: not part of "$2000", "2,653", "FY2021", "COVID-19", "2+2",
 # nor followed by more digits, a decimal, "%", or a hyphenated digit (phone-like numbers).
@@ -48,16 +48,9 @@ def _after(*words: str) -> Starts:
         written = [word for word in words if word in folded]
         if not written:
             return NOWHERE
-        return sorted(at for word in written for at in _occurrences(folded, word))
+        return sorted(at for word in written for at in occurrences(folded, word))
 
     return starts
-
-
-def _occurrences(folded: str, word: str) -> Iterator[int]:
-    at = folded.find(word)
-    while at >= 0:
-        yield at
-        at = folded.find(word, at + 1)
 
 
 def _dashed(text: str, folded: str | None, spots: list[int]) -> Sequence[int] | None:
@@ -88,12 +81,12 @@ def _range_starts(
     not at every one of the text.)"""
     if folded is None:
         return ANYWHERE
-    places = {*spots, *_occurrences(text, "FY")}
+    places = {*spots, *occurrences(text, "FY")}
     for word in ("fiscal", *words):
-        places.update(_occurrences(folded, word))
+        places.update(occurrences(folded, word))
     for month in MONTHS:
         if month in text:
-            places.update(_occurrences(text, month))
+            places.update(occurrences(text, month))
     return sorted(places)
 
 
@@ -104,7 +97,7 @@ def _fiscal(text: str, folded: str | None, spots: list[int]) -> Sequence[int] | 
         return ANYWHERE
     if "FY" not in text and "fiscal" not in folded:
         return NOWHERE  # most sentences: two quick tests say so
-    return sorted([*_occurrences(text, "FY"), *_occurrences(folded, "fiscal")])
+    return sorted([*occurrences(text, "FY"), *occurrences(folded, "fiscal")])
 
 
 @lru_cache(maxsize=1)
