@@ -29,14 +29,21 @@ def _compiled() -> tuple[tuple[Domain, re.Pattern, re.Pattern, tuple[str, ...]],
     def union(patterns: tuple[str, ...]) -> re.Pattern:
         return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
 
-    def starts(patterns: tuple[str, ...]) -> tuple[str, ...]:
-        found = {literal_start(p) for p in patterns}
-        if "" in found:
-            return ()
-        # Where "cyber" is not written, neither is "cyberspace": one test stands for both.
-        return tuple(sorted(s for s in found if not any(o in s for o in found if o != s)))
+    # Where "cyber" is not written, neither is "cyberspace": one test stands for both.
+    return tuple(
+        (d, union(d.heading), union(d.keywords), _keyword_starts(d.keywords, str.__contains__))
+        for d in domains()
+    )
 
-    return tuple((d, union(d.heading), union(d.keywords), starts(d.keywords)) for d in domains())
+
+def _keyword_starts(patterns: tuple[str, ...], covers) -> tuple[str, ...]:
+    """The lower-cased texts that matches of `patterns` start with, less each that
+    `covers(start, other)` says another one stands for; empty when some pattern's start
+    cannot be told."""
+    found = {literal_start(p) for p in patterns}
+    if "" in found:
+        return ()
+    return tuple(sorted(s for s in found if not any(covers(s, o) for o in found if o != s)))
 
 
 @lru_cache(maxsize=8192)  # every entry asks again about each heading above it
@@ -107,15 +114,7 @@ def _prefixes_of() -> tuple[tuple[str, ...], ...]:
     written, so is "drug", at the same place); empty when some keyword's start cannot be told.
     (Unlike _compiled()'s, a start inside another is kept: "terroris" in "financing of
     terrorism" is written elsewhere than where a match of that keyword starts.)"""
-    prefixes = []
-    for domain in domains():
-        found = {literal_start(p) for p in domain.keywords}
-        if "" in found:
-            prefixes.append(())
-            continue
-        kept = {s for s in found if not any(s.startswith(o) for o in found if o != s)}
-        prefixes.append(tuple(sorted(kept)))
-    return tuple(prefixes)
+    return tuple(_keyword_starts(domain.keywords, str.startswith) for domain in domains())
 
 
 def keyword_choice(hits: dict[str, int]) -> tuple[str | None, str]:
