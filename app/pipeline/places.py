@@ -161,12 +161,11 @@ def _folded(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=4096)  # names are written in few ways: each is looked up once
 def _target(written: str) -> _Target:
     return _catalogue().names[_name_key(written)]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # names are written in few ways: each is looked up once
 def _reading(written: str) -> tuple[str | None, str, tuple[str, ...], bool]:
     """What a name written so adds, in the few values find_places() needs for each match
     (rather than a _Target whose kind it tests each time): (the country's code or None, its
