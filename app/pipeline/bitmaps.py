@@ -84,9 +84,10 @@ def term_rows(
     db, tokenize: str, least: int | None = None, meanwhile: Callable[[], object] = lambda: None
 ) -> list[tuple]:
     """The bitmap rows of the words of the full-text index (made with the `tokenize` option)
-    in at least `least` entries (FREQUENT_TERM_ENTRIES), by the term the index stores. On a
-    large index the catalogue is committed and other processes read the words' entries from
-    the file while this one runs `meanwhile()` in a new transaction (a build: ANALYZE)."""
+    in at least `least` entries (FREQUENT_TERM_ENTRIES), by the term the index stores. The
+    catalogue is committed, then `meanwhile()` runs (a build: its statistics, and the sync of
+    the file); on a large index, in a new transaction while other processes read the words'
+    entries from the file."""
     least = FREQUENT_TERM_ENTRIES if least is None else least
     found = _frequent(db.conn, least)
     terms = [term for term, _ in found]
@@ -95,6 +96,7 @@ def term_rows(
     path = db.execute("PRAGMA database_list").fetchone()[2]  # "" in memory: no file to share
     entries = sum(n for _, n in found)
     processes = workers.processes_for_work(entries, PARALLEL_MIN_TERM_ENTRIES, len(chunks))
+    db.conn.commit()
     if not path or processes == 1:
         meanwhile()
         return [row for chunk in chunks for row in _term_rows(db.conn, chunk, own)]
@@ -106,13 +108,12 @@ def term_rows(
         finally:
             conn.close()
 
-    db.conn.commit()
     # Readers need the lock a build holds (locking_mode EXCLUSIVE): SQLite lets it go at the
     # next access of the file in NORMAL mode.
     db.execute("PRAGMA locking_mode = NORMAL")
     db.execute("SELECT count(*) FROM sqlite_master").fetchall()
     with workers.in_order(read, len(chunks), processes) as done:
-        # `meanwhile` may write (ANALYZE does) but must not commit, nor fill SQLite's cache
+        # `meanwhile` may write (statistics do) but must not commit, nor fill SQLite's cache
         # with changes (they would need the lock the readers share); rows are written after.
         db.execute("BEGIN")
         meanwhile()
