@@ -16,7 +16,7 @@ import pycountry
 
 from app.paths import resources_dir
 from app.pipeline.model import Mention
-from app.pipeline.quick import occurrences
+from app.pipeline.quick import matches_at, occurrences
 
 KINDS = ("organisation", "programme", "agreement", "term")
 DEFINED, CURATED = "defined", "curated"
@@ -693,13 +693,8 @@ class OrganisationIndex:
         small = self._split_patterns()[1]
         if small is None:
             return []
-        found, end = [], 0
         starts = sorted({at for word in self._small_words for at in occurrences(text, word)})
-        for at in starts:
-            if at >= end and (match := small.match(text, at)):
-                found.append(match.span())
-                end = match.end()
-        return found
+        return [match.span() for match in matches_at(small, text, starts)]
 
     def _known_spans(self, text: str) -> list[tuple[int, int]]:
         """The spans _pattern(terms=True).finditer() finds in `text`, found quicker in a long
