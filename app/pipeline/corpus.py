@@ -80,10 +80,9 @@ def read_corpus(
         ):
             if cancelled():
                 raise BuildCancelled()
-            if shipped:
-                parsed.append(ReceivedDocument(doc.text, headings, pieces))
-            else:
-                parsed.append(ParsedDocument(doc.text, headings, pieces))
+            parsed.append(
+                (ReceivedDocument if shipped else ParsedDocument)(doc.text, headings, pieces)
+            )
             found_in.append(found)
             if not headings:
                 doc.warnings.append(
