@@ -83,9 +83,10 @@ def split_sentences(
     return spans
 
 
-def holds_rare_stops(text: str) -> bool:
-    """Whether text holds a sentence end other than a full stop ("!", "?", "。")."""
-    return any(text.find(stop) >= 0 for stop in _RARE_STOPS)
+def holds_rare_stops(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether text[start:end] holds a sentence end other than a full stop ("!", "?", "。")."""
+    end = len(text) if end is None else end
+    return any(text.find(stop, start, end) >= 0 for stop in _RARE_STOPS)
 
 
 def _terminals(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
@@ -93,7 +94,7 @@ def _terminals(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     # A pattern that starts with one character is looked for at the speed of a loop in C, one
     # that starts with a class of them by trying every character: most paragraphs hold full
     # stops alone, which the first kind of pattern finds as _TERMINAL would.
-    if any(text.find(stop, start, end) >= 0 for stop in _RARE_STOPS):
+    if holds_rare_stops(text, start, end):
         return _TERMINAL.finditer(text, start, end)
     return _FULL_STOP.finditer(text, start, end)
 
