@@ -7,6 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from app.pipeline.model import Heading, ParsedDocument, Piece
+from app.pipeline.quick import occurrences
 from app.pipeline.sentences import holds_rare_stops, split_sentences
 
 # ---------------------------------------------------------------------------
@@ -539,10 +540,7 @@ def _reference_marks(text: str, note_labels: set[str], glossary_terms: set[str])
             glued = _glued_any_digits(text)
         marks += [at for at in glued if not _after_digit_separator(text, at)]
     if glossary_terms:
-        at = text.find("*")
-        while at >= 0:
-            marks.append(at)
-            at = text.find("*", at + 1)
+        marks += occurrences(text, "*")
     marks.sort()
     return marks
 
