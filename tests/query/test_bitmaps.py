@@ -160,6 +160,25 @@ def test_terms_that_stem_to_others_are_read_from_the_vocabulary(with_terms):
     assert by_match == by_vocabulary and len(by_match) > 100
 
 
+def test_the_vocabulary_read_in_ranges_is_the_whole(with_terms):
+    # What worker processes read, a range each, in order, is what one reading of the whole
+    # gives, including words that are a split themselves or start with one.
+    with closing(sqlite3.connect(with_terms)) as conn:
+        whole = stored._range_rows(conn, FTS_TOKENIZE, 20)
+        words = [term for _, term, *_ in whole]
+        splits = (words[3], words[3] + "a", "m", words[-1])
+        ranges = list(zip((None, *splits), (*splits, None), strict=True))
+        parts = [
+            row
+            for low, high in ranges
+            for row in stored._range_rows(conn, FTS_TOKENIZE, 20, low, high)
+        ]
+        counts = dict(stored._frequent(conn, 20))
+        one = stored._frequent(conn, 20, words[3], words[4])  # from inclusive, to exclusive
+    assert parts == whole and len(whole) > 100
+    assert one == [(words[3], counts[words[3]])]
+
+
 def test_worker_processes_read_the_terms_this_process_reads(with_terms, tmp_path):
     def read(db, processes_from: int) -> list[tuple]:
         analysed = []
