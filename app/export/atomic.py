@@ -8,7 +8,9 @@ the same target removes temporaries that nobody holds (`remove_stale`).
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,6 +57,50 @@ def temporary_for(target: Path, suffix: str) -> Iterator[Path]:
         finally:
             if holder != -1:
                 os.close(holder)
+
+
+# Replacing a file frees the old one's blocks before the rename returns: 0.2 s for a 786 MB
+# catalogue here (ext4). Files this large get a second name first, so that the rename only
+# moves names, and a thread deletes that name (and frees the blocks) after.
+LARGE_BYTES = 64 << 20
+
+
+def replace(source: Path, target: Path, suffix: str) -> threading.Thread | None:
+    """os.replace(source, target); a large old `target` is deleted by the thread returned (it
+    is not a daemon: the process waits for it). Where a second name cannot be made, or the
+    thread not started, the old file goes with the rename as usual. The second name is a
+    temporary's (`.<name>.<random><suffix>`): if the process is killed before the thread
+    deletes it, the next writer to `target` does."""
+    retired = None
+    try:
+        if os.stat(target).st_size >= LARGE_BYTES:
+            prefix, suffix = temporary_name(Path(target), suffix)
+            retired = folder_of(Path(target)) / f"{prefix}{secrets.token_hex(6)}{suffix}"
+            os.link(target, retired)
+    except OSError:  # no old file, or no hard links here (FAT, some network shares)
+        retired = None
+    try:
+        os.replace(source, target)
+    except BaseException:
+        if retired is not None:
+            retired.unlink(missing_ok=True)
+        raise
+    if retired is None:
+        return None
+    thread = threading.Thread(target=_delete, args=[retired], name="delete old file")
+    try:
+        thread.start()
+    except RuntimeError:  # no more threads: delete it here
+        _delete(retired)
+        return None
+    return thread
+
+
+def _delete(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass  # left for the next writer's remove_stale
 
 
 def lock(fd: int) -> bool:

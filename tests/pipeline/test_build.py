@@ -185,3 +185,48 @@ def test_the_rows_are_synced_while_the_last_steps_run(tmp_path, monkeypatch):
     build_catalogue(bundled_sources(), tmp_path / "catalogue.db")
     assert synced[:2] == ["early sync", "MainThread"]
     assert not [t for t in threading.enumerate() if t.name == "early sync"]
+
+
+def test_the_corpus_is_let_go_once_its_rows_are_written(tmp_path, monkeypatch):
+    # Freed while the frequent words are read, not at the end of the build, where the garbage
+    # collector (on again) would first walk its millions of objects.
+    import weakref
+
+    from app.pipeline import build, tally
+
+    corpora = []
+    real_read_corpus = build.read_corpus
+
+    def read_corpus(*args):
+        corpus = real_read_corpus(*args)
+        corpora.append(weakref.ref(corpus))
+        return corpus
+
+    alive = []
+    real_write_statistics = tally.CatalogueTally.write_statistics
+
+    def write_statistics(self, db, skip=()):  # after the words' readers start
+        alive.append(corpora[0]() is not None)
+        real_write_statistics(self, db, skip)
+
+    monkeypatch.setattr(build, "read_corpus", read_corpus)
+    monkeypatch.setattr(tally.CatalogueTally, "write_statistics", write_statistics)
+    build_catalogue(bundled_sources(), tmp_path / "catalogue.db")
+    assert alive == [False]
+
+
+def test_a_large_old_catalogue_is_deleted_after_the_new_one_is_in_place(tmp_path, monkeypatch):
+    import threading
+
+    from app.export import atomic
+
+    monkeypatch.setattr(atomic, "LARGE_BYTES", 1)
+    out = tmp_path / "catalogue.db"
+    build_catalogue(bundled_sources(), out)
+    first = content_digest(out)
+    build_catalogue(bundled_sources(), out)
+    for thread in threading.enumerate():
+        if thread.name == "delete old file":
+            thread.join()
+    assert [p.name for p in tmp_path.iterdir()] == ["catalogue.db"]
+    assert content_digest(out) == first
