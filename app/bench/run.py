@@ -199,6 +199,37 @@ def size_table(name: str, n: int, data: dict) -> list[str]:
     return lines
 
 
+def cpu_ticks(stat: Path = Path("/proc/stat")) -> tuple[int, int] | None:
+    """(all CPU time, time stolen by the hypervisor) in ticks since boot, from /proc/stat;
+    None where there is no such file (not Linux)."""
+    try:
+        fields = stat.read_text().split("\n", 1)[0].split()
+    except OSError:
+        return None
+    # cpu user nice system idle iowait irq softirq steal [guest guest_nice]: guest time is
+    # already counted in user.
+    if fields[:1] != ["cpu"] or len(fields) < 9:
+        return None
+    ticks = [int(f) for f in fields[1:9]]
+    return sum(ticks), ticks[7]
+
+
+def stolen_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """The share of the machine's CPU time that the hypervisor gave to other machines between
+    two cpu_ticks(), or None where that is not known."""
+    if before is None or after is None or after[0] <= before[0]:
+        return None
+    return (after[1] - before[1]) / (after[0] - before[0])
+
+
+def stolen_line(share: float | None) -> list[str]:
+    """On a shared virtual machine the same code runs slower while others take its CPU time:
+    figures compare only at similar shares, so each table says it."""
+    if share is None:
+        return []
+    return [f"CPU time stolen by the hypervisor during these runs: {share:.0%}", ""]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m app.bench",
@@ -232,12 +263,14 @@ def main(argv=None) -> int:
             sample = sample or load_sample(bundled_catalogue())
             print(f"generating {db} ...", flush=True)
             generate(sample, db, n, progress=lambda _: None)
+        ticks = cpu_ticks()
         data = {"fts": fts_rebuild(db, max(1, args.runs // 3))}
         data["cold"] = cold_starts(db, args.runs)
         result = child([str(db), str(args.runs), str(args.export_runs)])
         data["gui"] = json.loads(result.stdout.strip().splitlines()[-1])
+        data["stolen"] = stolen_share(ticks, cpu_ticks())
         raw["sizes"][size_name(n)] = data
-        table = size_table(size_name(n), n, data)
+        table = size_table(size_name(n), n, data) + stolen_line(data["stolen"])
         out += table
         print("\n".join(table), flush=True)
     if args.build_mb:
@@ -246,13 +279,20 @@ def main(argv=None) -> int:
         sources = args.out / f"sources-{args.build_mb:g}mb"
         if args.regenerate or not any(sources.glob("*.txt")):
             write_corpus(bundled_sources(), sources, args.build_mb)
+        ticks = cpu_ticks()
         rates, entries = build_throughput(
             sources, args.out / "built-from-corpus.db", args.build_runs
         )
         bundled, _ = build_throughput(
             bundled_sources(), args.out / "built-from-bundled.db", max(3, args.build_runs)
         )
-        raw["build"] = {"mb_per_s": rates, "entries": entries, "bundled_mb_per_s": bundled}
+        stolen = stolen_share(ticks, cpu_ticks())
+        raw["build"] = {
+            "mb_per_s": rates,
+            "entries": entries,
+            "bundled_mb_per_s": bundled,
+            "stolen": stolen,
+        }
         lines = [
             f"### Build from {args.build_mb:g} MB of source text ({entries:,} entries)",
             "",
@@ -263,6 +303,7 @@ def main(argv=None) -> int:
             f"| build throughput, bundled sources ({len(bundled)} runs) "
             f"| {statistics.median(bundled):.2f} MB/s | {max(bundled):.2f} MB/s | |",
             "",
+            *stolen_line(stolen),
         ]
         out += lines
         print("\n".join(lines), flush=True)
