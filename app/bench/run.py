@@ -199,6 +199,18 @@ def size_table(name: str, n: int, data: dict) -> list[str]:
     return lines
 
 
+def reference_loop_ms(repeats: int = 5) -> float:
+    """The best of `repeats` timings of a fixed pure-Python loop (the squares of a million
+    integers summed): the same machine type runs it from about 50 to 95 ms from day to day,
+    and the build's figures move with it."""
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def cpu_ticks(stat: Path = Path("/proc/stat")) -> tuple[int, int] | None:
     """(all CPU time, time stolen by the hypervisor) in ticks since boot, from /proc/stat;
     None where there is no such file (not Linux)."""
@@ -251,9 +263,16 @@ def main(argv=None) -> int:
     command = "python -m app.bench " + " ".join(
         shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)
     )
-    header = [f"Command: `{command.strip()}`", f"Machine: {machine()}", ""]
+    loop_ms = reference_loop_ms()
+    header = [
+        f"Command: `{command.strip()}`",
+        f"Machine: {machine()}",
+        f"Speed today: {loop_ms:.0f} ms for a reference Python loop (lower is faster)",
+        "",
+    ]
     print("\n".join(header), flush=True)
-    raw: dict = {"command": command, "machine": machine(), "sizes": {}}
+    raw: dict = {"command": command, "machine": machine(), "reference_loop_ms": loop_ms}
+    raw["sizes"] = {}
     sample = None
     out: list[str] = []
     for name in args.sizes.split(","):
