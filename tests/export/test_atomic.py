@@ -38,11 +38,17 @@ def test_a_large_old_file_is_deleted_after_the_rename(tmp_path, monkeypatch):
         reader.close()
 
 
-def test_a_small_old_file_goes_with_the_rename(tmp_path):
-    target = written(tmp_path / "catalogue.db", b"old")
-    assert atomic.replace(written(tmp_path / "new.tmp", b"new"), target, ".tmp") is None
-    assert [p.name for p in tmp_path.iterdir()] == ["catalogue.db"]
+def replaces_in_the_rename(folder):
+    """Replaces an old catalogue in `folder`, checking that the old file went with the rename:
+    no thread, no second name left behind."""
+    target = written(folder / "catalogue.db", b"old")
+    assert atomic.replace(written(folder / "new.tmp", b"new"), target, ".tmp") is None
+    assert [p.name for p in folder.iterdir()] == ["catalogue.db"]
     assert target.read_bytes() == b"new"
+
+
+def test_a_small_old_file_goes_with_the_rename(tmp_path):
+    replaces_in_the_rename(tmp_path)
 
 
 def test_no_old_file(tmp_path, monkeypatch):
@@ -59,10 +65,7 @@ def test_without_hard_links_the_old_file_goes_with_the_rename(tmp_path, monkeypa
         raise OSError(1, "Operation not permitted")
 
     monkeypatch.setattr(atomic.os, "link", no_links)
-    target = written(tmp_path / "catalogue.db", b"old")
-    assert atomic.replace(written(tmp_path / "new.tmp", b"new"), target, ".tmp") is None
-    assert [p.name for p in tmp_path.iterdir()] == ["catalogue.db"]
-    assert target.read_bytes() == b"new"
+    replaces_in_the_rename(tmp_path)
 
 
 def test_a_failed_rename_keeps_the_old_file_and_no_second_name(tmp_path, monkeypatch):
