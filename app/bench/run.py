@@ -263,16 +263,20 @@ def main(argv=None) -> int:
     command = "python -m app.bench " + " ".join(
         shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)
     )
-    loop_ms = reference_loop_ms()
+    description, loop_ms = machine(), reference_loop_ms()
     header = [
         f"Command: `{command.strip()}`",
-        f"Machine: {machine()}",
+        f"Machine: {description}",
         f"Speed today: {loop_ms:.0f} ms for a reference Python loop (lower is faster)",
         "",
     ]
     print("\n".join(header), flush=True)
-    raw: dict = {"command": command, "machine": machine(), "reference_loop_ms": loop_ms}
-    raw["sizes"] = {}
+    raw: dict = {
+        "command": command,
+        "machine": description,
+        "reference_loop_ms": loop_ms,
+        "sizes": {},
+    }
     sample = None
     out: list[str] = []
     for name in args.sizes.split(","):
