@@ -92,6 +92,11 @@ def test_committed_catalogue_is_not_stale(built):
     )
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_the_catalogue_is_an_ordinary_file_not_a_private_one(catalogue_path):
+    assert catalogue_path.stat().st_mode & 0o777 == 0o644
+
+
 def test_failed_build_leaves_the_old_catalogue(tmp_path):
     out = tmp_path / "catalogue.db"
     out.write_bytes(b"old catalogue")
