@@ -32,9 +32,10 @@ def folder_of(target: Path) -> Path:
 
 @contextmanager
 def temporary_for(target: Path, suffix: str) -> Iterator[Path]:
-    """A new empty file beside `target`, locked while the block runs and deleted after it
-    (unless the block moved it into place with `os.replace`). Stale temporaries of earlier,
-    killed writers to the same target are removed first."""
+    """A new empty file beside `target` (0644: an ordinary file, such as a catalogue or an
+    export, that others may be meant to read, not mkstemp's private 0600), locked while the
+    block runs and deleted after it (unless the block moved it into place with `os.replace`).
+    Stale temporaries of earlier, killed writers to the same target are removed first."""
     target = Path(target)
     remove_stale(target, suffix)
     prefix, suffix = temporary_name(target, suffix)
@@ -42,6 +43,7 @@ def temporary_for(target: Path, suffix: str) -> Iterator[Path]:
     path = Path(name)
     holder = -1
     try:
+        os.chmod(path, 0o644)
         if fcntl is not None:
             # A duplicate descriptor holds the lock; the writer opens the path as it likes.
             holder = os.dup(fd)

@@ -114,7 +114,6 @@ def export_csv(
     folder = atomic.folder_of(target)
     try:
         with atomic.temporary_for(target, PART_SUFFIX) as tmp:
-            os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is an ordinary file
             with open(tmp, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as fh:
                 written = write_rows(fh, rows, progress, cancelled)
                 fh.flush()

@@ -84,9 +84,6 @@ def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with atomic.temporary_for(out, TEMP_SUFFIX) as tmp:
-            # mkstemp makes the file private; a catalogue is an ordinary file, which others
-            # may be meant to read (a shared folder), as an export is.
-            os.chmod(tmp, 0o644)
             write(tmp)
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())

@@ -89,3 +89,9 @@ def test_a_second_name_left_by_a_killed_process_is_removed_by_the_next_writer(tm
         ".catalogue.db.0123456789ab.tmp"
     ]
     assert target.read_bytes() == b"old"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_the_temporary_is_an_ordinary_file_not_a_private_one(tmp_path):
+    with atomic.temporary_for(tmp_path / "export.csv", ".part") as tmp:
+        assert tmp.stat().st_mode & 0o777 == 0o644
