@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +101,7 @@ class QueryInterrupted(Exception):
 
 FACET_CACHE = 256  # facet results kept per catalogue (a few KB each)
 PROGRESS_STEPS = 1000  # SQLite VM steps between checks of a query's budget (tens of µs)
+ORDER_BATCH = 4096  # ids fetched between checks for cancelling a sort (about 1 ms)
 
 
 @dataclass(frozen=True)
@@ -359,10 +361,14 @@ class Catalogue:
             ids.reverse()
         else:
             ids = self.page_ids(filters, sort, descending, offset, limit)
+        return self.rows_of(ids)
+
+    def rows_of(self, ids: Sequence[int]) -> list[dict]:
+        """The rows of the entries `ids` (a page of ids), in that order."""
         if not ids:
             return []
         found = {r["id"]: r for r in self.dicts(
-            f"{ROW_SELECT} WHERE e.id IN ({', '.join('?' * len(ids))})", ids
+            f"{ROW_SELECT} WHERE e.id IN ({', '.join('?' * len(ids))})", list(ids)
         )}  # fmt: skip
         return [found[i] for i in ids if i in found]
 
@@ -371,32 +377,76 @@ class Catalogue:
     ) -> list[int]:
         """Entry ids of one page: the offset is skipped over narrow index entries, never over
         whole rows; in entry order a search walks the full-text index in rowid order."""
-        order = self.order_clause(sort, descending)
+        sql, params = self._ids_query(filters, sort, descending)
+        return [
+            r[0] for r in self.conn.execute(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset])
+        ]
+
+    def ordered_ids(
+        self,
+        filters: Filters,
+        sort: str | None,
+        descending: bool = False,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> array:
+        """Every matching entry id in `sort` order, 8 bytes each (8 MB at 1M entries): sorted
+        once, so that every page after is a slice instead of a sort of all the matches.
+        Stops with QueryInterrupted once `cancelled()` is true (checked between statements and
+        every few thousand ids; a running statement is stopped by `conn.interrupt()`)."""
+        ids = array("q")
+        if sort == "document":
+            # A document has one edition, so the order is the documents' order, and within
+            # each the entry order, which the index on document_id gives without sorting:
+            # 5.8 s -> 0.5 s for 800k entries, where SQL sorts every match in a temporary tree.
+            direction = " DESC" if descending else ""
+            documents = [r[0] for r in self.conn.execute(
+                f"SELECT id FROM documents ORDER BY edition_year{direction}, id{direction}"
+            )]  # fmt: skip
+            where, params = filters.compile()
+            sql = (
+                f"SELECT e.id FROM entries e WHERE e.document_id = ? AND {where}"
+                f" ORDER BY e.id{direction}"
+            )
+            for document in documents:
+                self._extend(ids, sql, [document, *params], cancelled)
+        else:
+            self._extend(ids, *self._ids_query(filters, sort, descending), cancelled)
+        return ids
+
+    def _extend(self, ids: array, sql: str, params: list, cancelled) -> None:
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(ORDER_BATCH):
+            if cancelled is not None and cancelled():
+                raise QueryInterrupted()
+            ids.extend(r[0] for r in batch)
+
+    def _ids_query(self, filters: Filters, sort: str | None, descending: bool):
+        """The SQL and parameters that list the matching entry ids in `sort` order."""
+        direction = " DESC" if descending else ""
         match = fts_query(filters.search)
         if match and (sort or "entry_id") == "entry_id":
             where, params = filters.with_(search="").compile()
-            direction = " DESC" if descending else ""
             sql = (
                 "SELECT e.id FROM entries_fts f JOIN entries e ON e.id = f.rowid"
                 f" WHERE entries_fts MATCH ? AND {where} ORDER BY f.rowid{direction}"
-                " LIMIT ? OFFSET ?"
             )
-            params = [match, *params]
-        elif (sort or "entry_id") == "entry_id" and (source := self._single_source(filters)):
+            return sql, [match, *params]
+        if (sort or "entry_id") == "entry_id" and (source := self._single_source(filters)):
             # One value of a country, region or organisation: its link table lists the entries
             # in id order (index on value, entry_id) with their kind, domain, document and
-            # figure flag, so the page stops after `limit` rows instead of first listing
+            # figure flag, so a page stops after `limit` rows instead of first listing
             # every entry of the value (55k for the top country at 1M: 7 ms -> 0.1 ms).
             where, params = filters.compile("x", source)
-            direction = " DESC" if descending else ""
             sql = (
                 f"SELECT x.entry_id FROM {LINK_TABLES[source][0]} x WHERE {where}"
-                f" ORDER BY x.entry_id{direction} LIMIT ? OFFSET ?"
+                f" ORDER BY x.entry_id{direction}"
             )
-        else:
-            where, params = filters.compile()
-            sql = f"SELECT e.id FROM entries e WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
-        return [r[0] for r in self.conn.execute(sql, [*params, limit, offset])]
+            return sql, params
+        where, params = filters.compile()
+        order = self.order_clause(sort, descending)
+        return f"SELECT e.id FROM entries e WHERE {where} ORDER BY {order}", params
 
     @staticmethod
     def _single_source(filters: Filters) -> str | None:

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from app.query.catalogue import Catalogue, CatalogueError
+from app.query.catalogue import SORT_KEYS, Catalogue, CatalogueError, QueryInterrupted
 from app.query.filters import Filters
 
 
@@ -152,3 +152,53 @@ def test_pages_of_one_linked_value_come_from_its_link_table_in_entry_order(catal
             for offset in (0, 3):
                 ids = catalogue.page_ids(filters, None, descending, offset, 5)
                 assert ids == ordered[offset : offset + 5], (filters, descending, offset)
+
+
+ORDER_CASES = [
+    Filters(),
+    Filters(kinds=("body",)),
+    Filters(countries=("VNM",)),
+    Filters(search="japan", kinds=("body",)),
+    Filters(domains=("maritime",), year_from=2000, year_to=2030),
+]
+
+
+def test_ordered_ids_are_the_sql_order_of_every_sort(catalogue):
+    for filters in ORDER_CASES:
+        for sort in SORT_KEYS:
+            for descending in (False, True):
+                expected = [r["id"] for r in catalogue.iter_rows(filters, sort, descending)]
+                got = catalogue.ordered_ids(filters, sort, descending)
+                assert list(got) == expected, (filters, sort, descending)
+
+
+def test_ordered_ids_by_document_follow_the_editions_not_the_entry_numbers(
+    catalogue_path, tmp_path
+):
+    # The walk through the documents must give SQL's order even where entry numbers do not:
+    # the oldest edition is made the newest here, so its entries, numbered first, sort last.
+    copy = tmp_path / "renumbered.db"
+    shutil.copy(catalogue_path, copy)
+    with sqlite3.connect(copy) as conn:
+        first = conn.execute("SELECT id FROM documents ORDER BY edition_year, id").fetchone()[0]
+        for table, key in (("documents", "id"), ("entries", "document_id")):
+            conn.execute(f"UPDATE {table} SET edition_year = 2099 WHERE {key} = ?", [first])
+    conn.close()
+    with Catalogue(copy, bitmaps=False) as renumbered:
+        ids = renumbered.ordered_ids(Filters(), "document")
+        assert ids[0] != 1
+        for descending in (False, True):
+            expected = [r["id"] for r in renumbered.iter_rows(Filters(), "document", descending)]
+            assert list(renumbered.ordered_ids(Filters(), "document", descending)) == expected
+
+
+def test_ordered_ids_stop_when_cancelled(catalogue):
+    asked = []
+
+    def cancelled():
+        asked.append(1)
+        return True
+
+    with pytest.raises(QueryInterrupted):
+        catalogue.ordered_ids(Filters(), "quote", cancelled=cancelled)
+    assert asked
