@@ -184,6 +184,25 @@ def size_table(name: str, n: int, data: dict) -> list[str]:
     ):
         values = gui[key]
         row(key, [v[0] for v in values], "ms", [v[2] for v in values], target)
+    for key in [k for k in gui if k.startswith("sort by ")]:
+        values = gui[key]
+        row(
+            f"{key}: window answers",
+            [v[0] for v in values],
+            "ms",
+            [v[2] for v in values],
+            f"blocks ≤ {TARGET_BLOCK_MS} ms",
+        )
+        row(f"{key}: rows in the new order", [v[1] for v in values], "ms", None, "(in a worker)")
+    if "drag the scrollbar to the middle, sorted" in gui:
+        values = gui["drag the scrollbar to the middle, sorted"]
+        row(
+            "drag the scrollbar to the middle, sorted",
+            [v[0] for v in values],
+            "ms",
+            [v[2] for v in values],
+            f"blocks ≤ {TARGET_BLOCK_MS} ms",
+        )
     if gui.get("csv export"):
         values = gui["csv export"]
         row(

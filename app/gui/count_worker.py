@@ -1,7 +1,9 @@
-"""Counts and facet counts in a background thread with its own connection; newer requests win."""
+"""Counts, facet counts and sort orders in a background thread with its own connection; newer
+requests win."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import os
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.query.catalogue import Catalogue
+from app.query.catalogue import Catalogue, QueryInterrupted
 from app.query.filters import Filters
 
 log = logging.getLogger(__name__)
@@ -49,12 +51,14 @@ class CountWorker(QObject):
 
     total_ready = Signal(int, int)  # generation, count
     facet_ready = Signal(int, str, object)  # generation, dimension, list[Facet]
+    # generation, the matching ids in order (array('q') bytes), or None if the sort failed
+    order_ready = Signal(int, object)
 
     def __init__(self, db_path: Path, parent=None):
         super().__init__(parent)
         self.db_path = Path(db_path)
         self._cond = threading.Condition()
-        self._job: tuple[int, str, Filters, deque[str]] | None = None
+        self._job: tuple[int, str, Filters, object] | None = None
         self._generation = 0
         self._closing = False
         self._thread: threading.Thread | None = None
@@ -64,6 +68,10 @@ class CountWorker(QObject):
 
     def count(self, filters: Filters) -> int:
         return self._request("total", filters, deque())
+
+    def order(self, filters: Filters, sort: str | None, descending: bool) -> int:
+        """List every matching id in `sort` order (Catalogue.ordered_ids)."""
+        return self._request("order", filters, (sort, descending))
 
     def facets(self, filters: Filters, dimensions) -> int:
         """Count the facets of `dimensions`: a sequence, or a deque shared with other workers,
@@ -87,10 +95,10 @@ class CountWorker(QObject):
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def _request(self, kind: str, filters: Filters, dimensions) -> int:
+    def _request(self, kind: str, filters: Filters, argument) -> int:
         with self._cond:
             self._generation = next(GENERATIONS)
-            self._job = (self._generation, kind, filters, dimensions)
+            self._job = (self._generation, kind, filters, argument)
             if not self._held:
                 self._held = True
                 QTimer.singleShot(0, self, self._release)
@@ -122,6 +130,13 @@ class CountWorker(QObject):
     def _stale(self, generation: int) -> bool:
         return self._closing or self._generation != generation
 
+    def _failed(self, kind: str, generation: int) -> None:
+        """Log the exception being handled; a failed sort is reported, so that the window does
+        not say "sorting…" for ever (a failed count leaves the "≥ N" it shows)."""
+        log.exception("counting failed" if kind != "order" else "sorting failed")
+        if kind == "order" and not self._stale(generation):
+            self.order_ready.emit(generation, None)
+
     def _run(self) -> None:
         lower_priority()
         try:
@@ -146,7 +161,7 @@ class CountWorker(QObject):
                     warm = self._job is None
                     if not warm:
                         job = self._job
-                        generation, kind, filters, dimensions = job
+                        generation, kind, filters, argument = job
                         self._job = None
                         self._conn, self._running = catalogue.conn, generation
                 if warm:
@@ -160,28 +175,38 @@ class CountWorker(QObject):
                         if not self._stale(generation):
                             self.total_ready.emit(generation, total)
                         continue
+                    if kind == "order":
+                        sort, descending = argument
+                        ids = catalogue.ordered_ids(
+                            filters, sort, descending, functools.partial(self._stale, generation)
+                        )
+                        if not self._stale(generation):
+                            self.order_ready.emit(generation, ids.tobytes())
+                        continue
                     while not self._stale(generation):
                         try:
-                            dimension = dimensions.popleft()  # atomic: shared with others
+                            dimension = argument.popleft()  # atomic: shared with others
                         except IndexError:
                             break
                         try:
                             found = catalogue.facet(dimension, filters)
                         except sqlite3.OperationalError:
-                            dimensions.appendleft(dimension)  # if run again, count it then
+                            argument.appendleft(dimension)  # if run again, count it then
                             raise
                         if self._stale(generation):
                             break
                         self.facet_ready.emit(generation, dimension, found)
                 except sqlite3.OperationalError as exc:
                     if "interrupt" not in str(exc):
-                        log.exception("counting failed")
+                        self._failed(kind, generation)
                         continue
                     with self._cond:  # an interrupt meant for the query before: run it again
                         if not self._stale(generation) and self._job is None:
                             self._job = job
+                except QueryInterrupted:  # a sort given up for a newer request
+                    pass
                 except Exception:  # noqa: BLE001
-                    log.exception("counting failed")
+                    self._failed(kind, generation)
                 finally:
                     with self._cond:
                         self._running = 0

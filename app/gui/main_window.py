@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressBar,
     QProgressDialog,
     QPushButton,
     QSplitter,
@@ -98,6 +99,11 @@ class MainWindow(QMainWindow):
 
         self.model = EntriesModel(self.catalogue, self)
         self.model.total_changed.connect(self._update_status)
+        self.model.sorting_changed.connect(self._update_status)
+        self.model.order_applied.connect(self._rows_sorted)
+        self.model.layoutAboutToBeChanged.connect(self._before_sort)
+        self._selected_before_sort = 0
+        self.model.sort_failed.connect(self._sort_failed)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -177,6 +183,17 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.status = QLabel(self)
         self.statusBar().addWidget(self.status, 1)
+        # Shown while a sort runs in the background: it may take seconds at 1M entries.
+        self.sort_busy = QProgressBar(self)
+        self.sort_busy.setRange(0, 0)  # no fraction to show: SQLite's sort does not tell
+        self.sort_busy.setMaximumWidth(120)
+        self.sort_busy.setTextVisible(False)
+        self.sort_cancel = QPushButton("Stop sorting", self)
+        self.sort_cancel.setToolTip("Keep the rows in the order they are in (Esc)")
+        self.sort_cancel.clicked.connect(self.cancel_sort)
+        for widget in (self.sort_busy, self.sort_cancel):
+            widget.hide()
+            self.statusBar().addPermanentWidget(widget)
 
     def _build_menus(self) -> None:
         def action(menu, text, slot, shortcut=None, tip=""):
@@ -339,6 +356,9 @@ class MainWindow(QMainWindow):
         self.apply_filters(DEFAULT_FILTERS)
 
     def clear_search(self) -> None:
+        if self.model.sorting():  # Esc stops what is running first
+            self.cancel_sort()
+            return
         self.search_timer.stop()
         self.search.clear()
         if self.filters.search:
@@ -348,9 +368,64 @@ class MainWindow(QMainWindow):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
+    def cancel_sort(self) -> None:
+        """Give up a background sort: the header shows the order the rows are in again."""
+        self.model.cancel_sort()
+        self._header_shows_the_order()
+
+    def _sort_failed(self) -> None:
+        self._header_shows_the_order()
+        self.statusBar().showMessage(
+            "Could not sort the entries; they keep the order they were in (details in the log)",
+            8000,
+        )
+
+    def _header_shows_the_order(self) -> None:
+        head = self.table.horizontalHeader()
+        if self.model.sort_key is None:
+            head.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        else:
+            order = (
+                Qt.SortOrder.DescendingOrder
+                if self.model.descending
+                else Qt.SortOrder.AscendingOrder
+            )
+            head.setSortIndicator(self.model.column_of(self.model.sort_key), order)
+
+    def selected_row_count(self) -> int:
+        """Rows selected, from the selection's ranges (no index per row: Ctrl+A at 1M)."""
+        return sum(r.height() for r in self.table.selectionModel().selection())
+
+    def _before_sort(self) -> None:
+        self._selected_before_sort = self.selected_row_count()
+
+    def _rows_sorted(self) -> None:
+        """The rows were sorted: the current entry moved with the sort and is scrolled to, as a
+        file browser does; after a filter change there was none to keep, so the first row is
+        selected again."""
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.table.scrollTo(current)
+            kept, before = self.selected_row_count(), self._selected_before_sort
+            if kept < before:
+                self.statusBar().showMessage(
+                    f"Sorted: {kept:,} of the {before:,} selected rows are still selected"
+                    " (the others could not be found again quickly enough)",
+                    8000,
+                )
+        elif self.model.rowCount() > 0:
+            self.table.setCurrentIndex(self.model.index(0, self._first_visible_column()))
+            self.table.scrollToTop()
+
     def _update_status(self) -> None:
+        sorting = self.model.sorting()
+        self.sort_busy.setVisible(sorting)
+        self.sort_cancel.setVisible(sorting)
         shown = self.model.known_total()
-        if shown is None:  # still counting in the background: say so, never wait
+        if sorting:
+            n = "the" if shown is None else f"{shown:,} of {self.grand_total:,}"
+            parts = [f"Sorting {n} entries by {self.model.sort_title()}… (Esc to stop)"]
+        elif shown is None:  # still counting in the background: say so, never wait
             parts = [f"≥ {self.model.rowCount():,} of {self.grand_total:,} entries (counting…)"]
         else:
             parts = [f"{shown:,} of {self.grand_total:,} entries"]
@@ -387,6 +462,7 @@ class MainWindow(QMainWindow):
         return index.data(ROW_ID_ROLE) if index.isValid() else None
 
     def _current_changed(self, current, _previous) -> None:
+        self.model.focus_row = current.row()
         if self._defer_detail:
             self.detail_timer.start()
             return
@@ -438,11 +514,9 @@ class MainWindow(QMainWindow):
         if not ids:
             return
         if len(ids) == self.model.total():
-            rows = self.catalogue.iter_rows(
-                self.filters, self.model.sort_key, self.model.descending
-            )
+            rows = self.catalogue.iter_rows(self.filters, *self.model.shown_order())
         else:
-            rows = self.catalogue.rows_by_id(ids, self.model.sort_key, self.model.descending)
+            rows = self.catalogue.rows_by_id(ids, *self.model.shown_order())
         QGuiApplication.clipboard().setText(tsv(rows))
         self.statusBar().showMessage(f"Copied {len(ids):,} rows", 4000)
 
@@ -479,8 +553,7 @@ class MainWindow(QMainWindow):
             self.catalogue.path,
             target,
             self.filters,
-            self.model.sort_key,
-            self.model.descending,
+            *self.model.shown_order(),
             ids,
         )
         self.export_task = ExportTask(worker, self)

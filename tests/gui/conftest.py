@@ -54,3 +54,9 @@ def make_window(qtbot, catalogue_path, settings_path):
 @pytest.fixture()
 def window(make_window):
     return make_window()
+
+
+@pytest.fixture()
+def sorts_in_background(monkeypatch):
+    """As at 1M entries: no sort is quick enough to run in the window's thread."""
+    monkeypatch.setattr("app.gui.entries_model.SORT_HERE_MAX", -1)

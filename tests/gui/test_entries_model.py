@@ -1,6 +1,6 @@
 """The table model pages through SQL and sorts with the query layer."""
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from app.gui.entries_model import MAX_PAGES, PAGE_SIZE, ROW_ID_ROLE, EntriesModel
 from app.query.filters import Filters
@@ -47,3 +47,131 @@ def test_sort_requeries_in_the_query_layers_order(catalogue):
     assert [model.index(r, 0).data(ROW_ID_ROLE) for r in range(30)] == expected
     model.sort(99)  # out of range: ignored
     assert model.sort_key == "country_names"
+
+
+def ids_shown(model, rows=None):
+    rows = range(model.rowCount()) if rows is None else rows
+    return [model.index(r, 0).data(ROW_ID_ROLE) for r in rows]
+
+
+def sql_order(catalogue, filters, sort, descending=False):
+    return [r["id"] for r in catalogue.iter_rows(filters, sort, descending)]
+
+
+def test_a_quick_sort_is_done_at_once_and_pages_are_slices_of_it(catalogue, monkeypatch):
+    model = EntriesModel(catalogue)
+    quote = model.column_of("quote")
+    model.sort(quote, Qt.SortOrder.AscendingOrder)
+    assert not model.sorting()
+
+    # Once sorted, no page sorts again: every row comes from the one list of ids.
+    def no_sorting(*args, **kwargs):
+        raise AssertionError("a page was sorted again")
+
+    monkeypatch.setattr(catalogue, "page_ids", no_sorting)
+    assert ids_shown(model) == sql_order(catalogue, Filters(), "quote")
+    assert len(model._pages) <= MAX_PAGES
+
+
+def test_a_slow_sort_runs_in_the_background_and_the_rows_wait_in_their_order(
+    qtbot, qtmodeltester, catalogue, sorts_in_background
+):
+    model = EntriesModel(catalogue)
+    before = ids_shown(model)
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        with qtbot.waitSignal(model.sorting_changed):
+            model.sort(model.column_of("countries"), Qt.SortOrder.DescendingOrder)
+        assert model.sorting() and model.pending()
+        assert (model.sort_key, model.descending) == ("countries", True)
+        assert ids_shown(model, range(50)) == before[:50]
+    assert not model.sorting() and not model.pending()
+    assert ids_shown(model) == sql_order(catalogue, Filters(), "countries", True)
+    qtmodeltester.check(model)
+
+
+def test_the_selected_entries_follow_their_rows_through_a_sort(
+    qtbot, catalogue, sorts_in_background
+):
+    model = EntriesModel(catalogue)
+    picked = [3, 40, model.rowCount() - 1]
+    ids = ids_shown(model, picked)
+    held = [QPersistentModelIndex(model.index(r, 2)) for r in picked]
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        model.sort(model.column_of("quote"), Qt.SortOrder.AscendingOrder)
+    expected = sql_order(catalogue, Filters(), "quote")
+    for index, rowid in zip(held, ids, strict=True):
+        assert index.isValid() and index.column() == 2
+        assert index.row() == expected.index(rowid)
+        assert index.data(ROW_ID_ROLE) == rowid
+
+
+def test_a_filter_change_shows_entry_order_until_its_sort_is_in(
+    qtbot, catalogue, sorts_in_background
+):
+    model = EntriesModel(catalogue)
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        model.sort(model.column_of("quote"), Qt.SortOrder.DescendingOrder)
+    vietnam = Filters(countries=("VNM",))
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        model.set_filters(vietnam)
+        assert model.sorting()
+        assert ids_shown(model) == sql_order(catalogue, vietnam, None)
+        held = QPersistentModelIndex(model.index(0, 0))
+    assert ids_shown(model) == sql_order(catalogue, vietnam, "quote", True)
+    assert not held.isValid()  # a new filter starts at the top, not at the old first row
+
+
+def test_a_newer_sort_or_filter_wins_and_a_sort_can_be_given_up(
+    qtbot, catalogue, sorts_in_background
+):
+    model = EntriesModel(catalogue)
+    applied = []
+    model.order_applied.connect(lambda: applied.append((model.sort_key, model.descending)))
+    model.sort(model.column_of("quote"), Qt.SortOrder.AscendingOrder)
+    model.sort(model.column_of("section"), Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: not model.sorting(), timeout=10_000)
+    qtbot.wait(50)  # an older result, were it still coming, would arrive now
+    assert applied == [("section", True)]
+    assert ids_shown(model) == sql_order(catalogue, Filters(), "section", True)
+
+    shown = ids_shown(model)
+    model.sort(model.column_of("quote"), Qt.SortOrder.AscendingOrder)
+    assert model.sorting()
+    model.cancel_sort()
+    assert not model.sorting() and (model.sort_key, model.descending) == ("section", True)
+    qtbot.wait(200)
+    assert applied == [("section", True)]
+    assert ids_shown(model) == shown
+
+
+def test_a_large_selection_keeps_the_current_row_first(
+    qtbot, catalogue, sorts_in_background, monkeypatch
+):
+    monkeypatch.setattr("app.gui.entries_model.FOLLOW_BUDGET_S", 0)  # as at 1M: one row
+    model = EntriesModel(catalogue)
+    rows = range(20)
+    ids = ids_shown(model, rows)
+    held = [QPersistentModelIndex(model.index(r, 0)) for r in rows]
+    model.focus_row = rows[-1]  # the view's current row, as the window reports it
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        model.sort(model.column_of("quote"), Qt.SortOrder.DescendingOrder)
+    expected = sql_order(catalogue, Filters(), "quote", True)
+    assert held[-1].isValid() and held[-1].row() == expected.index(ids[-1])
+    assert model.focus_row == held[-1].row()
+    # The rest are dropped, not left on other entries.
+    assert [h for h in held if h.isValid()] == [held[-1]]
+
+
+def test_entry_order_either_way_needs_no_sorting(catalogue, monkeypatch):
+    model = EntriesModel(catalogue)
+
+    def no_sorting(*args, **kwargs):
+        raise AssertionError("entry order was sorted")
+
+    monkeypatch.setattr(catalogue, "ordered_ids", no_sorting)
+    model.sort(model.column_of("entry_id"), Qt.SortOrder.DescendingOrder)
+    assert not model.sorting()
+    assert ids_shown(model) == sql_order(catalogue, Filters(), None, True)
+    model.sort(-1)
+    assert not model.sorting() and model.sort_key is None
+    assert ids_shown(model) == sql_order(catalogue, Filters(), None)

@@ -1,5 +1,6 @@
 """The main window driven as a user would: filters, search, selection, copy, export, state."""
 
+import sqlite3
 from pathlib import Path
 
 from gui_helpers import click_link, click_value
@@ -10,6 +11,7 @@ from app.export.csv_export import export_csv, header
 from app.gui.highlight import MARK_STYLE
 from app.gui.main_window import SEARCH_DELAY_MS
 from app.gui.settings import DEFAULT_FILTERS
+from app.query.catalogue import Catalogue
 from app.query.filters import Filters
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -304,3 +306,105 @@ def test_columns_filters_and_sort_are_remembered(qtbot, make_window, settings_pa
     assert (second.model.sort_key, second.model.descending) == ("edition_year", True)
     assert second.filters.countries == ("VNM",)
     assert second.chips.chip("countries", "VNM") is not None
+
+
+def test_a_slow_sort_says_so_keeps_the_selection_and_esc_stops_it(
+    qtbot, window, catalogue, sorts_in_background
+):
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    chosen = window.current_id()
+    head = window.table.horizontalHeader()
+    quote = window.model.column_of("quote")
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        head.setSortIndicator(quote, Qt.SortOrder.AscendingOrder)  # a click on the header
+        assert window.status.text().startswith("Sorting ")
+        assert "by Quote" in window.status.text()
+        assert window.sort_cancel.isVisibleTo(window) and window.sort_busy.isVisibleTo(window)
+    assert not window.sort_cancel.isVisibleTo(window)
+    assert window.status.text().startswith(f"{window.model.rowCount():,} of")
+    # The entry chosen before the sort is still the current one, wherever it went.
+    assert window.current_id() == window.detail.entry["id"] == chosen
+    expected = [r["id"] for r in catalogue.iter_rows(DEFAULT_FILTERS, "quote")]
+    assert window.table.currentIndex().row() == expected.index(chosen)
+    row_top = window.table.visualRect(window.table.currentIndex()).top()
+    assert 0 <= row_top < window.table.viewport().height()  # scrolled to, as a file browser does
+
+    shown = [window.model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) for r in range(20)]
+    head.setSortIndicator(window.model.column_of("countries"), Qt.SortOrder.DescendingOrder)
+    assert window.model.sorting()
+    qtbot.keyClick(window.table, Qt.Key.Key_Escape)
+    assert not window.model.sorting() and not window.sort_cancel.isVisibleTo(window)
+    assert (head.sortIndicatorSection(), head.sortIndicatorOrder()) == (
+        quote,
+        Qt.SortOrder.AscendingOrder,
+    )
+    qtbot.wait(200)
+    assert [window.model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) for r in range(20)] == shown
+
+
+def test_a_filter_change_under_a_slow_sort_selects_the_new_first_row(
+    qtbot, window, catalogue, sorts_in_background
+):
+    head = window.table.horizontalHeader()
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        head.setSortIndicator(window.model.column_of("quote"), Qt.SortOrder.DescendingOrder)
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        click_value(qtbot, window.panel.lists["countries"], "VNM")
+    expected = [r["id"] for r in catalogue.iter_rows(window.filters, "quote", True)]
+    assert window.table.currentIndex().row() == 0
+    assert window.current_id() == window.detail.entry["id"] == expected[0]
+
+
+def test_a_sort_that_fails_says_so_and_keeps_the_rows(
+    qtbot, window, monkeypatch, sorts_in_background
+):
+    def broken(*args, **kwargs):
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(Catalogue, "ordered_ids", broken)
+    head = window.table.horizontalHeader()
+    shown = [window.model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) for r in range(20)]
+    with qtbot.waitSignal(window.model.sort_failed, timeout=10_000):
+        head.setSortIndicator(window.model.column_of("quote"), Qt.SortOrder.AscendingOrder)
+        assert window.model.shown_order() == (None, False)  # what a copy or export follows
+    assert not window.model.sorting() and not window.sort_busy.isVisibleTo(window)
+    assert head.sortIndicatorSection() == -1
+    assert "Could not sort" in window.statusBar().currentMessage()
+    assert [window.model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) for r in range(20)] == shown
+
+
+def select_rows(window, rows):
+    selection = window.table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    window.table.setCurrentIndex(window.model.index(rows[-1], 0))
+    for row in rows:
+        selection.select(window.model.index(row, 0), flags)
+    return [window.model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) for r in rows]
+
+
+def test_the_selected_rows_stay_selected_through_a_sort(qtbot, window, sorts_in_background):
+    ids = select_rows(window, [2, 5, 6, 7, 30])
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        window.table.horizontalHeader().setSortIndicator(
+            window.model.column_of("quote"), Qt.SortOrder.DescendingOrder
+        )
+    assert sorted(window.selected_ids()) == sorted(ids)
+    assert window.current_id() == ids[-1]
+
+
+def test_a_selection_too_large_to_follow_says_what_it_kept(
+    qtbot, window, monkeypatch, sorts_in_background
+):
+    monkeypatch.setattr("app.gui.entries_model.FOLLOW_BUDGET_S", 0)  # as at 1M: one row
+    ids = select_rows(window, [2, 5, 6, 7, 30])
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        window.table.horizontalHeader().setSortIndicator(
+            window.model.column_of("quote"), Qt.SortOrder.DescendingOrder
+        )
+    assert window.selected_ids() == [ids[-1]] == [window.current_id()]
+    assert (
+        window.statusBar()
+        .currentMessage()
+        .startswith("Sorted: 1 of the 5 selected rows are still selected")
+    )
