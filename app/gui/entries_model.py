@@ -6,7 +6,7 @@ import time
 from array import array
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt, Signal
 
 from app.gui.count_worker import CountWorker
 from app.query.catalogue import SORT_KEYS, Catalogue, QueryInterrupted
@@ -33,6 +33,11 @@ ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 NO_PARENT = QModelIndex()  # the root: a list or table has no children
 ENTRY_ORDER = (None, False)
+# A sort tells the views so: a selection model then keeps one persistent index per selected
+# row through the change, not one per cell (16 columns). PySide6 emits the overload with the
+# hint only when named by its C++ signature.
+LAYOUT_SIGNATURE = "QList<QPersistentModelIndex>,QAbstractItemModel::LayoutChangeHint"
+SORT_HINT = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
 
 
 def one_line(value) -> str:
@@ -182,7 +187,7 @@ class EntriesModel(QAbstractTableModel):
         are dropped."""
         if order is not None and self._count is None:
             self._total_ready(self._generation, len(order) // ID_BYTES)
-        self.layoutAboutToBeChanged.emit()
+        self.layoutAboutToBeChanged[LAYOUT_SIGNATURE].emit([], SORT_HINT)
         old = self.persistentIndexList()
         moved = self._moved(old, order) if follow else {}
         self.changePersistentIndexList(
@@ -192,7 +197,7 @@ class EntriesModel(QAbstractTableModel):
         self.focus_row = moved.get(self.focus_row, -1)
         self._rows_sort, self._order = wanted, order
         self._pages.clear()
-        self.layoutChanged.emit()
+        self.layoutChanged[LAYOUT_SIGNATURE].emit([], SORT_HINT)
         self.order_applied.emit()
 
     def _moved(self, old: list[QModelIndex], order: bytes | None) -> dict[int, int]:
