@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from array import array
 from collections import OrderedDict
@@ -23,6 +24,8 @@ COUNT_BUDGET_S = 0.003
 # of it. The window sorts a few thousand matches itself; a longer sort (seconds at 1M entries)
 # runs in the background while the rows stay in the order they were in.
 SORT_BUDGET_S = 0.02
+# After a filter change, which has its own first page to paint within 50 ms, only half of that.
+RESORT_BUDGET_S = 0.01
 SORT_HERE_MAX = 50_000  # matches; more are not tried in the window's thread at all
 # After a sort the selected entries stay selected, found by id in the new order: 0.04 ms each
 # at 10k entries, up to 4 ms at 1M. Past this time the current row is kept and the rest of a
@@ -65,6 +68,7 @@ class EntriesModel(QAbstractTableModel):
 
     total_changed = Signal()
     sorting_changed = Signal()
+    about_to_reorder = Signal()  # before the rows change order: a view may cut its selection
     order_applied = Signal()
     sort_failed = Signal()
 
@@ -85,6 +89,8 @@ class EntriesModel(QAbstractTableModel):
         self._sorter: CountWorker | None = None
         self._sort_generation = 0  # of the background sort running, 0 if none
         self.focus_row = -1  # the view's current row, followed first through a sort
+        self._follow = "none"  # what a background sort's swap keeps: see _moved
+        self._inserting = False
         self._reload()
         # The Edition column gives the year, so the Document column needs only the short title.
         self.short_titles = {d["id"]: d["short_title"] for d in catalogue.documents()}
@@ -115,13 +121,13 @@ class EntriesModel(QAbstractTableModel):
         if wanted == self._rows_sort:  # back to what is shown (a sort given up)
             pass
         elif wanted[0] in (None, "entry_id"):  # pages read straight from the indexes
-            self._apply_order(wanted, None, follow=False)
-        elif (ids := self._sort_here()) is not None:
-            self._apply_order(wanted, ids, follow=True)
+            self._apply_order(wanted, None, follow="current")
+        elif (ids := self._sort_here(SORT_BUDGET_S)) is not None:
+            self._apply_order(wanted, ids, follow="all")
         else:
-            self._follow = True
+            self._follow = "all"
             self._sort_in_background()
-        if self.sorting() != was_sorting:
+        if self.sorting() or was_sorting:  # the status names the column being sorted by
             self.sorting_changed.emit()
 
     def sorting(self) -> bool:
@@ -143,18 +149,18 @@ class EntriesModel(QAbstractTableModel):
             self.sort_key, self.descending = self._rows_sort
             self.sorting_changed.emit()
 
-    def _sort_here(self) -> bytes | None:  # packed as CountWorker.order_ready sends them
-        """Every matching id in the order asked for, if that takes at most SORT_BUDGET_S."""
+    def _sort_here(self, budget: float) -> bytes | None:  # packed as order_ready sends them
+        """Every matching id in the order asked for, if that takes at most `budget` seconds."""
         if (self.sort_key or "entry_id") == "entry_id":
             return None  # pages in entry order are read straight from the indexes
         if self._count is None or self._count > SORT_HERE_MAX:
             return None
         try:
-            with self.catalogue.limited(SORT_BUDGET_S):
+            with self.catalogue.limited(budget):
                 return self.catalogue.ordered_ids(
                     self.filters, self.sort_key, self.descending
                 ).tobytes()
-        except QueryInterrupted:
+        except (QueryInterrupted, sqlite3.Error):  # the worker tries, and reports a failure
             return None
 
     def _sort_in_background(self) -> None:
@@ -178,18 +184,22 @@ class EntriesModel(QAbstractTableModel):
             self.cancel_sort()
             self.sort_failed.emit()
             return
-        self._apply_order((self.sort_key, self.descending), ids, follow=self._follow)
+        follow = self._follow
+        if follow == "reload":  # the user may have picked a row of the filter's rows since
+            follow = "current" if self.focus_row > 0 else "none"
+        self._apply_order((self.sort_key, self.descending), ids, follow)
         self.sorting_changed.emit()
 
-    def _apply_order(self, wanted: tuple[str | None, bool], order: bytes | None, follow: bool):
-        """Show the rows in the order `wanted` (all their ids: `order`). With `follow`, the
-        persistent indexes (selection, current row) move with their entries; otherwise they
-        are dropped."""
+    def _apply_order(self, wanted: tuple[str | None, bool], order: bytes | None, follow: str):
+        """Show the rows in the order `wanted` (all their ids: `order`, or None for entry order).
+        The persistent indexes (selection, current row) move with their entries as `follow`
+        says ("all", "current" or "none"); the others are dropped."""
         if order is not None and self._count is None:
             self._total_ready(self._generation, len(order) // ID_BYTES)
+        self.about_to_reorder.emit()
         self.layoutAboutToBeChanged[LAYOUT_SIGNATURE].emit([], SORT_HINT)
         old = self.persistentIndexList()
-        moved = self._moved(old, order) if follow else {}
+        moved = self._moved(old, wanted, order, follow)
         self.changePersistentIndexList(
             old, [self.index(moved[p.row()], p.column()) if p.row() in moved else NO_PARENT
                   for p in old]
@@ -200,30 +210,52 @@ class EntriesModel(QAbstractTableModel):
         self.layoutChanged[LAYOUT_SIGNATURE].emit([], SORT_HINT)
         self.order_applied.emit()
 
-    def _moved(self, old: list[QModelIndex], order: bytes | None) -> dict[int, int]:
-        """The new row of each old row of `old` whose entry is found within FOLLOW_BUDGET_S,
-        the current row first."""
+    def _moved(self, old, wanted, order: bytes | None, follow: str) -> dict[int, int]:
+        """The new row of each old row of `old` to follow whose entry is found within
+        FOLLOW_BUDGET_S, the current row first. In entry order only the current row is
+        followed: its row is a count of the entries before it."""
         rows = sorted({p.row() for p in old}, key=lambda row: (row != self.focus_row, row))
+        if follow == "none" or not rows:
+            return {}
+        if follow == "current" or order is None:
+            rows = rows[:1] if rows[0] == self.focus_row else []
         moved: dict[int, int] = {}
-        if order is None:
-            return moved
         deadline = time.perf_counter() + FOLLOW_BUDGET_S
         for row in rows:
             rowid = self._id_at(row)
-            where = None if rowid is None else position(order, rowid)
+            if rowid is None:
+                where = None
+            elif order is None:
+                where = self._entry_row(rowid, wanted[1])
+            else:
+                where = position(order, rowid)
             if where is not None:
                 moved[row] = where
             if time.perf_counter() > deadline:
                 break
         return moved
 
+    def _entry_row(self, rowid: int, descending: bool) -> int | None:
+        """The row of entry `rowid` in entry order: how many matches come before it."""
+        where, params = self.filters.compile()
+        sql = (
+            f"SELECT count(*) FROM entries e WHERE {where} AND e.id {'>' if descending else '<'} ?"
+        )
+        try:
+            with self.catalogue.limited(FOLLOW_BUDGET_S):
+                return self.catalogue.conn.execute(sql, [*params, rowid]).fetchone()[0]
+        except (QueryInterrupted, sqlite3.Error):
+            return None
+
     def _id_at(self, row: int) -> int | None:
-        page = self._pages.get(row // PAGE_SIZE)
-        if page is not None and row % PAGE_SIZE < len(page):
-            return page[row % PAGE_SIZE]["id"]
-        if self._order is not None and row * ID_BYTES < len(self._order):
-            return array("q", self._order[row * ID_BYTES : (row + 1) * ID_BYTES])[0]
-        return None
+        """The entry at `row` in the order shown (a selected row scrolled out of the pages kept
+        is read again: from the ids, or in entry order as a page)."""
+        if self._order is not None:
+            if row * ID_BYTES < len(self._order):
+                return array("q", self._order[row * ID_BYTES : (row + 1) * ID_BYTES])[0]
+            return None
+        found = self.row_at(row)
+        return None if found is None else found["id"]
 
     def _reload(self) -> None:
         self._pages.clear()
@@ -234,10 +266,11 @@ class EntriesModel(QAbstractTableModel):
         self._count = self.catalogue.count_within(self.filters, COUNT_BUDGET_S)
         self._rows_sort, self._order = (self.sort_key, self.descending), None
         if (self.sort_key or "entry_id") != "entry_id":
-            self._order = self._sort_here()
+            self._order = self._sort_here(RESORT_BUDGET_S)
             if self._order is None:  # sorted in the background; meanwhile in entry order
                 self._rows_sort = ENTRY_ORDER
-        self._follow = False  # a new filter shows the top of the sorted rows
+        self.focus_row = -1
+        self._follow = "reload"  # a new filter shows the top of the sorted rows
         if self._count is None and self._order is not None:
             self._count = len(self._order) // ID_BYTES
         if self._count is None:
@@ -265,9 +298,11 @@ class EntriesModel(QAbstractTableModel):
             return
         self.catalogue.remember_count(self.filters, total)
         if total > self._shown:
+            self._inserting = True
             self.beginInsertRows(NO_PARENT, self._shown, total - 1)
             self._count = total
             self.endInsertRows()
+            self._inserting = False
         elif total < self._shown:  # cannot happen on a read-only catalogue; stay consistent
             self.beginResetModel()
             self._count = total
@@ -297,18 +332,24 @@ class EntriesModel(QAbstractTableModel):
                 worker.close()
 
     def canFetchMore(self, parent=NO_PARENT) -> bool:
-        return not parent.isValid() and self._count is None
+        # Not while rows are being inserted: a view (or Qt's model tester) asking from inside
+        # rowsAboutToBeInserted would have the same page inserted twice.
+        return not parent.isValid() and self._count is None and not self._inserting
 
     def fetchMore(self, parent=NO_PARENT) -> None:
         """While the count is unknown, the next page is added as the view scrolls to it."""
         if parent.isValid() or self._count is not None:
             return
+        if self._inserting:
+            return
         page = self._fetch(self._shown // PAGE_SIZE)
         if page:
             self._pages[self._shown // PAGE_SIZE] = page
+            self._inserting = True
             self.beginInsertRows(NO_PARENT, self._shown, self._shown + len(page) - 1)
             self._shown += len(page)
             self.endInsertRows()
+            self._inserting = False
         if len(page) < PAGE_SIZE:
             self._total_ready(self._generation, self._shown)
 

@@ -391,36 +391,64 @@ class Catalogue:
     ) -> array:
         """Every matching entry id in `sort` order, 8 bytes each (8 MB at 1M entries): sorted
         once, so that every page after is a slice instead of a sort of all the matches.
-        Stops with QueryInterrupted once `cancelled()` is true (checked between statements and
-        every few thousand ids; a running statement is stopped by `conn.interrupt()`)."""
-        ids = array("q")
+        Stops with QueryInterrupted once `cancelled()` is true (checked before each statement
+        and between batches of ids; a running statement is stopped by `conn.interrupt()`)."""
         if sort == "document":
-            # A document has one edition, so the order is the documents' order, and within
-            # each the entry order, which the index on document_id gives without sorting:
-            # 5.8 s -> 0.5 s for 800k entries, where SQL sorts every match in a temporary tree.
-            direction = " DESC" if descending else ""
-            documents = [r[0] for r in self.conn.execute(
-                f"SELECT id FROM documents ORDER BY edition_year{direction}, id{direction}"
-            )]  # fmt: skip
-            where, params = filters.compile()
+            return self._document_order(filters, descending, cancelled)
+        ids = array("q")
+        self._extend(ids, *self._ids_query(filters, sort, descending), cancelled)
+        return ids
+
+    def _document_order(self, filters: Filters, descending: bool, cancelled) -> array:
+        """The ids in Document order without SQL's sort of every match in a temporary tree
+        (800k body entries: 1.4 s): a document has one edition, so this is the documents' order
+        and, within each, the entry order."""
+        direction = " DESC" if descending else ""
+        documents = [r[0] for r in self.conn.execute(
+            f"SELECT id FROM documents ORDER BY edition_year{direction}, id{direction}"
+        )]  # fmt: skip
+        where, params = filters.compile()
+        ids = array("q")
+        if filters.only_entry_columns():
+            # Each document's entries from the document_id index, already in id order: 0.3 s.
             sql = (
                 f"SELECT e.id FROM entries e WHERE e.document_id = ? AND {where}"
                 f" ORDER BY e.id{direction}"
             )
             for document in documents:
                 self._extend(ids, sql, [document, *params], cancelled)
-        else:
-            self._extend(ids, *self._ids_query(filters, sort, descending), cancelled)
-        return ids
-
-    def _extend(self, ids: array, sql: str, params: list, cancelled) -> None:
-        cursor = self.conn.cursor()
-        cursor.row_factory = None
-        cursor.execute(sql, params)
+            return ids
+        # A subquery (a country, years, a search) would run again for every document (USA at
+        # 1M: 12 s): list the matches once in id order and deal them out by document (0.2 s).
+        rank = {document: n for n, document in enumerate(documents)}
+        shares = [array("q") for _ in documents]
+        cursor = self._cursor(
+            f"SELECT e.id, e.document_id FROM entries e WHERE {where} ORDER BY e.id{direction}",
+            params,
+            cancelled,
+        )
         while batch := cursor.fetchmany(ORDER_BATCH):
+            for rowid, document in batch:
+                shares[rank[document]].append(rowid)
             if cancelled is not None and cancelled():
                 raise QueryInterrupted()
+        for share in shares:
+            ids.extend(share)
+        return ids
+
+    def _cursor(self, sql: str, params: list, cancelled) -> sqlite3.Cursor:
+        if cancelled is not None and cancelled():
+            raise QueryInterrupted()
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, params)
+
+    def _extend(self, ids: array, sql: str, params: list, cancelled) -> None:
+        cursor = self._cursor(sql, params, cancelled)
+        while batch := cursor.fetchmany(ORDER_BATCH):
             ids.extend(r[0] for r in batch)
+            if cancelled is not None and cancelled():
+                raise QueryInterrupted()
 
     def _ids_query(self, filters: Filters, sort: str | None, descending: bool):
         """The SQL and parameters that list the matching entry ids in `sort` order."""

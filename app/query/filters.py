@@ -84,6 +84,18 @@ class Filters:
             fts_query(self.search) is None
         )
 
+    def only_entry_columns(self) -> bool:
+        """True when the entries' own columns alone decide (kinds, domains, documents, figure):
+        the compiled clause then has no subquery."""
+        return not (
+            self.countries
+            or self.regions
+            or self.organisations
+            or self.year_from is not None
+            or self.year_to is not None
+            or fts_query(self.search)
+        )
+
     def link_source(self) -> str | None:
         """A linked dimension whose link table alone can list the matching entries (one row per
         entry and value, with the entry's own columns), or None."""

@@ -1,8 +1,12 @@
 """The table model pages through SQL and sorts with the query layer."""
 
+import threading
+
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
+from app.gui.count_worker import CountWorker
 from app.gui.entries_model import MAX_PAGES, PAGE_SIZE, ROW_ID_ROLE, EntriesModel
+from app.query.catalogue import Catalogue
 from app.query.filters import Filters
 
 
@@ -175,3 +179,68 @@ def test_entry_order_either_way_needs_no_sorting(catalogue, monkeypatch):
     model.sort(-1)
     assert not model.sorting() and model.sort_key is None
     assert ids_shown(model) == sql_order(catalogue, Filters(), None)
+
+
+def test_an_order_for_an_older_sort_is_never_shown(
+    qtbot, catalogue, monkeypatch, sorts_in_background
+):
+    # The first sort is still running in the worker when the second is asked for; it ignores
+    # being cancelled and delivers late. Only the second may reach the rows.
+    started, release = threading.Event(), threading.Event()
+    real = Catalogue.ordered_ids
+
+    def slow_quote(self, filters, sort, descending=False, cancelled=None):
+        if sort == "quote":
+            started.set()
+            release.wait(10)
+            return real(self, filters, sort, descending)
+        return real(self, filters, sort, descending, cancelled)
+
+    monkeypatch.setattr(Catalogue, "ordered_ids", slow_quote)
+    model = EntriesModel(catalogue)
+    applied = []
+    model.order_applied.connect(lambda: applied.append((model.sort_key, model.descending)))
+    model.sort(model.column_of("quote"), Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+    model.sort(model.column_of("section"), Qt.SortOrder.DescendingOrder)
+    release.set()
+    qtbot.waitUntil(lambda: not model.sorting(), timeout=10_000)
+    qtbot.wait(100)  # the quote order, were it let through, has arrived by now
+    assert applied == [("section", True)]
+    assert ids_shown(model) == sql_order(catalogue, Filters(), "section", True)
+
+
+def test_an_order_can_arrive_before_the_count(
+    qtbot, qtmodeltester, catalogue, monkeypatch, sorts_in_background
+):
+    monkeypatch.setattr("app.gui.entries_model.PAGE_SIZE", 50)
+    monkeypatch.setattr(Catalogue, "count_within", lambda self, filters, seconds: None)
+    monkeypatch.setattr(CountWorker, "count", lambda self, filters: 0)  # never comes
+    model = EntriesModel(catalogue)
+    qtmodeltester.check(model, force_py=True)  # stays attached: it fetches inside insertions
+    before = model.rowCount()  # the tester fetches too
+    for _ in range(3):
+        model.fetchMore()
+    assert model.rowCount() == before + 150 >= 200 and model.known_total() is None
+    ids = ids_shown(model, [0, 120, 199])
+    held = [QPersistentModelIndex(model.index(r, 1)) for r in (0, 120, 199)]
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        model.sort(model.column_of("quote"), Qt.SortOrder.DescendingOrder)
+    expected = sql_order(catalogue, Filters(), "quote", True)
+    assert model.rowCount() == model.known_total() == len(expected)
+    assert [h.row() for h in held] == [expected.index(i) for i in ids]
+    assert ids_shown(model) == expected
+
+
+def test_back_to_entry_order_keeps_the_current_entry(catalogue):
+    model = EntriesModel(catalogue)
+    model.sort(model.column_of("quote"), Qt.SortOrder.AscendingOrder)
+    chosen = model.index(37, 0).data(ROW_ID_ROLE)
+    current = QPersistentModelIndex(model.index(37, 3))
+    model.focus_row = 37
+    model.sort(-1)
+    assert current.isValid() and current.data(ROW_ID_ROLE) == chosen
+    assert current.row() == sql_order(catalogue, Filters(), None).index(chosen)
+    model.focus_row = current.row()
+    model.sort(model.column_of("entry_id"), Qt.SortOrder.DescendingOrder)
+    assert current.row() == sql_order(catalogue, Filters(), None, True).index(chosen)

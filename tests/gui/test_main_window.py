@@ -414,3 +414,59 @@ def test_a_selection_too_large_to_follow_says_what_it_kept(
         .currentMessage()
         .startswith("Sorted: 1 of the 5 selected rows are still selected")
     )
+
+
+def test_switching_sorts_names_the_new_column(qtbot, window, sorts_in_background):
+    head = window.table.horizontalHeader()
+    head.setSortIndicator(window.model.column_of("quote"), Qt.SortOrder.AscendingOrder)
+    assert "by Quote" in window.status.text()
+    head.setSortIndicator(window.model.column_of("section"), Qt.SortOrder.AscendingOrder)
+    assert "by Section" in window.status.text()
+    qtbot.waitUntil(lambda: not window.model.sorting(), timeout=10_000)
+
+
+def test_a_quick_sort_that_fails_is_reported_too(qtbot, window, monkeypatch):
+    def broken(*args, **kwargs):
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(Catalogue, "ordered_ids", broken)
+    with qtbot.waitSignal(window.model.sort_failed, timeout=10_000):
+        window.table.horizontalHeader().setSortIndicator(
+            window.model.column_of("quote"), Qt.SortOrder.AscendingOrder
+        )
+    assert not window.model.sorting() and not window.model.pending()
+    assert window.table.horizontalHeader().sortIndicatorSection() == -1
+
+
+def test_a_row_picked_while_a_filter_is_sorted_stays_picked(
+    qtbot, window, catalogue, sorts_in_background
+):
+    head = window.table.horizontalHeader()
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        head.setSortIndicator(window.model.column_of("quote"), Qt.SortOrder.DescendingOrder)
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        click_value(qtbot, window.panel.lists["countries"], "VNM")
+        window.table.setFocus()
+        for _ in range(3):
+            qtbot.keyClick(window.table, Qt.Key.Key_Down)  # while the sort runs
+        picked = window.current_id()
+    expected = [r["id"] for r in catalogue.iter_rows(window.filters, "quote", True)]
+    assert window.current_id() == window.detail.entry["id"] == picked
+    assert window.table.currentIndex().row() == expected.index(picked)
+
+
+def test_a_large_selection_is_cut_to_the_current_row_before_a_sort(
+    qtbot, window, monkeypatch, sorts_in_background
+):
+    monkeypatch.setattr("app.gui.main_window.SELECTION_FOLLOWED_MAX", 10)
+    ids = select_rows(window, list(range(20, 40)))
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        window.table.horizontalHeader().setSortIndicator(
+            window.model.column_of("quote"), Qt.SortOrder.DescendingOrder
+        )
+    assert window.selected_ids() == [ids[-1]] == [window.current_id()]
+    assert (
+        window.statusBar()
+        .currentMessage()
+        .startswith("Sorted: 1 of the 20 selected rows are still selected")
+    )
