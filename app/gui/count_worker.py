@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.query.catalogue import Catalogue, QueryInterrupted
+from app.query.catalogue import Catalogue, QueryInterrupted, positions
 from app.query.filters import Filters
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,8 @@ class CountWorker(QObject):
 
     total_ready = Signal(int, int)  # generation, count
     facet_ready = Signal(int, str, object)  # generation, dimension, list[Facet]
-    # generation, the matching ids in order (array('q') bytes), or None if the sort failed
+    # generation, (the matching ids in order as array('q') bytes, their positions by id: see
+    # catalogue.positions), or None if the sort failed
     order_ready = Signal(int, object)
 
     def __init__(self, db_path: Path, parent=None):
@@ -177,11 +178,11 @@ class CountWorker(QObject):
                         continue
                     if kind == "order":
                         sort, descending = argument
-                        ids = catalogue.ordered_ids(
-                            filters, sort, descending, functools.partial(self._stale, generation)
-                        )
+                        stale = functools.partial(self._stale, generation)
+                        ids = catalogue.ordered_ids(filters, sort, descending, stale)
+                        where = positions(ids, stale)
                         if not self._stale(generation):
-                            self.order_ready.emit(generation, ids.tobytes())
+                            self.order_ready.emit(generation, (ids.tobytes(), where))
                         continue
                     while not self._stale(generation):
                         try:

@@ -27,10 +27,11 @@ SORT_BUDGET_S = 0.02
 # After a filter change, which has its own first page to paint within 50 ms, only half of that.
 RESORT_BUDGET_S = 0.01
 SORT_HERE_MAX = 50_000  # matches; more are not tried in the window's thread at all
-# After a sort the selected entries stay selected, found by id in the new order: 0.04 ms each
-# at 10k entries, up to 4 ms at 1M. Past this time the current row is kept and the rest of a
-# large selection dropped (the window says so).
-FOLLOW_BUDGET_S = 0.025
+# After a sort the selected entries stay selected. A background sort sends every entry's new
+# row; a sort in the window's thread (a few thousand entries) has each one found by id in the
+# new order, 0.04 ms each at 10k entries. Past this time the rest of a large selection is
+# dropped, the current row first kept (the window says so).
+FOLLOW_BUDGET_S = 0.01
 ID_BYTES = array("q").itemsize
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -176,30 +177,34 @@ class EntriesModel(QAbstractTableModel):
             self._sorter.cancel()
         self._sort_generation = 0
 
-    def _order_ready(self, generation: int, ids) -> None:
+    def _order_ready(self, generation: int, result) -> None:
         if generation != self._sort_generation:
             return  # for a sort or filter changed since
         self._sort_generation = 0
-        if ids is None:  # the sort failed (the worker logged why): keep the rows as they are
+        if result is None:  # the sort failed (the worker logged why): keep the rows as they are
             self.cancel_sort()
             self.sort_failed.emit()
             return
         follow = self._follow
         if follow == "reload":  # the user may have picked a row of the filter's rows since
             follow = "current" if self.focus_row > 0 else "none"
-        self._apply_order((self.sort_key, self.descending), ids, follow)
+        order, where = result
+        self._apply_order((self.sort_key, self.descending), order, follow, where)
         self.sorting_changed.emit()
 
-    def _apply_order(self, wanted: tuple[str | None, bool], order: bytes | None, follow: str):
-        """Show the rows in the order `wanted` (all their ids: `order`, or None for entry order).
-        The persistent indexes (selection, current row) move with their entries as `follow`
-        says ("all", "current" or "none"); the others are dropped."""
+    def _apply_order(
+        self, wanted: tuple[str | None, bool], order: bytes | None, follow: str, where=None
+    ):
+        """Show the rows in the order `wanted` (all their ids: `order`, or None for entry order;
+        `where`: their positions by id, if known). The persistent indexes (selection, current
+        row) move with their entries as `follow` says ("all", "current" or "none"); the others
+        are dropped."""
         if order is not None and self._count is None:
             self._total_ready(self._generation, len(order) // ID_BYTES)
         self.about_to_reorder.emit()
         self.layoutAboutToBeChanged[LAYOUT_SIGNATURE].emit([], SORT_HINT)
         old = self.persistentIndexList()
-        moved = self._moved(old, wanted, order, follow)
+        moved = self._moved(old, wanted, order, follow, where)
         self.changePersistentIndexList(
             old, [self.index(moved[p.row()], p.column()) if p.row() in moved else NO_PARENT
                   for p in old]
@@ -210,10 +215,10 @@ class EntriesModel(QAbstractTableModel):
         self.layoutChanged[LAYOUT_SIGNATURE].emit([], SORT_HINT)
         self.order_applied.emit()
 
-    def _moved(self, old, wanted, order: bytes | None, follow: str) -> dict[int, int]:
-        """The new row of each old row of `old` to follow whose entry is found within
-        FOLLOW_BUDGET_S, the current row first. In entry order only the current row is
-        followed: its row is a count of the entries before it."""
+    def _moved(self, old, wanted, order: bytes | None, follow: str, where) -> dict[int, int]:
+        """The new row of each old row of `old` to follow: every one given the positions
+        `where`, else those found within FOLLOW_BUDGET_S, the current row first. In entry
+        order only the current row is followed: its row is a count of the entries before it."""
         rows = sorted({p.row() for p in old}, key=lambda row: (row != self.focus_row, row))
         if follow == "none" or not rows:
             return {}
@@ -224,13 +229,16 @@ class EntriesModel(QAbstractTableModel):
         for row in rows:
             rowid = self._id_at(row)
             if rowid is None:
-                where = None
+                found = None
+            elif where is not None:
+                found = where[rowid] if 0 <= rowid < len(where) and where[rowid] >= 0 else None
+                deadline = float("inf")
             elif order is None:
-                where = self._entry_row(rowid, wanted[1])
+                found = self._entry_row(rowid, wanted[1])
             else:
-                where = position(order, rowid)
-            if where is not None:
-                moved[row] = where
+                found = position(order, rowid)
+            if found is not None:
+                moved[row] = found
             if time.perf_counter() > deadline:
                 break
         return moved
@@ -417,7 +425,7 @@ class EntriesModel(QAbstractTableModel):
             return section + 1
         return None
 
-    def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    # No flags() here: QAbstractTableModel's own (selectable, enabled, no children) is what a
+    # row needs, and in C++. Qt asks for the flags of every selected row each time the header
+    # is painted (QItemSelectionModel.isColumnSelected): a Python override made that 1 s for
+    # 20,000 selected rows.

@@ -102,6 +102,7 @@ class QueryInterrupted(Exception):
 FACET_CACHE = 256  # facet results kept per catalogue (a few KB each)
 PROGRESS_STEPS = 1000  # SQLite VM steps between checks of a query's budget (tens of µs)
 ORDER_BATCH = 4096  # ids fetched between checks for cancelling a sort (about 1 ms)
+POSITIONS_BATCH = 65536  # ids placed between checks for cancelling (about 10 ms)
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,19 @@ def damaged(path: Path, exc: Exception, opening: bool = False) -> CatalogueError
         reason = " ".join(str(exc).split())  # one line, even when it quotes a damaged schema
     what = "is damaged or not a catalogue" if opening else "is damaged"
     return CatalogueError(f"{path} {what} ({reason}). {REBUILD}.")
+
+
+def positions(ids: array, cancelled: Callable[[], bool] | None = None) -> array:
+    """For each entry id, its index in `ids` (-1: not there), 8 bytes per id up to the
+    largest: where each selected entry went in a sort, without searching the ids for each
+    (0.15 s for 800k ids, done in the background beside the sort)."""
+    where = array("q", [-1]) * ((max(ids) + 1) if ids else 0)
+    for start in range(0, len(ids), POSITIONS_BATCH):
+        if cancelled is not None and cancelled():
+            raise QueryInterrupted()
+        for at, rowid in enumerate(ids[start : start + POSITIONS_BATCH], start):
+            where[rowid] = at
+    return where
 
 
 class Catalogue:

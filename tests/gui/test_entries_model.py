@@ -148,22 +148,34 @@ def test_a_newer_sort_or_filter_wins_and_a_sort_can_be_given_up(
     assert ids_shown(model) == shown
 
 
-def test_a_large_selection_keeps_the_current_row_first(
-    qtbot, catalogue, sorts_in_background, monkeypatch
-):
-    monkeypatch.setattr("app.gui.entries_model.FOLLOW_BUDGET_S", 0)  # as at 1M: one row
+def test_a_quick_sort_out_of_time_keeps_the_current_row_first(qtbot, catalogue, monkeypatch):
+    monkeypatch.setattr("app.gui.entries_model.FOLLOW_BUDGET_S", 0)  # time for one row only
     model = EntriesModel(catalogue)
     rows = range(20)
     ids = ids_shown(model, rows)
     held = [QPersistentModelIndex(model.index(r, 0)) for r in rows]
     model.focus_row = rows[-1]  # the view's current row, as the window reports it
-    with qtbot.waitSignal(model.order_applied, timeout=10_000):
-        model.sort(model.column_of("quote"), Qt.SortOrder.DescendingOrder)
+    model.sort(model.column_of("quote"), Qt.SortOrder.DescendingOrder)
+    assert not model.sorting()  # sorted in the window's thread
     expected = sql_order(catalogue, Filters(), "quote", True)
     assert held[-1].isValid() and held[-1].row() == expected.index(ids[-1])
     assert model.focus_row == held[-1].row()
     # The rest are dropped, not left on other entries.
     assert [h for h in held if h.isValid()] == [held[-1]]
+
+
+def test_a_background_sort_brings_every_entrys_new_row(
+    qtbot, catalogue, monkeypatch, sorts_in_background
+):
+    monkeypatch.setattr("app.gui.entries_model.FOLLOW_BUDGET_S", 0)  # no time to search
+    model = EntriesModel(catalogue)
+    rows = range(0, 400, 7)
+    ids = ids_shown(model, rows)
+    held = [QPersistentModelIndex(model.index(r, 0)) for r in rows]
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        model.sort(model.column_of("quote"), Qt.SortOrder.DescendingOrder)
+    expected = sql_order(catalogue, Filters(), "quote", True)
+    assert [h.row() for h in held] == [expected.index(i) for i in ids]
 
 
 def test_entry_order_either_way_needs_no_sorting(catalogue, monkeypatch):

@@ -2,10 +2,17 @@
 
 import shutil
 import sqlite3
+from array import array
 
 import pytest
 
-from app.query.catalogue import SORT_KEYS, Catalogue, CatalogueError, QueryInterrupted
+from app.query.catalogue import (
+    SORT_KEYS,
+    Catalogue,
+    CatalogueError,
+    QueryInterrupted,
+    positions,
+)
 from app.query.filters import Filters
 
 
@@ -209,3 +216,13 @@ def test_ordered_ids_stop_when_cancelled(catalogue):
         with pytest.raises(QueryInterrupted):
             catalogue.ordered_ids(filters, sort, cancelled=cancelled)
         assert len(asked) == 1  # before any statement ran
+
+
+def test_positions_say_where_each_id_went():
+    ids = array("q", [7, 3, 9, 1])
+    where = positions(ids)
+    assert [where[i] for i in (7, 3, 9, 1)] == [0, 1, 2, 3]
+    assert [where[i] for i in (0, 2, 4, 5, 6, 8)] == [-1] * 6
+    assert len(positions(array("q"))) == 0
+    with pytest.raises(QueryInterrupted):
+        positions(ids, cancelled=lambda: True)
