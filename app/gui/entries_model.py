@@ -37,6 +37,7 @@ ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 NO_PARENT = QModelIndex()  # the root: a list or table has no children
 ENTRY_ORDER = (None, False)
+EVICTED_MAX = 2000  # pages whose ids are kept once their rows are dropped (3.2 MB at most)
 # A sort tells the views so: a selection model then keeps one persistent index per selected
 # row through the change, not one per cell (16 columns). PySide6 emits the overload with the
 # hint only when named by its C++ signature.
@@ -48,6 +49,12 @@ def one_line(value) -> str:
     if value is None:
         return ""
     return " ".join(str(value).split())
+
+
+def normal(order: tuple[str | None, bool]) -> tuple[str | None, bool]:
+    """No sort and the Entry column give the same rows: entry order, either way round."""
+    key, descending = order
+    return (None if key in (None, "entry_id") else key, descending)
 
 
 def position(order: bytes, rowid: int) -> int | None:
@@ -83,6 +90,7 @@ class EntriesModel(QAbstractTableModel):
         self._rows_sort: tuple[str | None, bool] = ENTRY_ORDER  # the order the rows are in
         self._order: bytes | None = None  # every matching id in that order, once known
         self._pages: OrderedDict[int, list[dict]] = OrderedDict()
+        self._evicted: OrderedDict[int, array] = OrderedDict()  # ids of pages dropped
         self._count: int | None = None
         self._shown = 0  # rows the table has while the count is unknown
         self._generation = 0
@@ -91,6 +99,8 @@ class EntriesModel(QAbstractTableModel):
         self._sort_generation = 0  # of the background sort running, 0 if none
         self.focus_row = -1  # the view's current row, followed first through a sort
         self._follow = "none"  # what a background sort's swap keeps: see _moved
+        self.picked = False  # the user chose a row since the filter changed (the window says)
+        self.sorts_held = False  # sort() only records the order (the window restoring state)
         self._inserting = False
         self._reload()
         # The Edition column gives the year, so the Document column needs only the short title.
@@ -116,13 +126,17 @@ class EntriesModel(QAbstractTableModel):
             wanted = (self.columns[column].key, order == Qt.SortOrder.DescendingOrder)
         else:
             return
+        if self.sorts_held:
+            self.sort_key, self.descending = wanted
+            return
         was_sorting = self.sorting()
         self._cancel_sort()
         self.sort_key, self.descending = wanted
-        if wanted == self._rows_sort:  # back to what is shown (a sort given up)
+        shown = normal(self._rows_sort)
+        if normal(wanted) == shown:  # what is shown (a sort given up, or the Entry column)
             pass
-        elif wanted[0] in (None, "entry_id"):  # pages read straight from the indexes
-            self._apply_order(wanted, None, follow="current")
+        elif normal(wanted)[0] is None and shown[0] is None:  # entry order turned round
+            self._apply_order(wanted, None, follow="reversed")
         elif (ids := self._sort_here(SORT_BUDGET_S)) is not None:
             self._apply_order(wanted, ids, follow="all")
         else:
@@ -133,7 +147,7 @@ class EntriesModel(QAbstractTableModel):
 
     def sorting(self) -> bool:
         """Whether the rows wait for the order asked for, being worked out in the background."""
-        return self._rows_sort != (self.sort_key, self.descending)
+        return normal(self._rows_sort) != normal((self.sort_key, self.descending))
 
     def shown_order(self) -> tuple[str | None, bool]:
         """(sort key, descending) of the rows as they are now: what copies and exports follow."""
@@ -152,8 +166,6 @@ class EntriesModel(QAbstractTableModel):
 
     def _sort_here(self, budget: float) -> bytes | None:  # packed as order_ready sends them
         """Every matching id in the order asked for, if that takes at most `budget` seconds."""
-        if (self.sort_key or "entry_id") == "entry_id":
-            return None  # pages in entry order are read straight from the indexes
         if self._count is None or self._count > SORT_HERE_MAX:
             return None
         try:
@@ -186,8 +198,8 @@ class EntriesModel(QAbstractTableModel):
             self.sort_failed.emit()
             return
         follow = self._follow
-        if follow == "reload":  # the user may have picked a row of the filter's rows since
-            follow = "current" if self.focus_row > 0 else "none"
+        if follow == "reload":  # the user may have picked rows of the filter's since
+            follow = "all" if self.picked else "none"
         order, where = result
         self._apply_order((self.sort_key, self.descending), order, follow, where)
         self.sorting_changed.emit()
@@ -197,8 +209,8 @@ class EntriesModel(QAbstractTableModel):
     ):
         """Show the rows in the order `wanted` (all their ids: `order`, or None for entry order;
         `where`: their positions by id, if known). The persistent indexes (selection, current
-        row) move with their entries as `follow` says ("all", "current" or "none"); the others
-        are dropped."""
+        row) move with their entries as `follow` says ("all", "reversed" or "none"); the
+        others are dropped."""
         if order is not None and self._count is None:
             self._total_ready(self._generation, len(order) // ID_BYTES)
         self.about_to_reorder.emit()
@@ -212,18 +224,19 @@ class EntriesModel(QAbstractTableModel):
         self.focus_row = moved.get(self.focus_row, -1)
         self._rows_sort, self._order = wanted, order
         self._pages.clear()
+        self._evicted.clear()
         self.layoutChanged[LAYOUT_SIGNATURE].emit([], SORT_HINT)
         self.order_applied.emit()
 
     def _moved(self, old, wanted, order: bytes | None, follow: str, where) -> dict[int, int]:
         """The new row of each old row of `old` to follow: every one given the positions
-        `where`, else those found within FOLLOW_BUDGET_S, the current row first. In entry
-        order only the current row is followed: its row is a count of the entries before it."""
+        `where`, else those found within FOLLOW_BUDGET_S, the current row first."""
         rows = sorted({p.row() for p in old}, key=lambda row: (row != self.focus_row, row))
         if follow == "none" or not rows:
             return {}
-        if follow == "current" or order is None:
-            rows = rows[:1] if rows[0] == self.focus_row else []
+        if follow == "reversed":
+            last = self.rowCount() - 1
+            return {row: last - row for row in rows} if self._count is not None else {}
         moved: dict[int, int] = {}
         deadline = time.perf_counter() + FOLLOW_BUDGET_S
         for row in rows:
@@ -233,8 +246,6 @@ class EntriesModel(QAbstractTableModel):
             elif where is not None:
                 found = where[rowid] if 0 <= rowid < len(where) and where[rowid] >= 0 else None
                 deadline = float("inf")
-            elif order is None:
-                found = self._entry_row(rowid, wanted[1])
             else:
                 found = position(order, rowid)
             if found is not None:
@@ -243,30 +254,29 @@ class EntriesModel(QAbstractTableModel):
                 break
         return moved
 
-    def _entry_row(self, rowid: int, descending: bool) -> int | None:
-        """The row of entry `rowid` in entry order: how many matches come before it."""
-        where, params = self.filters.compile()
-        sql = (
-            f"SELECT count(*) FROM entries e WHERE {where} AND e.id {'>' if descending else '<'} ?"
-        )
-        try:
-            with self.catalogue.limited(FOLLOW_BUDGET_S):
-                return self.catalogue.conn.execute(sql, [*params, rowid]).fetchone()[0]
-        except (QueryInterrupted, sqlite3.Error):
-            return None
-
     def _id_at(self, row: int) -> int | None:
-        """The entry at `row` in the order shown (a selected row scrolled out of the pages kept
-        is read again: from the ids, or in entry order as a page)."""
+        """The entry at `row` in the order shown: from the ids, a page kept or the ids of one
+        dropped; the current row's page is read again if need be (one query, not one per
+        selected row)."""
         if self._order is not None:
             if row * ID_BYTES < len(self._order):
                 return array("q", self._order[row * ID_BYTES : (row + 1) * ID_BYTES])[0]
+            return None
+        number, within = divmod(row, PAGE_SIZE)
+        page = self._pages.get(number)
+        if page is not None:
+            return page[within]["id"] if within < len(page) else None
+        ids = self._evicted.get(number)
+        if ids is not None:
+            return ids[within] if within < len(ids) else None
+        if row != self.focus_row:
             return None
         found = self.row_at(row)
         return None if found is None else found["id"]
 
     def _reload(self) -> None:
         self._pages.clear()
+        self._evicted.clear()
         self._generation += 1
         if self._worker is not None:
             self._worker.cancel()
@@ -278,6 +288,7 @@ class EntriesModel(QAbstractTableModel):
             if self._order is None:  # sorted in the background; meanwhile in entry order
                 self._rows_sort = ENTRY_ORDER
         self.focus_row = -1
+        self.picked = False
         self._follow = "reload"  # a new filter shows the top of the sorted rows
         if self._count is None and self._order is not None:
             self._count = len(self._order) // ID_BYTES
@@ -373,7 +384,12 @@ class EntriesModel(QAbstractTableModel):
         if page is None:
             page = self._pages[number] = self._fetch(number)
             while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
+                dropped, rows = self._pages.popitem(last=False)
+                # Its ids stay, for following its selected rows through a sort.
+                self._evicted[dropped] = array("q", [r["id"] for r in rows])
+                self._evicted.move_to_end(dropped)
+                while len(self._evicted) > EVICTED_MAX:
+                    self._evicted.popitem(last=False)
         else:
             self._pages.move_to_end(number)
         return page[within] if within < len(page) else None

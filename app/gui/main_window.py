@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
         self.model.about_to_reorder.connect(self._before_sort)
         self._selected_before_sort = 0
         self._selection_cut = False
+        self._choosing_first = False
         self.model.sort_failed.connect(self._sort_failed)
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -126,7 +127,8 @@ class MainWindow(QMainWindow):
         self.reset_columns()
         head.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._current_row_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         # The header does not show which rows are selected (no highlighted sections), but
         # asks the table's selection, row by row through the Python model, each time it is
         # painted (QItemSelectionModel.isColumnSelected): 1 s a paint with 20,000 rows
@@ -313,7 +315,7 @@ class MainWindow(QMainWindow):
         if self.model.rowCount() > 0:
             self._defer_detail = self.isVisible()  # at start-up the window opens complete
             try:
-                self.table.setCurrentIndex(self.model.index(0, self._first_visible_column()))
+                self._select_first_row()
             finally:
                 self._defer_detail = False
         else:
@@ -441,7 +443,7 @@ class MainWindow(QMainWindow):
                     8000,
                 )
         elif self.model.rowCount() > 0:
-            self.table.setCurrentIndex(self.model.index(0, self._first_visible_column()))
+            self._select_first_row()
             self.table.scrollToTop()
 
     def _update_status(self) -> None:
@@ -488,8 +490,25 @@ class MainWindow(QMainWindow):
         index = self.table.currentIndex()
         return index.data(ROW_ID_ROLE) if index.isValid() else None
 
-    def _current_changed(self, current, _previous) -> None:
+    def _select_first_row(self) -> None:
+        """The window's own choice of a row, after a filter change: not one the user picked."""
+        self._choosing_first = True
+        try:
+            self.table.setCurrentIndex(self.model.index(0, self._first_visible_column()))
+        finally:
+            self._choosing_first = False
+
+    def _selection_changed(self, selected, _deselected) -> None:
+        if not self._choosing_first and not selected.isEmpty():
+            self.model.picked = True
+
+    def _current_row_changed(self, current, previous) -> None:
         self.model.focus_row = current.row()
+        if not self._choosing_first and current.isValid():
+            self.model.picked = True  # a background sort keeps the user's rows selected
+        self._current_changed(current, previous)
+
+    def _current_changed(self, current, _previous) -> None:
         if self._defer_detail:
             self.detail_timer.start()
             return
@@ -675,19 +694,23 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1360, 860)
-        for key, widget in (
-            ("window/state", self),
-            ("window/splitter", self.splitter),
-            ("window/right_splitter", self.right_splitter),
-            ("table/header", self.table.horizontalHeader()),
-        ):
-            value = s.value(key)
-            if isinstance(value, QByteArray):
-                widget.restoreState(value)
-        head = self.table.horizontalHeader()
-        # Restoring the header has usually asked the model to sort already.
-        if head.sortIndicatorSection() >= 0 and self.model.sort_key is None:
-            self.model.sort(head.sortIndicatorSection(), head.sortIndicatorOrder())
+        # The header's saved sort is only recorded: the saved filters, applied next, sort once.
+        self.model.sorts_held = True
+        try:
+            for key, widget in (
+                ("window/state", self),
+                ("window/splitter", self.splitter),
+                ("window/right_splitter", self.right_splitter),
+                ("table/header", self.table.horizontalHeader()),
+            ):
+                value = s.value(key)
+                if isinstance(value, QByteArray):
+                    widget.restoreState(value)
+            head = self.table.horizontalHeader()
+            if head.sortIndicatorSection() >= 0 and self.model.sort_key is None:
+                self.model.sort(head.sortIndicatorSection(), head.sortIndicatorOrder())
+        finally:
+            self.model.sorts_held = False
         filters = filters_from_text(s.value("filters/last"))
         self.search.setText(filters.search)
         self.apply_filters(filters)

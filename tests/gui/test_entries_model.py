@@ -6,7 +6,7 @@ from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from app.gui.count_worker import CountWorker
 from app.gui.entries_model import MAX_PAGES, PAGE_SIZE, ROW_ID_ROLE, EntriesModel
-from app.query.catalogue import Catalogue
+from app.query.catalogue import Catalogue, positions
 from app.query.filters import Filters
 
 
@@ -256,3 +256,27 @@ def test_back_to_entry_order_keeps_the_current_entry(catalogue):
     model.focus_row = current.row()
     model.sort(model.column_of("entry_id"), Qt.SortOrder.DescendingOrder)
     assert current.row() == sql_order(catalogue, Filters(), None, True).index(chosen)
+
+
+def test_an_order_delivered_for_an_older_request_changes_nothing(
+    qtbot, catalogue, sorts_in_background
+):
+    model = EntriesModel(catalogue)
+    model.sort(model.column_of("quote"), Qt.SortOrder.AscendingOrder)
+    shown = ids_shown(model)
+    stale = catalogue.ordered_ids(Filters(), "section", True)
+    model._order_ready(model._sort_generation + 1000, (stale.tobytes(), positions(stale)))
+    assert model.sorting() and ids_shown(model) == shown
+    qtbot.waitUntil(lambda: not model.sorting(), timeout=10_000)
+    assert ids_shown(model) == sql_order(catalogue, Filters(), "quote")
+
+
+def test_the_entry_column_is_entry_order(catalogue):
+    model = EntriesModel(catalogue)
+    held = QPersistentModelIndex(model.index(37, 2))
+    chosen = held.data(ROW_ID_ROLE)
+    model.focus_row = 37
+    model.sort(model.column_of("entry_id"), Qt.SortOrder.AscendingOrder)
+    assert not model.sorting() and held.row() == 37  # the same rows: nothing moves
+    model.sort(model.column_of("entry_id"), Qt.SortOrder.DescendingOrder)
+    assert held.row() == model.rowCount() - 1 - 37 and held.data(ROW_ID_ROLE) == chosen

@@ -479,3 +479,39 @@ def test_painting_the_header_never_reads_the_selection_row_by_row(window):
     assert "flags" not in type(window.model).__dict__
     flags = window.model.index(0, 0).flags()
     assert flags & Qt.ItemFlag.ItemIsSelectable and flags & Qt.ItemFlag.ItemIsEnabled
+
+
+def test_rows_picked_while_a_filter_is_sorted_all_stay_picked(
+    qtbot, window, catalogue, sorts_in_background
+):
+    head = window.table.horizontalHeader()
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        head.setSortIndicator(window.model.column_of("quote"), Qt.SortOrder.DescendingOrder)
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        click_value(qtbot, window.panel.lists["countries"], "VNM")
+        ids = select_rows(window, [3, 1, 0])  # row 0 last: the user's own choice too
+    assert sorted(window.selected_ids()) == sorted(ids)
+    assert window.current_id() == window.detail.entry["id"] == ids[-1]
+
+
+def test_a_saved_sort_is_made_once_with_the_saved_filters(
+    qtbot, make_window, monkeypatch, settings_path
+):
+    first = make_window()
+    head = first.table.horizontalHeader()
+    head.setSortIndicator(first.model.column_of("quote"), Qt.SortOrder.DescendingOrder)
+    click_value(qtbot, first.panel.lists["countries"], "VNM")
+    first.close()
+
+    sorted_for = []
+    real = Catalogue.ordered_ids
+
+    def spy(self, filters, sort, descending=False, cancelled=None):
+        sorted_for.append((filters.countries, sort, descending))
+        return real(self, filters, sort, descending, cancelled)
+
+    monkeypatch.setattr(Catalogue, "ordered_ids", spy)
+    second = make_window()
+    qtbot.waitUntil(lambda: not second.model.pending(), timeout=10_000)
+    assert sorted_for == [(("VNM",), "quote", True)]
+    assert second.model.shown_order() == ("quote", True)
