@@ -343,14 +343,21 @@ def test_a_slow_sort_says_so_keeps_the_selection_and_esc_stops_it(
     assert [window.model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) for r in range(20)] == shown
 
 
-def test_a_filter_change_under_a_slow_sort_selects_the_new_first_row(
-    qtbot, window, catalogue, sorts_in_background
-):
+def sorted_then_filtered(qtbot, window, meanwhile=lambda: None):
+    """Sorted by Quote, then filtered to Viet Nam; `meanwhile` runs while that sort runs."""
     head = window.table.horizontalHeader()
     with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
         head.setSortIndicator(window.model.column_of("quote"), Qt.SortOrder.DescendingOrder)
     with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
         click_value(qtbot, window.panel.lists["countries"], "VNM")
+        assert window.model.sorting()
+        meanwhile()
+
+
+def test_a_filter_change_under_a_slow_sort_selects_the_new_first_row(
+    qtbot, window, catalogue, sorts_in_background
+):
+    sorted_then_filtered(qtbot, window)
     expected = [r["id"] for r in catalogue.iter_rows(window.filters, "quote", True)]
     assert window.table.currentIndex().row() == 0
     assert window.current_id() == window.detail.entry["id"] == expected[0]
@@ -438,15 +445,16 @@ def test_a_quick_sort_that_fails_is_reported_too(qtbot, window, monkeypatch):
 def test_a_row_picked_while_a_filter_is_sorted_stays_picked(
     qtbot, window, catalogue, sorts_in_background
 ):
-    head = window.table.horizontalHeader()
-    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
-        head.setSortIndicator(window.model.column_of("quote"), Qt.SortOrder.DescendingOrder)
-    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
-        click_value(qtbot, window.panel.lists["countries"], "VNM")
+    picked = []
+
+    def move_down():
         window.table.setFocus()
         for _ in range(3):
-            qtbot.keyClick(window.table, Qt.Key.Key_Down)  # while the sort runs
-        picked = window.current_id()
+            qtbot.keyClick(window.table, Qt.Key.Key_Down)
+        picked.append(window.current_id())
+
+    sorted_then_filtered(qtbot, window, meanwhile=move_down)
+    picked = picked[0]
     expected = [r["id"] for r in catalogue.iter_rows(window.filters, "quote", True)]
     assert window.current_id() == window.detail.entry["id"] == picked
     assert window.table.currentIndex().row() == expected.index(picked)
@@ -484,12 +492,11 @@ def test_painting_the_header_never_reads_the_selection_row_by_row(window):
 def test_rows_picked_while_a_filter_is_sorted_all_stay_picked(
     qtbot, window, catalogue, sorts_in_background
 ):
-    head = window.table.horizontalHeader()
-    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
-        head.setSortIndicator(window.model.column_of("quote"), Qt.SortOrder.DescendingOrder)
-    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
-        click_value(qtbot, window.panel.lists["countries"], "VNM")
-        ids = select_rows(window, [3, 1, 0])  # row 0 last: the user's own choice too
+    ids = []
+    # Row 0 last: the user's own choice too.
+    sorted_then_filtered(
+        qtbot, window, meanwhile=lambda: ids.extend(select_rows(window, [3, 1, 0]))
+    )
     assert sorted(window.selected_ids()) == sorted(ids)
     assert window.current_id() == window.detail.entry["id"] == ids[-1]
 
