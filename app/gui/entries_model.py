@@ -135,7 +135,8 @@ class EntriesModel(QAbstractTableModel):
         shown = normal(self._rows_sort)
         if normal(wanted) == shown:  # what is shown (a sort given up, or the Entry column)
             pass
-        elif normal(wanted)[0] is None and shown[0] is None:  # entry order turned round
+        elif normal(wanted)[0] is None and shown[0] is None and self._count is not None:
+            # Entry order turned round: row r goes to n-1-r (with n unknown, sort as any order)
             self._apply_order(wanted, None, follow="reversed")
         elif (ids := self._sort_here(SORT_BUDGET_S)) is not None:
             self._apply_order(wanted, ids, follow="all")

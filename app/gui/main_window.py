@@ -436,7 +436,7 @@ class MainWindow(QMainWindow):
                     f"a selection of more than {SELECTION_FOLLOWED_MAX:,} rows keeps only the"
                     " current row"
                     if self._selection_cut
-                    else "the others could not be found again quickly enough"
+                    else "the others could not be followed through the sort in time"
                 )
                 self.statusBar().showMessage(
                     f"Sorted: {kept:,} of the {before:,} selected rows are still selected ({why})",

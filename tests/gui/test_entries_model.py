@@ -280,3 +280,18 @@ def test_the_entry_column_is_entry_order(catalogue):
     assert not model.sorting() and held.row() == 37  # the same rows: nothing moves
     model.sort(model.column_of("entry_id"), Qt.SortOrder.DescendingOrder)
     assert held.row() == model.rowCount() - 1 - 37 and held.data(ROW_ID_ROLE) == chosen
+
+
+def test_entry_order_turned_round_before_the_count_keeps_the_current_entry(
+    qtbot, catalogue, monkeypatch, sorts_in_background
+):
+    monkeypatch.setattr(Catalogue, "count_within", lambda self, filters, seconds: None)
+    monkeypatch.setattr(CountWorker, "count", lambda self, filters: 0)  # never comes
+    model = EntriesModel(catalogue)
+    held = QPersistentModelIndex(model.index(5, 0))
+    chosen = held.data(ROW_ID_ROLE)
+    model.focus_row = 5
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        model.sort(model.column_of("entry_id"), Qt.SortOrder.DescendingOrder)
+    assert held.data(ROW_ID_ROLE) == chosen
+    assert held.row() == sql_order(catalogue, Filters(), None, True).index(chosen)
