@@ -6,6 +6,7 @@ import sqlite3
 import time
 from array import array
 from collections import OrderedDict
+from contextlib import contextmanager
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt, Signal
 
@@ -64,6 +65,14 @@ def position(order: bytes, rowid: int) -> int | None:
     while at >= 0 and at % ID_BYTES:  # a match across two ids: look on
         at = order.find(needle, at + 1)
     return None if at < 0 else at // ID_BYTES
+
+
+def new_row(rowid: int, order: bytes, where: array | None) -> int | None:
+    """The row of entry `rowid` in `order`: read from its positions `where` if sent with it
+    (catalogue.positions), else searched for."""
+    if where is None:
+        return position(order, rowid)
+    return where[rowid] if 0 <= rowid < len(where) and where[rowid] >= 0 else None
 
 
 class EntriesModel(QAbstractTableModel):
@@ -239,30 +248,28 @@ class EntriesModel(QAbstractTableModel):
             last = self.rowCount() - 1
             return {row: last - row for row in rows} if self._count is not None else {}
         moved: dict[int, int] = {}
-        deadline = time.perf_counter() + FOLLOW_BUDGET_S
+        # Positions sent with the order cost nothing to read; searching the order has a budget.
+        deadline = None if where is not None else time.perf_counter() + FOLLOW_BUDGET_S
         for row in rows:
             rowid = self._id_at(row)
-            if rowid is None:
-                found = None
-            elif where is not None:
-                found = where[rowid] if 0 <= rowid < len(where) and where[rowid] >= 0 else None
-                deadline = float("inf")
-            else:
-                found = position(order, rowid)
+            found = None if rowid is None else new_row(rowid, order, where)
             if found is not None:
                 moved[row] = found
-            if time.perf_counter() > deadline:
+            if deadline is not None and time.perf_counter() > deadline:
                 break
         return moved
+
+    def _order_ids(self, start: int, stop: int) -> array:
+        """Rows `start` to `stop` (excluded) of the sorted ids, as ids."""
+        return array("q", self._order[start * ID_BYTES : stop * ID_BYTES])
 
     def _id_at(self, row: int) -> int | None:
         """The entry at `row` in the order shown: from the ids, a page kept or the ids of one
         dropped; the current row's page is read again if need be (one query, not one per
         selected row)."""
         if self._order is not None:
-            if row * ID_BYTES < len(self._order):
-                return array("q", self._order[row * ID_BYTES : (row + 1) * ID_BYTES])[0]
-            return None
+            ids = self._order_ids(row, row + 1)
+            return ids[0] if ids else None
         number, within = divmod(row, PAGE_SIZE)
         page = self._pages.get(number)
         if page is not None:
@@ -284,7 +291,7 @@ class EntriesModel(QAbstractTableModel):
         self._cancel_sort()
         self._count = self.catalogue.count_within(self.filters, COUNT_BUDGET_S)
         self._rows_sort, self._order = (self.sort_key, self.descending), None
-        if (self.sort_key or "entry_id") != "entry_id":
+        if normal(self._rows_sort)[0] is not None:  # entry order is read from the indexes
             self._order = self._sort_here(RESORT_BUDGET_S)
             if self._order is None:  # sorted in the background; meanwhile in entry order
                 self._rows_sort = ENTRY_ORDER
@@ -306,8 +313,7 @@ class EntriesModel(QAbstractTableModel):
         """Page `number` of the rows, in the order they are shown."""
         offset = number * PAGE_SIZE
         if self._order is not None:
-            ids = array("q", self._order[offset * ID_BYTES : (offset + PAGE_SIZE) * ID_BYTES])
-            return self.catalogue.rows_of(ids)
+            return self.catalogue.rows_of(self._order_ids(offset, offset + PAGE_SIZE))
         sort, descending = self._rows_sort
         return self.catalogue.rows(
             self.filters, sort, descending, offset, PAGE_SIZE, total=self._count
@@ -318,11 +324,8 @@ class EntriesModel(QAbstractTableModel):
             return
         self.catalogue.remember_count(self.filters, total)
         if total > self._shown:
-            self._inserting = True
-            self.beginInsertRows(NO_PARENT, self._shown, total - 1)
-            self._count = total
-            self.endInsertRows()
-            self._inserting = False
+            with self._inserting_rows(self._shown, total - 1):
+                self._count = total
         elif total < self._shown:  # cannot happen on a read-only catalogue; stay consistent
             self.beginResetModel()
             self._count = total
@@ -351,6 +354,17 @@ class EntriesModel(QAbstractTableModel):
             if worker is not None:
                 worker.close()
 
+    @contextmanager
+    def _inserting_rows(self, first: int, last: int):
+        """Rows `first` to `last` are added at the end while the block runs."""
+        self._inserting = True
+        self.beginInsertRows(NO_PARENT, first, last)
+        try:
+            yield
+        finally:
+            self.endInsertRows()
+            self._inserting = False
+
     def canFetchMore(self, parent=NO_PARENT) -> bool:
         # Not while rows are being inserted: a view (or Qt's model tester) asking from inside
         # rowsAboutToBeInserted would have the same page inserted twice.
@@ -358,18 +372,13 @@ class EntriesModel(QAbstractTableModel):
 
     def fetchMore(self, parent=NO_PARENT) -> None:
         """While the count is unknown, the next page is added as the view scrolls to it."""
-        if parent.isValid() or self._count is not None:
-            return
-        if self._inserting:
+        if not self.canFetchMore(parent):
             return
         page = self._fetch(self._shown // PAGE_SIZE)
         if page:
             self._pages[self._shown // PAGE_SIZE] = page
-            self._inserting = True
-            self.beginInsertRows(NO_PARENT, self._shown, self._shown + len(page) - 1)
-            self._shown += len(page)
-            self.endInsertRows()
-            self._inserting = False
+            with self._inserting_rows(self._shown, self._shown + len(page) - 1):
+                self._shown += len(page)
         if len(page) < PAGE_SIZE:
             self._total_ready(self._generation, self._shown)
 

@@ -225,14 +225,20 @@ def damaged(path: Path, exc: Exception, opening: bool = False) -> CatalogueError
     return CatalogueError(f"{path} {what} ({reason}). {REBUILD}.")
 
 
+def stop_if(cancelled: Callable[[], bool] | None) -> None:
+    """Raise QueryInterrupted if `cancelled()` says so: between statements and batches of a
+    long listing, which `conn.interrupt()` alone cannot stop."""
+    if cancelled is not None and cancelled():
+        raise QueryInterrupted()
+
+
 def positions(ids: array, cancelled: Callable[[], bool] | None = None) -> array:
     """For each entry id, its index in `ids` (-1: not there), 8 bytes per id up to the
     largest: where each selected entry went in a sort, without searching the ids for each
     (0.15 s for 800k ids, done in the background beside the sort)."""
     where = array("q", [-1]) * ((max(ids) + 1) if ids else 0)
     for start in range(0, len(ids), POSITIONS_BATCH):
-        if cancelled is not None and cancelled():
-            raise QueryInterrupted()
+        stop_if(cancelled)
         for at, rowid in enumerate(ids[start : start + POSITIONS_BATCH], start):
             where[rowid] = at
     return where
@@ -444,15 +450,13 @@ class Catalogue:
         while batch := cursor.fetchmany(ORDER_BATCH):
             for rowid, document in batch:
                 shares[rank[document]].append(rowid)
-            if cancelled is not None and cancelled():
-                raise QueryInterrupted()
+            stop_if(cancelled)
         for share in shares:
             ids.extend(share)
         return ids
 
     def _cursor(self, sql: str, params: list, cancelled) -> sqlite3.Cursor:
-        if cancelled is not None and cancelled():
-            raise QueryInterrupted()
+        stop_if(cancelled)
         cursor = self.conn.cursor()
         cursor.row_factory = None
         return cursor.execute(sql, params)
@@ -461,8 +465,7 @@ class Catalogue:
         cursor = self._cursor(sql, params, cancelled)
         while batch := cursor.fetchmany(ORDER_BATCH):
             ids.extend(r[0] for r in batch)
-            if cancelled is not None and cancelled():
-                raise QueryInterrupted()
+            stop_if(cancelled)
 
     def _ids_query(self, filters: Filters, sort: str | None, descending: bool):
         """The SQL and parameters that list the matching entry ids in `sort` order."""
