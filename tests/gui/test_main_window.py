@@ -343,11 +343,17 @@ def test_a_slow_sort_says_so_keeps_the_selection_and_esc_stops_it(
     assert [window.model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) for r in range(20)] == shown
 
 
+def sort_by_quote(qtbot, window):
+    """A click on the Quote header (descending), and its rows in order."""
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        window.table.horizontalHeader().setSortIndicator(
+            window.model.column_of("quote"), Qt.SortOrder.DescendingOrder
+        )
+
+
 def sorted_then_filtered(qtbot, window, meanwhile=lambda: None):
     """Sorted by Quote, then filtered to Viet Nam; `meanwhile` runs while that sort runs."""
-    head = window.table.horizontalHeader()
-    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
-        head.setSortIndicator(window.model.column_of("quote"), Qt.SortOrder.DescendingOrder)
+    sort_by_quote(qtbot, window)
     with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
         click_value(qtbot, window.panel.lists["countries"], "VNM")
         assert window.model.sorting()
@@ -398,10 +404,7 @@ def test_the_selected_rows_stay_selected_through_a_sort(qtbot, window, sorts_in_
     window.model.layoutAboutToBeChanged.connect(
         lambda: held.append(len(window.model.persistentIndexList()))
     )
-    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
-        window.table.horizontalHeader().setSortIndicator(
-            window.model.column_of("quote"), Qt.SortOrder.DescendingOrder
-        )
+    sort_by_quote(qtbot, window)
     assert sorted(window.selected_ids()) == sorted(ids)
     assert window.current_id() == ids[-1]
     # Told it is a sort, the selection keeps an index per row through it, not one per cell.
@@ -411,10 +414,7 @@ def test_the_selected_rows_stay_selected_through_a_sort(qtbot, window, sorts_in_
 def test_a_selection_too_large_to_follow_says_what_it_kept(qtbot, window, monkeypatch):
     monkeypatch.setattr("app.gui.entries_model.FOLLOW_BUDGET_S", 0)  # time for one row only
     ids = select_rows(window, [2, 5, 6, 7, 30])
-    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
-        window.table.horizontalHeader().setSortIndicator(
-            window.model.column_of("quote"), Qt.SortOrder.DescendingOrder
-        )
+    sort_by_quote(qtbot, window)
     assert window.selected_ids() == [ids[-1]] == [window.current_id()]
     assert window.statusBar().currentMessage() == (
         "Sorted: 1 of the 5 selected rows are still selected"
@@ -467,10 +467,7 @@ def test_a_large_selection_is_cut_to_the_current_row_before_a_sort(
 ):
     monkeypatch.setattr("app.gui.main_window.SELECTION_FOLLOWED_MAX", 10)
     ids = select_rows(window, list(range(20, 40)))
-    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
-        window.table.horizontalHeader().setSortIndicator(
-            window.model.column_of("quote"), Qt.SortOrder.DescendingOrder
-        )
+    sort_by_quote(qtbot, window)
     assert window.selected_ids() == [ids[-1]] == [window.current_id()]
     assert window.statusBar().currentMessage() == (
         "Sorted: 1 of the 20 selected rows are still selected"
