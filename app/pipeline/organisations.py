@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -43,6 +43,9 @@ _EDITION = re.compile(r"^(?P<base>.+?)[ -](?P<number>\d+)$")  # "TICAD 8", "APRS
 # Where a long form cannot reach past: clause punctuation, quotes, a full stop and a space.
 # (One class of first characters, so that `re` skips to them; a full stop needs its space.)
 _SPAN_STOP = re.compile(r"[,;:()\[\]\u201c\u201d\".](?:(?<=\.)\s)?(?<!\.)")
+# The last of _SPAN_STOP's matches before where a match may end (written plainly: a full
+# stop with the space after it): `.*` takes all, then gives back a character at a time.
+_LAST_STOP = re.compile(r"(?s:.*)(?:[,;:()\[\]\u201c\u201d\"]|\.\s)")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019]*")
 _MAX_WORDS = 25  # the longest long form considered, in whitespace tokens
 # An all-caps token for the undefined-acronym report; a trailing "s" is a plural ("SDGs").
@@ -308,12 +311,17 @@ def _same_name(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 # The index
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class _Definition:
     start: int  # where the definition starts in the text searched
     short: str  # the acronym as recorded ("TICAD" for "TICAD 8")
     long: str
     extra: tuple[str, ...] = ()  # the acronym as written when it differs ("TICAD 8")
+
+    # As model.Mention's: a frozen dataclass's own __init__ sets each field in a call of its
+    # own, and the reading stage makes one of these for each definition in the corpus.
+    def __init__(self, start: int, short: str, long: str, extra: tuple[str, ...] = ()) -> None:
+        self.__dict__.update(start=start, short=short, long=long, extra=extra)
 
 
 @dataclass
@@ -821,35 +829,19 @@ def _starting_with(candidates: Iterable[tuple[int, str]], initial: str):
 
 
 class _Stops:
-    """Where long forms in a text cannot reach past (_SPAN_STOP), found once per text and
-    only as far as asked: found again for every acronym, a long sentence of many "(ACR)" was
-    scanned as many times."""
+    """Where long forms in a text cannot reach past (_SPAN_STOP): looked for back from where
+    each long form ends, only as far as the nearest stop. (Each "(" and ")" is one: a long
+    sentence of many "(ACR)" is not scanned again for each.)"""
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._starts: list[int] = []  # of each stop, in order
-        self._ends: list[int] = []
-        self._scanned = 0  # every stop that ends up to here is listed
 
     def window_start(self, begin: int, end: int) -> int:
         """max(begin, the end of the last match of _SPAN_STOP.finditer(text, begin, end)).
-        (A stop is one character, or a full stop and a space, which starts none: so the stops
-        found between `begin` and `end` are those of the whole text that lie between them.)"""
-        if end > self._scanned:
-            self._scan(end)
-        last = bisect_right(self._ends, end) - 1
-        if last >= 0 and self._starts[last] >= begin:
-            return self._ends[last]
-        return begin  # the stops before are before `begin` too
-
-    def _scan(self, end: int) -> None:
-        text, resume = self._text, self._scanned
-        if text[resume - 1 : resume] == ".":
-            resume -= 1  # a full stop at the end scanned so far had no room for its space
-        for match in _SPAN_STOP.finditer(text, resume, end):
-            self._starts.append(match.start())
-            self._ends.append(match.end())
-        self._scanned = end
+        A stop is one character, or a full stop and a space, which starts none: so the last
+        stop is the one that starts last, which _LAST_STOP finds first."""
+        last = _LAST_STOP.match(self._text, begin, end)
+        return begin if last is None else last.end()
 
 
 def _small_forms_apart(capital: list[str], small: list[str]) -> bool:
