@@ -501,7 +501,7 @@ class OrganisationIndex:
         stops = _Stops(text)
         for match in _STANDARD.finditer(text):
             found += self._long_before(match.group("acr"), text, 0, match.start(), stops)
-        for match in _COLON.finditer(text):
+        for match in _colon_matches(text):
             found += self._long_before(
                 match.group("acr"), text, match.start("long"), match.end("long"), stops
             )
@@ -733,6 +733,12 @@ class OrganisationIndex:
             if found and _acronym_like(found.group(1)):
                 parts.append(found.group(1))
         return all(p in self._forms for p in parts)
+
+
+def _colon_matches(text: str) -> Iterable[re.Match[str]]:
+    """What _COLON.finditer(text) gives: nothing where no colon is written, as in most text,
+    without a search for "(" after "(" (each match of it holds one)."""
+    return _COLON.finditer(text) if ":" in text else ()
 
 
 def _reverse_matches(text: str, capitals: int = 0) -> Iterator[re.Match[str]]:

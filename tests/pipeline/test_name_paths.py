@@ -121,3 +121,31 @@ def test_a_definition_is_a_frozen_dataclass_of_its_fields():
     assert pickle.loads(pickle.dumps(made)) == made  # as it crosses from a worker process
     with pytest.raises(FrozenInstanceError):
         made.start = 4  # type: ignore[misc]
+
+
+# -- definitions "(Long Name: ACR)": looked for only where a colon is written -----------------
+
+COLON_TEXT = text_of(
+    "(", ")", ":", ": ", "Long Name", "Japan Intl Coop", "JICA", "AB-C", " ", "\n", "\uff1a",
+    "x", ",", ".", "\u2013", "TICAD 8",
+)  # fmt: skip
+
+
+def plain_colon_matches(text: str) -> list:
+    return [(m.span(), m.groupdict()) for m in organisations._COLON.finditer(text)]
+
+
+@SETTINGS
+@given(text=COLON_TEXT)
+def test_colon_matches_are_those_of_finditer(text):
+    quick = [(m.span(), m.groupdict()) for m in organisations._colon_matches(text)]
+    assert quick == plain_colon_matches(text)
+
+
+def test_definitions_of_the_sources_are_those_of_every_colon_match(quotes, monkeypatch):
+    with_parentheses = [quote for quote in quotes if "(" in quote]
+    # A colon inside parentheses, where the sources have few: each quote also so written.
+    written = [*with_parentheses, *(q.replace(" (", " (Long Name: ") for q in with_parentheses)]
+    quick = [OrganisationIndex().definitions(quote) for quote in written]
+    monkeypatch.setattr(organisations, "_colon_matches", organisations._COLON.finditer)
+    assert [OrganisationIndex().definitions(quote) for quote in written] == quick
