@@ -395,7 +395,10 @@ class OrganisationIndex:
         longest written form wins, on word boundaries; offsets shifted by `base`."""
         patterns = self._patterns  # as _pattern(terms=False), without a call for each text
         pattern = patterns[False] if False in patterns else self._pattern(terms=False)
-        events = self._events(text) if "(" in text else []  # see _may_redefine()
+        # See _may_redefine(); where no form names two records (heads are known, and none), no
+        # definition moves the reading position: no need to ask.
+        may_redefine = "(" in text and self._shared_heads != ()
+        events = self._events(text) if may_redefine else []
         mentions = []
         for match in pattern.finditer(text) if pattern else ():
             start, end = match.span()

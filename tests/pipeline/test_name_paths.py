@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from odd_text import SETTINGS
 
 from app.pipeline import organisations
+from app.pipeline.model import Mention
 from app.pipeline.organisations import OrganisationIndex
 from app.pipeline.reader import read_document
 
@@ -149,3 +150,75 @@ def test_definitions_of_the_sources_are_those_of_every_colon_match(quotes, monke
     quick = [OrganisationIndex().definitions(quote) for quote in written]
     monkeypatch.setattr(organisations, "_colon_matches", organisations._COLON.finditer)
     assert [OrganisationIndex().definitions(quote) for quote in written] == quick
+
+
+# -- mentions: no definition looked for where no form names two records -------------------------
+
+
+def plain_find(index: OrganisationIndex, text: str, base: int = 0) -> list[Mention]:
+    """find() as first written: the definitions in every text with a "(" asked for."""
+    pattern = index._pattern(terms=False)
+    events = index._events(text) if "(" in text else []
+    mentions = []
+    for match in pattern.finditer(text) if pattern else ():
+        start, end = match.span()
+        while events and events[0][0] <= start:
+            _, form, entry_id = events.pop(0)
+            index._current[form] = entry_id
+        written = match.group()
+        entry = index._entries[index._resolve(_canon(written))]
+        if entry.kind != "term" and index._whole_compound(text, start, end):
+            mentions.append(Mention(entry.id, base + start, base + end, written))
+    for _, form, entry_id in events:
+        index._current[form] = entry_id
+    return mentions
+
+
+def _canon(form: str) -> str:
+    return " ".join(form.replace("\u2019", "'").split())
+
+
+CHAMBER = "The International Chamber of Commerce (ICC) counts piracy cases."
+COURT = "The International Criminal Court (ICC) opened a case; the ICC ruled."
+MENTION_TEXT = text_of(
+    "The ICC said so. ", CHAMBER, COURT, " (ICC) ", "JICA ", "Japan International Cooperation "
+    "Agency (JICA) ", "(", "ICC-JICA ", "the UN ", " ",
+)  # fmt: skip
+
+
+def both_ways(learnt: list[str]) -> tuple[OrganisationIndex, OrganisationIndex]:
+    indexes = OrganisationIndex(), OrganisationIndex()
+    for index in indexes:
+        for sentence in learnt:
+            index.learn(sentence)
+    return indexes
+
+
+@SETTINGS
+@given(texts=st.lists(MENTION_TEXT, max_size=6), shared=st.booleans())
+def test_mentions_are_those_of_asking_every_text_for_definitions(texts, shared):
+    learnt = [CHAMBER, "Japan International Cooperation Agency (JICA)"] + [COURT] * shared
+    quick, plain = both_ways(learnt)
+    for number, text in enumerate(texts):
+        assert quick.find(text, number) == plain_find(plain, text, number)
+        assert quick.position() == plain.position()
+
+
+def test_a_form_naming_two_records_once_learnt_moves_the_reading_position_again():
+    quick, plain = both_ways([CHAMBER])
+    assert quick.find(COURT) == plain_find(plain, COURT)  # one record: nothing to move
+    for index in (quick, plain):
+        index.learn(COURT)  # now ICC names two
+    for text in (COURT, "The ICC said so.", CHAMBER, "The ICC said so."):
+        assert quick.find(text) == plain_find(plain, text)
+    assert [m.id for m in quick.find("The ICC said so.")] == ["icc"]
+
+
+def test_mentions_in_the_sources_are_those_of_asking_every_text(quotes):
+    quick, plain = both_ways([quote for quote in quotes if "(" in quote])
+    found = 0
+    for quote in quotes:
+        mentions = quick.find(quote, 5)
+        assert mentions == plain_find(plain, quote, 5)
+        found += len(mentions)
+    assert found > 300
