@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
+
+_ID, _TEXT = attrgetter("id"), attrgetter("text")
 
 
 @dataclass
@@ -25,24 +28,32 @@ class DocumentSummary:
         from app.pipeline.extract import DONOR
 
         summary = cls()
-        choices = [record.domain for record in records]
-        summary.kinds.update([record.piece.kind for record in records])
-        summary.domains.update([choice.domain or "(none)" for choice in choices])
-        summary.no_domain.update([choice.reason for choice in choices if not choice.domain])
-        # Gathered, then counted and added in one call each: a Counter's update() costs more
-        # a call than the few codes of an entry do.
-        partners, places = [], []
+        # One pass over the records, each counted column gathered and then counted in one call
+        # (a Counter's update() costs more a call than an entry's few values do): the records
+        # are read from memory once rather than once a column.
+        kinds, domains, no_domain, partners, tokens = [], [], [], [], []
         for record in records:
-            if record.countries:
+            kinds.append(record.piece.kind)
+            choice = record.domain
+            if choice.domain:
+                domains.append(choice.domain)
+            else:
+                domains.append("(none)")
+                no_domain.append(choice.reason)
+            countries = record.countries
+            if countries:
                 # Each country once an entry, as in record.partner_codes, but the donor too
                 # (one test fewer a mention): its count is dropped once all are counted.
-                partners += {mention.id: None for mention in record.countries}
-                places += record.countries
+                partners += dict.fromkeys(map(_ID, countries))
+                tokens += map(_TEXT, countries)
             if record.regions:
-                places += record.regions
+                tokens += map(_TEXT, record.regions)
+        summary.kinds.update(kinds)
+        summary.domains.update(domains)
+        summary.no_domain.update(no_domain)
         summary.countries.update(partners)
         summary.countries.pop(DONOR, None)
-        summary.known_tokens.update([m.text for m in places])
+        summary.known_tokens.update(tokens)
         for heading in headings:
             # Only headings that leave their text undecided: neither they nor a parent
             # heading names a domain ("Basic Stance" under "A Maritime Order" is decided).
