@@ -1,9 +1,11 @@
 """The workers' bookkeeping, made the quick way, is what the plain way makes: the report's part
-of each document (one pass over its records) and the records' own __init__."""
+of each document (one pass over its records), the records' own __init__ and the note links
+(gathered in document_rows()'s own pass); and the database of rows is the plain one."""
 
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -17,9 +19,11 @@ from app.pipeline.domains import DomainChoice
 from app.pipeline.extract import DONOR, EntryRecord
 from app.pipeline.model import KINDS, Figure, Heading, Mention, Piece, YearMention
 from app.pipeline.report import DocumentSummary
+from app.pipeline.rows import INSERT_COLUMNS, INSERTS, _tables_script, document_rows, rows_database
 from app.pipeline.sources import discover
 
 SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources"
+LABEL = INSERT_COLUMNS["entries"].index("label")
 
 
 # -- the report's part of a document --------------------------------------------------------------
@@ -139,3 +143,101 @@ def test_records_hold_what_the_generated_init_stores(cls, data):
     # The same attributes in the same order (pickles and vars() show the order).
     assert list(vars(ours).items()) == list(vars(plain).items())
     assert dataclasses.astuple(ours) == dataclasses.astuple(plain)
+
+
+# -- a document's rows --------------------------------------------------------------------------
+
+
+def plain_note_links(records, next_entry: int) -> list[tuple]:
+    """note_links() as it was: a pass over the records for the notes, one for the references."""
+    by_label = {
+        r.piece.label.lower(): rowid
+        for rowid, r in enumerate(records, next_entry)
+        if r.piece.kind in ("note", "glossary")
+    }
+    if not by_label:
+        return []
+    rows = {}
+    for rowid, record in enumerate(records, next_entry):
+        for label in record.piece.note_refs:
+            note = by_label.get(label.lower())
+            if note is not None and note != rowid:
+                rows.setdefault((rowid, note), (rowid, note, label))
+    return list(rows.values())
+
+
+def plain_database(rows) -> bytes:
+    """rows_database() made the plain way: every row by the table's one statement."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.executescript(_tables_script())
+        for table, table_rows in rows:
+            conn.executemany(INSERTS[table], table_rows)
+        conn.commit()
+        return conn.serialize()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def source_rows():
+    """Each source document's records and rows, as the build makes them."""
+    documents = discover(SOURCES)
+    corpus = read_corpus(documents, lambda *_: None, lambda: False, 1)
+    made = []
+    for number, document in enumerate(documents):
+        records = corpus.extract(number)
+        headings = corpus.parsed[number].headings
+        made.append((records, document_rows(document, headings, records, {}, 7, 3)))
+    return made
+
+
+def test_the_sources_note_links_and_databases_are_the_plain_ones(source_rows):
+    linked = labelled = 0
+    for records, rows in source_rows:
+        tables = dict(rows)
+        assert tables["note_links"] == plain_note_links(records, 7)
+        assert rows_database(rows) == plain_database(rows)
+        linked += len(tables["note_links"])
+        labelled += sum(row[LABEL] is not None for row in tables["entries"])
+    assert linked > 10 and labelled > 10
+
+
+LABELS = ["1", "2", "12", "Term", "term", "TERM"]
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(KINDS),
+            st.one_of(st.none(), st.sampled_from(LABELS)),
+            st.lists(st.sampled_from(LABELS), max_size=3).map(tuple),
+        ),
+        max_size=12,
+    )
+)
+def test_note_links_and_labels_of_any_entries_are_the_plain_ones(pieces):
+    # Notes and glossary entries (a label each, some shared, in any case) among other entries,
+    # any of which refer to labels.
+    records = [
+        EntryRecord(
+            Piece(
+                kind, 0, 1, (), 1, 1, refs, label or "0" if kind in ("note", "glossary") else label
+            ),
+            "q",
+            domain=DomainChoice(None, "", "none"),
+        )
+        for kind, label, refs in pieces
+    ]
+    rows = document_rows(_Document(), [], records, {}, 1, 1)
+    assert dict(rows)["note_links"] == plain_note_links(records, 1)
+    assert rows_database(rows) == plain_database(rows)
+
+
+@dataclasses.dataclass
+class _Document:
+    id: str = "doc"
+    title: str = ""
+    edition_year: int = 2020
+    period_year: int | None = None
