@@ -9,7 +9,7 @@ from operator import attrgetter
 from app.pipeline import workers
 from app.pipeline.domains import DomainChoice
 from app.pipeline.extract import EntryRecord, extract, resolve_owners_from_paragraph
-from app.pipeline.model import ParsedDocument, Piece
+from app.pipeline.model import NOTE_KINDS, ParsedDocument, Piece
 from app.pipeline.organisations import OrganisationIndex
 from app.pipeline.reader import read_document
 from app.pipeline.sources import SourceDocument
@@ -109,12 +109,18 @@ def read_corpus(
 
 def inherit_note_domains(records: list[EntryRecord]) -> None:
     """A note takes the domain of the first entry that refers to it."""
-    by_label = {r.piece.label.lower(): r for r in records if r.piece.kind in ("note", "glossary")}
+    # One pass over the records finds the notes (the last of each label) and the entries that
+    # refer to any, few of either: two passes over them all cost twice the reading of them.
+    by_label, referring = {}, []
+    for record in records:
+        piece = record.piece
+        if piece.kind in NOTE_KINDS:
+            by_label[piece.label.lower()] = record
+        elif piece.note_refs:
+            referring.append(record)
     if not by_label:
         return
-    for record in records:
-        if not record.piece.note_refs or record.piece.kind in ("note", "glossary"):
-            continue
+    for record in referring:
         if not (record.domain and record.domain.domain):
             continue  # a reference from undecided text decides nothing; a later one may
         for label in record.piece.note_refs:

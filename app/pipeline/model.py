@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 KINDS = ("body", "caption", "note", "glossary", "column", "heading")
+NOTE_KINDS = ("note", "glossary")  # the kinds of entry that other entries refer to by label
 
 
 # The records found in text are made by the ten thousand. A frozen dataclass's own __init__

@@ -12,7 +12,7 @@ from app.pipeline import schema
 from app.pipeline.domains import heading_domain
 from app.pipeline.extract import DONOR, EntryRecord
 from app.pipeline.figures import format_figure
-from app.pipeline.model import Figure, Heading, YearMention
+from app.pipeline.model import NOTE_KINDS, Figure, Heading, YearMention
 from app.pipeline.places import country_name, regions
 from app.pipeline.sources import SourceDocument
 
@@ -46,8 +46,6 @@ INSERTS = {
     f" VALUES ({', '.join('?' * len(columns))})"
     for table, columns in INSERT_COLUMNS.items()
 }
-
-NOTE_KINDS = ("note", "glossary")  # the kinds of entry that other entries refer to
 
 Rows = list[tuple[str, list[tuple]]]  # (table, rows) in the order they are written
 # The tables of document_rows(), in that order.

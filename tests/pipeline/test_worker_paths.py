@@ -1,6 +1,7 @@
 """The workers' bookkeeping, made the quick way, is what the plain way makes: the report's part
-of each document (one pass over its records), the records' own __init__ and the note links
-(gathered in document_rows()'s own pass); and the database of rows is the plain one."""
+of each document (one pass over its records), the records' own __init__, the note links
+(gathered in document_rows()'s own pass) and the notes' domains (one pass over the records);
+and the database of rows is the plain one."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from odd_text import SETTINGS
 
-from app.pipeline.corpus import read_corpus
+from app.pipeline.corpus import inherit_note_domains, read_corpus
 from app.pipeline.domains import DomainChoice
 from app.pipeline.extract import DONOR, EntryRecord
 from app.pipeline.model import KINDS, Figure, Heading, Mention, Piece, YearMention
@@ -241,3 +242,74 @@ class _Document:
     title: str = ""
     edition_year: int = 2020
     period_year: int | None = None
+
+
+# -- notes' domains ------------------------------------------------------------------------------
+
+
+def plain_inherit_note_domains(records) -> None:
+    """inherit_note_domains() as it was: a pass over the records for the notes, one for the
+    entries that refer to them."""
+    by_label = {r.piece.label.lower(): r for r in records if r.piece.kind in ("note", "glossary")}
+    if not by_label:
+        return
+    for record in records:
+        if not record.piece.note_refs or record.piece.kind in ("note", "glossary"):
+            continue
+        if not (record.domain and record.domain.domain):
+            continue
+        for label in record.piece.note_refs:
+            note = by_label.pop(label.lower(), None)
+            if note:
+                note.domain = DomainChoice(
+                    record.domain.domain, record.domain.source, "the entry that refers to it"
+                )
+
+
+def domains_inherited(records, inherit) -> list[DomainChoice]:
+    copies = [dataclasses.replace(record) for record in records]
+    inherit(copies)
+    return [record.domain for record in copies]
+
+
+def test_the_sources_notes_take_their_domains_as_the_plain_way(source_rows):
+    changed = 0
+    for records, _ in source_rows:
+        # (The records have inherited already: the references' domains are theirs again.)
+        reset = [
+            dataclasses.replace(r, domain=DomainChoice(None, "", "none"))
+            if r.piece.kind in ("note", "glossary")
+            else r
+            for r in records
+        ]
+        made = domains_inherited(reset, inherit_note_domains)
+        assert made == domains_inherited(reset, plain_inherit_note_domains)
+        changed += sum(a != b.domain for a, b in zip(made, reset, strict=True))
+    assert changed > 10
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(KINDS),
+            st.sampled_from(LABELS),
+            st.lists(st.sampled_from(LABELS), max_size=3).map(tuple),
+            st.sampled_from([None, "", "maritime", "cyber"]),
+        ),
+        max_size=12,
+    )
+)
+def test_any_notes_take_their_domains_as_the_plain_way(entries):
+    # Notes and glossary entries sharing labels in any case, referred to from entries with a
+    # domain, none or an empty one, before and after them, and from other notes.
+    records = [
+        EntryRecord(
+            Piece(kind, 0, 1, (), 1, 1, refs, label),
+            "q",
+            domain=DomainChoice(domain, "keywords" if domain else "", "why"),
+        )
+        for kind, label, refs, domain in entries
+    ]
+    made = domains_inherited(records, inherit_note_domains)
+    assert made == domains_inherited(records, plain_inherit_note_domains)
