@@ -74,7 +74,10 @@ COPIES = {
 def rows_database(rows: Rows) -> bytes:
     """`rows` in a new database of the catalogue's tables, serialised. A worker process makes
     it; the parent copies it in with one INSERT … SELECT per table (COPIES), which SQLite runs
-    without making (or unpickling) a Python object per row."""
+    without making (or unpickling) a Python object per row. Every table is made, empty, before
+    any row: the parent's statements are prepared once, and SQLite does not prepare them again
+    for a database whose schema was made the same way, so each table must start at the same
+    page in every document's database (tests/pipeline/test_rows.py)."""
     conn = sqlite3.connect(":memory:")
     try:
         conn.executescript(_tables_script())

@@ -120,3 +120,29 @@ def test_note_links_go_to_the_last_note_of_a_label_and_never_to_itself():
     ]
     rows = document_rows(document(), [], records, {}, 10, 1)
     assert table(rows, "note_links") == [(10, 12, "1")]
+
+
+def root_pages(data: bytes) -> dict[str, int]:
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.deserialize(data)
+        return dict(conn.execute("SELECT name, rootpage FROM sqlite_master"))
+    finally:
+        conn.close()
+
+
+def test_every_database_of_rows_keeps_its_tables_at_the_same_pages():
+    # The parent attaches each document's database under one name and runs the same cached
+    # INSERT … SELECT statements on it. SQLite re-prepares them only when the schema cookie
+    # changes, which equal schemas share: a table that moved to another page would be read
+    # from the page the statement remembers (seen in session 16: rows of the wrong table).
+    small = rows_database([("entries", []), ("mentions", [])])
+    mentions = [(n, "country", "KEN", n, n + 3, "Kenya") for n in range(5000)]
+    entries = [
+        (n, f"doc-{n:04d}", "doc", 2023, None, "A › B", 1, n, "sentence", None, None, "")
+        + ("", "quote " * 40, 0, 10, 0, "", "", "", "", "", "")
+        for n in range(2000)
+    ]
+    large = rows_database([("entries", entries), ("mentions", mentions)])
+    assert root_pages(small) == root_pages(large)
+    assert len(large) > 10 * len(small)  # its tables grew past their first pages
