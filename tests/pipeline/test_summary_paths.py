@@ -1,5 +1,5 @@
-"""The quick ways of the report summary, of finding definitions and of choosing an entry's
-domain give what the plain ways give."""
+"""The quick ways of finding definitions and of choosing an entry's domain give what the plain
+ways give. (The report summary's: tests/pipeline/test_worker_paths.py.)"""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from app.pipeline.corpus import read_corpus
 from app.pipeline.domains import DomainChoice, choose_domain
 from app.pipeline.extract import extract
 from app.pipeline.organisations import _CAPS_TOKEN, CURATED, Organisation, OrganisationIndex
-from app.pipeline.report import DocumentSummary
 from app.pipeline.sources import discover
 
 SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources"
@@ -192,23 +191,6 @@ def test_definitions_in_the_sources_are_found_as_trying_every_long_form_finds_th
     )
     assert [OrganisationIndex().definitions(line) for line in lines] == quick
     assert sum(map(len, filter(None, quick))) > 100
-
-
-# -- the report summary ------------------------------------------------------------------------
-
-
-def test_the_summary_counts_each_partner_once_an_entry_as_partner_codes_does():
-    documents = discover(SOURCES)
-    corpus = read_corpus(documents, lambda *_: None, lambda: False, 1)
-    for number, document in enumerate(documents):
-        records = corpus.extract(number)
-        headings = corpus.parsed[number].headings
-        summary = DocumentSummary.of(document, headings, records, corpus.index)
-        plain = Counter()
-        for record in records:
-            plain.update(record.partner_codes)
-        assert list(summary.countries.items()) == list(plain.items())  # in the same order
-        assert any(m.id == "JPN" for r in records for m in r.countries)  # the donor was there
 
 
 # -- extract: the domain ------------------------------------------------------------------------
