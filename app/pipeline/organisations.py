@@ -40,11 +40,9 @@ _REVERSE_REACH = _LONGEST_REVERSED + 2  # from its "(" to the end of a _REVERSE 
 _ACRONYM_CHARS = frozenset(string.ascii_letters + string.digits + "-/")  # of _REVERSE's acr
 _ASCII_ALNUM = frozenset(string.ascii_letters + string.digits)
 _EDITION = re.compile(r"^(?P<base>.+?)[ -](?P<number>\d+)$")  # "TICAD 8", "APRSAF-28"
-# Where a long form cannot reach past: clause punctuation, quotes, a full stop and a space.
-# (One class of first characters, so that `re` skips to them; a full stop needs its space.)
-_SPAN_STOP = re.compile(r"[,;:()\[\]\u201c\u201d\".](?:(?<=\.)\s)?(?<!\.)")
-# The last of _SPAN_STOP's matches before where a match may end (written plainly: a full
-# stop with the space after it): `.*` takes all, then gives back a character at a time.
+# Where a long form cannot reach past (a stop): clause punctuation, quotes, a full stop and
+# the space after it. Matched from where a long form may start, this ends at the last stop
+# before where it ends (`.*` takes all, then gives back a character at a time).
 _LAST_STOP = re.compile(r"(?s:.*)(?:[,;:()\[\]\u201c\u201d\"]|\.\s)")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'\u2019]*")
 _MAX_WORDS = 25  # the longest long form considered, in whitespace tokens
@@ -501,12 +499,11 @@ class OrganisationIndex:
         if "(" not in text:
             return []  # every way of defining a short form uses parentheses
         found = []
-        stops = _Stops(text)
         for match in _STANDARD.finditer(text):
-            found += self._long_before(match.group("acr"), text, 0, match.start(), stops)
+            found += self._long_before(match.group("acr"), text, 0, match.start())
         for match in _colon_matches(text):
             found += self._long_before(
-                match.group("acr"), text, match.start("long"), match.end("long"), stops
+                match.group("acr"), text, match.start("long"), match.end("long")
             )
         # An acronym of fewer than two capitals is not acronym_shaped(): _read() says no.
         for match in _reverse_matches(text, capitals=2):
@@ -515,11 +512,9 @@ class OrganisationIndex:
                 found += self._read(match.group("acr"), [(match.start(), long)])
         return sorted(found, key=lambda d: d.start)
 
-    def _long_before(
-        self, acr: str, text: str, begin: int, end: int, stops: _Stops
-    ) -> list[_Definition]:
+    def _long_before(self, acr: str, text: str, begin: int, end: int) -> list[_Definition]:
         """The shortest stretch of words ending at `end` that `acr` abbreviates."""
-        return self._read(acr, _LongForms(text, stops, begin, end))
+        return self._read(acr, _LongForms(text, begin, end))
 
     def _read(self, acr: str, candidates: Iterable[tuple[int, str]]) -> list[_Definition]:
         """Tries the acronym as written, without an edition number ("TICAD 8") and without a
@@ -793,8 +788,8 @@ class _LongForms:
     past `begin`), and from words inside them ("Defense" in "Self-Defense"). Each is made only
     when tried: mostly, the acronym abbreviates one of the first few, or is no acronym."""
 
-    def __init__(self, text: str, stops: _Stops, begin: int, end: int) -> None:
-        self._text, self._stops, self._begin, self._end = text, stops, begin, end
+    def __init__(self, text: str, begin: int, end: int) -> None:
+        self._text, self._begin, self._end = text, begin, end
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
         text, end = self._text, self._end
@@ -815,7 +810,7 @@ class _LongForms:
 
     def _starts(self) -> Iterator[int]:
         text, end = self._text, self._end
-        window = self._stops.window_start(self._begin, end)
+        window = _window_start(text, self._begin, end)
         # str.split() splits where `re` sees \s, so these are the window's \S+ tokens; each is
         # found again from the right: nothing but spaces lies between it and the next one.
         start = end
@@ -837,20 +832,14 @@ def _starting_with(candidates: Iterable[tuple[int, str]], initial: str):
             yield at, long
 
 
-class _Stops:
-    """Where long forms in a text cannot reach past (_SPAN_STOP): looked for back from where
-    each long form ends, only as far as the nearest stop. (Each "(" and ")" is one: a long
-    sentence of many "(ACR)" is not scanned again for each.)"""
-
-    def __init__(self, text: str) -> None:
-        self._text = text
-
-    def window_start(self, begin: int, end: int) -> int:
-        """max(begin, the end of the last match of _SPAN_STOP.finditer(text, begin, end)).
-        A stop is one character, or a full stop and a space, which starts none: so the last
-        stop is the one that starts last, which _LAST_STOP finds first."""
-        last = _LAST_STOP.match(self._text, begin, end)
-        return begin if last is None else last.end()
+def _window_start(text: str, begin: int, end: int) -> int:
+    """Where a long form ending at `end` may start at the earliest: after the last stop
+    between `begin` and `end`, else at `begin`. Looked for back from `end`, only as far as the
+    nearest stop (each "(" and ")" is one: a long sentence of many "(ACR)" is not scanned
+    again for each). A stop is one character, or a full stop and a space, which starts none:
+    so the last stop is the one that starts last, which _LAST_STOP finds first."""
+    last = _LAST_STOP.match(text, begin, end)
+    return begin if last is None else last.end()
 
 
 def _small_forms_apart(capital: list[str], small: list[str]) -> bool:

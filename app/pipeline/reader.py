@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from app.pipeline.model import Heading, ParsedDocument, Piece
+from app.pipeline.model import NOTE_KINDS, Heading, ParsedDocument, Piece
 from app.pipeline.quick import occurrences
 from app.pipeline.sentences import holds_rare_stops, split_sentences
 
@@ -508,7 +508,7 @@ def _pieces(
         else:
             spans = [(block.start, block.end)]
         # Notes and glossary entries carry their label; no other piece, nor an empty label.
-        label = (block.label or None) if item.kind in ("note", "glossary") else None
+        label = (block.label or None) if item.kind in NOTE_KINDS else None
         for sentence, (start, end) in enumerate(spans, start=1):
             first_mark = bisect_left(marks, start)
             if first_mark < len(marks) and marks[first_mark] < end:

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from app.pipeline import domains, years
 from app.pipeline.model import YearMention
+
+# A stop, where a long form cannot reach past (organisations._LAST_STOP): every one of them.
+PLAIN_STOP = re.compile(r"[,;:()\[\]\u201c\u201d\"]|\.\s")
+
+
+def plain_window_start(text: str, begin: int, end: int) -> int:
+    """organisations._window_start() the plain way: every stop between `begin` and `end`,
+    then the end of the last."""
+    return max([begin, *[m.end() for m in PLAIN_STOP.finditer(text, begin, end)]])
 
 
 def plain_find_years(text: str, base: int = 0) -> list[YearMention]:

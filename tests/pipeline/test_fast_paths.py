@@ -7,6 +7,7 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from plain import plain_window_start
 
 from app.pipeline import organisations, reader, sentences
 from app.pipeline.organisations import OrganisationIndex
@@ -21,43 +22,24 @@ def text_of(*atoms: str, max_size: int = 30):
 
 # -- organisations: where a long form may start ------------------------------------------------
 
-# The plain pattern _SPAN_STOP replaced, and the plain way of using it.
-PLAIN_SPAN_STOP = re.compile(r"[,;:()\[\]\u201c\u201d\"]|\.\s")
 STOP_TEXT = text_of(
     *',;:()[]\u201c\u201d".', " ", "\n", "\u00a0", "\u2003", "a", "Agency", "x. ", ".\n", "..",
     "U.S.", "\u00e9", "-", "'",
 )  # fmt: skip
 
 
-def plain_window_start(text: str, begin: int, end: int) -> int:
-    return max([begin, *[m.end() for m in PLAIN_SPAN_STOP.finditer(text, begin, end)]])
-
-
-@SETTINGS
-@given(text=STOP_TEXT, data=st.data())
-def test_stops_are_those_of_the_plain_pattern(text, data):
-    begin = data.draw(st.integers(0, len(text)))
-    end = data.draw(st.integers(begin, len(text)))
-    found = organisations._SPAN_STOP.finditer(text, begin, end)
-    assert [m.span() for m in found] == [
-        m.span() for m in PLAIN_SPAN_STOP.finditer(text, begin, end)
-    ]
-
-
 @SETTINGS
 @given(text=STOP_TEXT, data=st.data())
 def test_window_starts_are_those_of_a_whole_scan(text, data):
-    stops = organisations._Stops(text)  # one per text, asked in any order
     for end in data.draw(st.lists(st.integers(0, len(text)), min_size=1, max_size=5)):
         begin = data.draw(st.integers(0, end))
-        assert stops.window_start(begin, end) == plain_window_start(text, begin, end)
+        assert organisations._window_start(text, begin, end) == plain_window_start(text, begin, end)
 
 
-def test_a_full_stop_at_the_end_scanned_so_far_still_stops_later():
+def test_a_full_stop_stops_only_with_its_space_in_sight():
     text = "Alpha beta. Gamma"
-    stops = organisations._Stops(text)
-    assert stops.window_start(0, 11) == 0  # the space after the full stop is not yet in sight
-    assert stops.window_start(0, len(text)) == 12
+    assert organisations._window_start(text, 0, 11) == 0  # the space after it is past the end
+    assert organisations._window_start(text, 0, len(text)) == 12
 
 
 REVERSE_TEXT = text_of(
@@ -111,7 +93,7 @@ LONG_TEXT = text_of(
 def test_long_forms_are_the_nearest_words_first(text, data):
     end = data.draw(st.integers(0, len(text)))
     begin = data.draw(st.integers(0, end))
-    quick = list(organisations._LongForms(text, organisations._Stops(text), begin, end))
+    quick = list(organisations._LongForms(text, begin, end))
     assert quick == plain_long_forms(text, begin, end)
 
 

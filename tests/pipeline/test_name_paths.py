@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from odd_text import SETTINGS
+from plain import plain_window_start
 
 from app.pipeline import organisations
 from app.pipeline.model import Mention
@@ -38,13 +39,6 @@ def text_of(*atoms: str, max_size: int = 30):
 
 # -- where a long form may start: the last stop before it -------------------------------------
 
-# _SPAN_STOP as first written, and the plain way of using it: every stop, then the last.
-PLAIN_STOP = re.compile(r"[,;:()\[\]\u201c\u201d\"]|\.\s")
-
-
-def plain_window_start(text: str, begin: int, end: int) -> int:
-    return max([begin, *[m.end() for m in PLAIN_STOP.finditer(text, begin, end)]])
-
 
 @pytest.mark.parametrize(
     ("text", "begin", "end", "start"),
@@ -59,17 +53,17 @@ def plain_window_start(text: str, begin: int, end: int) -> int:
     ],
 )
 def test_window_starts_at_the_edges(text, begin, end, start):
-    assert organisations._Stops(text).window_start(begin, end) == start
+    assert organisations._window_start(text, begin, end) == start
     assert plain_window_start(text, begin, end) == start
 
 
 def test_window_starts_before_every_parenthesis_of_the_sources(quotes):
     asked = 0
     for quote in quotes:
-        stops = organisations._Stops(quote)
         for paren in (m.start() for m in re.finditer(r"\(", quote)):
             for begin in {0, paren // 2, paren}:
-                assert stops.window_start(begin, paren) == plain_window_start(quote, begin, paren)
+                quick = organisations._window_start(quote, begin, paren)
+                assert quick == plain_window_start(quote, begin, paren)
                 asked += 1
     assert asked > 500
 
@@ -77,11 +71,7 @@ def test_window_starts_before_every_parenthesis_of_the_sources(quotes):
 def test_definitions_of_the_sources_are_those_of_every_stop(quotes, monkeypatch):
     with_parentheses = [quote for quote in quotes if "(" in quote]
     quick = [OrganisationIndex().definitions(quote) for quote in with_parentheses]
-    monkeypatch.setattr(
-        organisations._Stops,
-        "window_start",
-        lambda self, begin, end: plain_window_start(self._text, begin, end),
-    )
+    monkeypatch.setattr(organisations, "_window_start", plain_window_start)
     assert [OrganisationIndex().definitions(quote) for quote in with_parentheses] == quick
     assert sum(map(len, filter(None, quick))) > 100
 

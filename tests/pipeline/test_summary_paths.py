@@ -174,7 +174,7 @@ LONG_TEXT = st.lists(
 def test_long_forms_starting_with_a_letter_are_those_whose_first_word_does(text, initial, data):
     end = data.draw(st.integers(0, len(text)))
     begin = data.draw(st.integers(0, end))
-    long_forms = organisations._LongForms(text, organisations._Stops(text), begin, end)
+    long_forms = organisations._LongForms(text, begin, end)
     plain = list(organisations._starting_with(long_forms, initial))
     assert list(long_forms.starting_with(initial)) == plain
 
