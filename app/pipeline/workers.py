@@ -72,8 +72,11 @@ def in_order(step: Callable[[int], Any], count: int, processes: int) -> Iterator
 def _drained(pool, results) -> Iterator[Any]:
     """`results`, then the pool closed: its workers and its threads are gone before anything
     else is forked (a fork copies a thread's locks, not the thread). A worker that dies (out
-    of memory, a signal) takes its task with it, and the pool would wait for that forever."""
+    of memory, a signal) takes its task with it, and the pool would wait for that forever; so
+    would it for every result after one that cannot be unpickled here, which ends the pool's
+    thread that receives them."""
     started = list(pool._pool)  # the pool replaces a dead worker: watch the first ones
+    receiver = pool._result_handler
     while True:
         try:
             result = results.next(timeout=WATCH_SECONDS)
@@ -84,6 +87,11 @@ def _drained(pool, results) -> Iterator[Any]:
                 raise WorkerDied(
                     f"a worker process stopped (exit code {dead[0]}: killed, perhaps out of"
                     " memory); the old catalogue is unchanged"
+                ) from None
+            if not receiver.is_alive():
+                pool._cache.clear()  # what it waits for will never come: terminate() asserts so
+                raise WorkerDied(
+                    "a worker's result could not be read back; the old catalogue is unchanged"
                 ) from None
             continue
         yield result

@@ -131,6 +131,37 @@ def test_a_worker_that_dies_stops_the_work_instead_of_hanging():
         signal.alarm(0)
 
 
+class _Unreadable:
+    """Pickles in a worker; unpickling it in the parent raises, as an exception class with
+    required arguments of its own does."""
+
+    def __reduce__(self):
+        return (_refuse, ())
+
+
+def _refuse():
+    raise TypeError("cannot be rebuilt here")
+
+
+def _unreadable_at_one(number: int) -> object:
+    return _Unreadable() if number == 1 else number
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="workers need fork"
+)
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_a_result_that_cannot_be_read_back_stops_the_work_instead_of_hanging():
+    signal.alarm(30)  # the pool's receiving thread dies, and nothing else would wake
+    try:
+        with pytest.raises(workers.WorkerDied, match="could not be read back"):
+            with workers.in_order(_unreadable_at_one, 4, 2) as done:
+                list(done)
+    finally:
+        signal.alarm(0)
+    assert multiprocessing.active_children() == []
+
+
 @pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="workers need fork"
 )
