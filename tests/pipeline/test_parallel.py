@@ -122,13 +122,19 @@ def _dies_at_two(number: int) -> int:
     "fork" not in multiprocessing.get_all_start_methods(), reason="workers need fork"
 )
 def test_a_worker_that_dies_stops_the_work_instead_of_hanging():
-    signal.alarm(30)  # the old pool waited forever for the dead worker's task
+    stops_instead_of_hanging(_dies_at_two, "exit code 9")
+
+
+def stops_instead_of_hanging(step, message: str) -> None:
+    """The work stops with WorkerDied; a pool left waiting would hang it until the alarm."""
+    signal.alarm(30)
     try:
-        with pytest.raises(workers.WorkerDied, match="exit code 9"):
-            with workers.in_order(_dies_at_two, 6, 2) as done:
+        with pytest.raises(workers.WorkerDied, match=message):
+            with workers.in_order(step, 6, 2) as done:
                 list(done)
     finally:
         signal.alarm(0)
+    assert multiprocessing.active_children() == []
 
 
 class _Unreadable:
@@ -152,14 +158,8 @@ def _unreadable_at_one(number: int) -> object:
 )
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_result_that_cannot_be_read_back_stops_the_work_instead_of_hanging():
-    signal.alarm(30)  # the pool's receiving thread dies, and nothing else would wake
-    try:
-        with pytest.raises(workers.WorkerDied, match="could not be read back"):
-            with workers.in_order(_unreadable_at_one, 4, 2) as done:
-                list(done)
-    finally:
-        signal.alarm(0)
-    assert multiprocessing.active_children() == []
+    # The pool's thread that receives results ends, and nothing else would wake the build.
+    stops_instead_of_hanging(_unreadable_at_one, "could not be read back")
 
 
 @pytest.mark.skipif(
