@@ -10,7 +10,9 @@ import os
 import sqlite3
 import sys
 import threading
+from array import array
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -51,8 +53,9 @@ class CountWorker(QObject):
 
     total_ready = Signal(int, int)  # generation, count
     facet_ready = Signal(int, str, object)  # generation, dimension, list[Facet]
-    # generation, (the matching ids in order as array('q') bytes, their positions by id: see
-    # catalogue.positions), or None if the sort failed
+    # generation, (the matching ids in order as array('q') bytes, their positions by id (see
+    # catalogue.positions), the rows of the pages asked for by page number), or None if the
+    # sort failed
     order_ready = Signal(int, object)
 
     def __init__(self, db_path: Path, parent=None):
@@ -70,9 +73,17 @@ class CountWorker(QObject):
     def count(self, filters: Filters) -> int:
         return self._request("total", filters, deque())
 
-    def order(self, filters: Filters, sort: str | None, descending: bool) -> int:
-        """List every matching id in `sort` order (Catalogue.ordered_ids)."""
-        return self._request("order", filters, (sort, descending))
+    def order(
+        self,
+        filters: Filters,
+        sort: str | None,
+        descending: bool,
+        pages: Callable[[array, array], dict[int, array]] | None = None,
+    ) -> int:
+        """List every matching id in `sort` order (Catalogue.ordered_ids), and read the rows of
+        the pages that `pages(ids, positions)` names (page number -> its ids): the ones the
+        window shows first, which its own thread would otherwise read from a cold cache."""
+        return self._request("order", filters, (sort, descending, pages))
 
     def facets(self, filters: Filters, dimensions) -> int:
         """Count the facets of `dimensions`: a sequence, or a deque shared with other workers,
@@ -177,12 +188,17 @@ class CountWorker(QObject):
                             self.total_ready.emit(generation, total)
                         continue
                     if kind == "order":
-                        sort, descending = argument
+                        sort, descending, pages = argument
                         stale = functools.partial(self._stale, generation)
                         ids = catalogue.ordered_ids(filters, sort, descending, stale)
                         where = positions(ids, stale)
+                        rows = {}
+                        for number, page in (pages(ids, where) if pages else {}).items():
+                            if stale():
+                                break
+                            rows[number] = catalogue.rows_of(page)
                         if not self._stale(generation):
-                            self.order_ready.emit(generation, (ids.tobytes(), where))
+                            self.order_ready.emit(generation, (ids.tobytes(), where, rows))
                         continue
                     while not self._stale(generation):
                         try:

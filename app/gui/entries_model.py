@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import time
 from array import array
@@ -33,6 +34,10 @@ SORT_HERE_MAX = 50_000  # matches; more are not tried in the window's thread at 
 # new order, 0.04 ms each at 10k entries. Past this time the rest of a large selection is
 # dropped, the current row first kept (the window says so).
 FOLLOW_BUDGET_S = 0.01
+# A background sort also reads the rows a view shows first in the new order: those about the
+# current entry's new row, which the window scrolls to, or else the first. Read by the window's
+# thread, those were two pages from a cold cache, 20 ms of a 60 ms block at 1M entries.
+SHOWN_MAX = 100  # rows a view shows at most: read this many either side of that row
 ID_BYTES = array("q").itemsize
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -70,9 +75,22 @@ def position(order: bytes, rowid: int) -> int | None:
 def new_row(rowid: int, order: bytes, where: array | None) -> int | None:
     """The row of entry `rowid` in `order`: read from its positions `where` if sent with it
     (catalogue.positions), else searched for."""
-    if where is None:
-        return position(order, rowid)
+    return position(order, rowid) if where is None else listed_row(rowid, where)
+
+
+def listed_row(rowid: int, where: array) -> int | None:
+    """The row of entry `rowid` by its positions `where` (catalogue.positions), if listed."""
     return where[rowid] if 0 <= rowid < len(where) and where[rowid] >= 0 else None
+
+
+def pages_shown_first(rowid: int | None, ids: array, where: array) -> dict[int, array]:
+    """The pages a view shows first once the rows are in the order `ids` (`where`: their
+    positions by id): those within SHOWN_MAX rows of entry `rowid`'s new row, else the first
+    page; as page number -> the page's ids."""
+    row = None if rowid is None else listed_row(rowid, where)
+    rows = [0] if row is None else [max(row - SHOWN_MAX, 0), row + SHOWN_MAX]
+    first, last = rows[0] // PAGE_SIZE, min(rows[-1], len(ids) - 1) // PAGE_SIZE
+    return {n: ids[n * PAGE_SIZE : (n + 1) * PAGE_SIZE] for n in range(first, last + 1)}
 
 
 class EntriesModel(QAbstractTableModel):
@@ -192,7 +210,13 @@ class EntriesModel(QAbstractTableModel):
         if self._sorter is None:
             self._sorter = CountWorker(self.catalogue.path, self)
             self._sorter.order_ready.connect(self._order_ready)
-        self._sort_generation = self._sorter.order(self.filters, self.sort_key, self.descending)
+        focus = self._id_at(self.focus_row) if self.focus_row >= 0 else None
+        self._sort_generation = self._sorter.order(
+            self.filters,
+            self.sort_key,
+            self.descending,
+            functools.partial(pages_shown_first, focus),
+        )
 
     def _cancel_sort(self) -> None:
         if self._sort_generation and self._sorter is not None:
@@ -210,17 +234,22 @@ class EntriesModel(QAbstractTableModel):
         follow = self._follow
         if follow == "reload":  # the user may have picked rows of the filter's since
             follow = "all" if self.picked else "none"
-        order, where = result
-        self._apply_order((self.sort_key, self.descending), order, follow, where)
+        order, where, pages = result
+        self._apply_order((self.sort_key, self.descending), order, follow, where, pages)
         self.sorting_changed.emit()
 
     def _apply_order(
-        self, wanted: tuple[str | None, bool], order: bytes | None, follow: str, where=None
+        self,
+        wanted: tuple[str | None, bool],
+        order: bytes | None,
+        follow: str,
+        where=None,
+        pages: dict[int, list[dict]] | None = None,
     ):
         """Show the rows in the order `wanted` (all their ids: `order`, or None for entry order;
-        `where`: their positions by id, if known). The persistent indexes (selection, current
-        row) move with their entries as `follow` says ("all", "reversed" or "none"); the
-        others are dropped."""
+        `where`: their positions by id, if known; `pages`: rows of some pages in that order,
+        if read already). The persistent indexes (selection, current row) move with their
+        entries as `follow` says ("all", "reversed" or "none"); the others are dropped."""
         if order is not None and self._count is None:
             self._total_ready(self._generation, len(order) // ID_BYTES)
         self.about_to_reorder.emit()
@@ -234,6 +263,7 @@ class EntriesModel(QAbstractTableModel):
         self.focus_row = moved.get(self.focus_row, -1)
         self._rows_sort, self._order = wanted, order
         self._pages.clear()
+        self._pages.update(pages or {})
         self._evicted.clear()
         self.layoutChanged[LAYOUT_SIGNATURE].emit([], SORT_HINT)
         self.order_applied.emit()

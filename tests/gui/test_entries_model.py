@@ -1,11 +1,19 @@
 """The table model pages through SQL and sorts with the query layer."""
 
 import threading
+from array import array
 
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from app.gui.count_worker import CountWorker
-from app.gui.entries_model import MAX_PAGES, PAGE_SIZE, ROW_ID_ROLE, EntriesModel
+from app.gui.entries_model import (
+    MAX_PAGES,
+    PAGE_SIZE,
+    ROW_ID_ROLE,
+    SHOWN_MAX,
+    EntriesModel,
+    pages_shown_first,
+)
 from app.query.catalogue import Catalogue, positions
 from app.query.filters import Filters
 
@@ -265,7 +273,7 @@ def test_an_order_delivered_for_an_older_request_changes_nothing(
     model.sort(model.column_of("quote"), Qt.SortOrder.AscendingOrder)
     shown = ids_shown(model)
     stale = catalogue.ordered_ids(Filters(), "section", True)
-    model._order_ready(model._sort_generation + 1000, (stale.tobytes(), positions(stale)))
+    model._order_ready(model._sort_generation + 1000, (stale.tobytes(), positions(stale), {}))
     assert model.sorting() and ids_shown(model) == shown
     qtbot.waitUntil(lambda: not model.sorting(), timeout=10_000)
     assert ids_shown(model) == sql_order(catalogue, Filters(), "quote")
@@ -295,3 +303,67 @@ def test_entry_order_turned_round_before_the_count_keeps_the_current_entry(
         model.sort(model.column_of("entry_id"), Qt.SortOrder.DescendingOrder)
     assert held.data(ROW_ID_ROLE) == chosen
     assert held.row() == sql_order(catalogue, Filters(), None, True).index(chosen)
+
+
+def reads_of(catalogue, monkeypatch) -> list:
+    """The pages of rows the window's own catalogue reads from now on (the workers have theirs)."""
+    read = []
+    real = catalogue.rows_of
+    monkeypatch.setattr(catalogue, "rows_of", lambda ids: read.append(list(ids)) or real(ids))
+    return read
+
+
+def test_a_background_sort_brings_the_rows_about_the_current_entry(
+    qtbot, catalogue, monkeypatch, sorts_in_background
+):
+    monkeypatch.setattr("app.gui.entries_model.PAGE_SIZE", 50)
+    model = EntriesModel(catalogue)
+    current = QPersistentModelIndex(model.index(300, 0))  # as a view's current row
+    chosen = current.data(ROW_ID_ROLE)
+    model.focus_row = 300
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        model.sort(model.column_of("quote"), Qt.SortOrder.DescendingOrder)
+    expected = sql_order(catalogue, Filters(), "quote", True)
+    row = expected.index(chosen)
+    assert model.focus_row == current.row() == row
+    read = reads_of(catalogue, monkeypatch)
+    near = range(max(row - SHOWN_MAX, 0), min(row + SHOWN_MAX + 1, len(expected)))
+    assert ids_shown(model, near) == expected[near.start : near.stop]
+    assert read == []  # the window's thread read none of them
+    far = (row + SHOWN_MAX + 60) % len(expected)  # another page: read as the view reaches it
+    assert ids_shown(model, [far]) == [expected[far]] and len(read) == 1
+
+
+def test_a_filter_changes_sort_brings_its_first_rows(
+    qtbot, catalogue, monkeypatch, sorts_in_background
+):
+    model = EntriesModel(catalogue)
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        model.sort(model.column_of("section"), Qt.SortOrder.AscendingOrder)
+    body = Filters(kinds=("body",))
+    with qtbot.waitSignal(model.order_applied, timeout=10_000):
+        model.set_filters(body)
+    read = reads_of(catalogue, monkeypatch)
+    expected = sql_order(catalogue, body, "section")
+    first = min(PAGE_SIZE, len(expected))
+    assert ids_shown(model, range(first)) == expected[:first] and read == []
+
+
+def test_the_pages_shown_first_cover_a_view_about_the_entrys_new_row(monkeypatch):
+    monkeypatch.setattr("app.gui.entries_model.PAGE_SIZE", 50)
+    ids = array("q", range(1000, 0, -1))  # entry 1000 first
+    where = positions(ids)
+    for rowid in (1000, 990, 700, 412, 1, None, 5000):
+        pages = pages_shown_first(rowid, ids, where)
+        row = 0 if rowid in (None, 5000) else 1000 - rowid
+        covered = [i for number in sorted(pages) for i in pages[number]]
+        first = min(pages) * 50
+        assert covered == list(ids[first : first + len(covered)])  # whole pages, in a run
+        wanted = (
+            [0]
+            if row == 0 and rowid in (None, 5000)
+            else range(max(row - SHOWN_MAX, 0), min(row + SHOWN_MAX, 999) + 1)
+        )
+        assert all(ids[r] in covered for r in wanted)
+        assert len(pages) <= (2 * SHOWN_MAX) // 50 + 1
+    assert pages_shown_first(None, array("q"), positions(array("q"))) == {}
