@@ -26,9 +26,14 @@ FACET_DIMENSIONS = ("countries", "regions", "domains", "documents", "organisatio
 # waits for them, and a newer filter cancels them. The background uses the bitmap index (all
 # facets in tens of ms at 1M entries): time spent trying here is time the window is frozen.
 FACET_BUDGET_S = 0.004
-# Facets left to the background are shared among this many threads (each with its connection):
-# on two or more cores they are counted side by side.
-FACET_WORKERS = 2
+# Facets left to the background are shared among this many threads (each with its connection).
+# One: counting by bitmap is Python work that holds the interpreter, so a second thread counted
+# no sooner, and each thread that wants the interpreter delays the window's thread (at 1M
+# entries the window was off the CPU for a third to a half of its longest blocks after a filter
+# change).
+# Alternated with two, 10 runs of 5 filter changes each time: blocks over 40 ms 8 of 200
+# against 17 of 200, the longest 47-50 ms against 44-63 ms, facets no later.
+FACET_WORKERS = 1
 
 
 def heading(text: str) -> QLabel:
