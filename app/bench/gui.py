@@ -143,9 +143,9 @@ def measure(db: Path, runs: int, export_runs: int) -> dict:
     for _ in range(runs):
         for name, filters in scenarios(top).items():
             timed_change(window, hb, lambda: window.apply_filters(DEFAULT_FILTERS))
-            # The window keeps the counts and facets it has seen (the background threads their
-            # own): forget the window's, so that each run counts its filter again.
-            window.catalogue.forget()
+            # The window and its background threads keep the counts, facets and searches they
+            # have seen: forget them all, so that each run counts its filter again.
+            window.forget_counts()
             record(name, timed_change(window, hb, lambda f=filters: window.apply_filters(f)))
     window.apply_filters(DEFAULT_FILTERS)
     wait_settled(window)

@@ -69,6 +69,7 @@ class CountWorker(QObject):
         self._conn: sqlite3.Connection | None = None  # the worker's, while a query runs
         self._running = 0  # the generation of the running query, 0 if none
         self._held = False  # a job waits for the window's event loop to turn
+        self._forget = False  # drop the connection's counts before the next job
 
     def count(self, filters: Filters) -> int:
         return self._request("total", filters, deque())
@@ -91,6 +92,12 @@ class CountWorker(QObject):
         if not isinstance(dimensions, deque):
             dimensions = deque(dimensions)
         return self._request("facets", filters, dimensions)
+
+    def forget(self) -> None:
+        """Drop what this worker's connection keeps (Catalogue.forget) before its next request:
+        the benchmark times every run's counts from nothing."""
+        with self._cond:
+            self._forget = True
 
     def cancel(self) -> None:
         with self._cond:
@@ -171,11 +178,14 @@ class CountWorker(QObject):
                     if self._closing:
                         return
                     warm = self._job is None
+                    forget, self._forget = self._forget, False
                     if not warm:
                         job = self._job
                         generation, kind, filters, argument = job
                         self._job = None
                         self._conn, self._running = catalogue.conn, generation
+                if forget:
+                    catalogue.forget()
                 if warm:
                     # Outside the lock: the window's requests, cancels and close never wait
                     # for the index to load, and a request stops the loading between dimensions.

@@ -384,6 +384,13 @@ class EntriesModel(QAbstractTableModel):
             if worker is not None:
                 worker.close()
 
+    def forget_counts(self) -> None:
+        """Drop the counts kept here and in the background (CountWorker.forget)."""
+        self.catalogue.forget()
+        for worker in (self._worker, self._sorter):
+            if worker is not None:
+                worker.forget()
+
     @contextmanager
     def _inserting_rows(self, first: int, last: int):
         """Rows `first` to `last` are added at the end while the block runs."""

@@ -191,3 +191,8 @@ class FilterPanel(QScrollArea):
     def close_counts(self) -> None:
         for worker in self._workers:
             worker.close()
+
+    def forget_counts(self) -> None:
+        """Drop the facets kept by the background threads (CountWorker.forget)."""
+        for worker in self._workers:
+            worker.forget()

@@ -291,6 +291,12 @@ class MainWindow(QMainWindow):
         head.setSectionHidden(number, not visible)
 
     # -- filters -------------------------------------------------------------------------
+    def forget_counts(self) -> None:
+        """Drop every count and facet kept, here and in the background threads: the next
+        filter change counts from nothing (the benchmark's runs)."""
+        self.model.forget_counts()
+        self.panel.forget_counts()
+
     def apply_filters(self, filters: Filters) -> None:
         previous = self.filters
         self.filters = filters

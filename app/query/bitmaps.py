@@ -163,6 +163,11 @@ class BitmapIndex:
                 self._searches.popitem(last=False)
         return bits
 
+    def forget_searches(self) -> None:
+        """Drop the searches kept as bitmaps (the benchmark times them from nothing)."""
+        with self._lock:
+            self._searches.clear()
+
     def stem(self, conn: sqlite3.Connection, word: str) -> str:
         """The term the full-text index stores for `word`, from SQLite's own tokenizer ("" if it
         makes none or several). FTS_TOKENIZE is this app's: a change to it bumps the schema

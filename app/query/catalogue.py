@@ -279,9 +279,12 @@ class Catalogue:
         return known
 
     def forget(self) -> None:
-        """Drop the counts and facets kept so far (the benchmark times them from nothing)."""
+        """Drop the counts and facets kept so far, and the searches of the bitmap index that
+        this file's connections share (the benchmark times them from nothing)."""
         self._counts.clear()
         self._facets.clear()
+        if self.bitmaps is not None:
+            self.bitmaps.forget_searches()
 
     def remember_count(self, filters: Filters, total: int) -> None:
         """Keep a count (made here or by another connection to the same read-only file)."""

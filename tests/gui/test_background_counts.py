@@ -153,3 +153,48 @@ def test_loading_the_index_never_holds_up_the_window(qtbot, catalogue_path, tmp_
     finally:
         go_on.set()
         worker.close()
+
+
+def test_a_worker_forgets_what_it_counted_when_told(qtbot, catalogue, monkeypatch):
+    filters = Filters(kinds=("body",), countries=("VNM",))
+    expected = catalogue.count(filters)
+    counted = []
+    real = Catalogue._count
+    monkeypatch.setattr(Catalogue, "_count", lambda self, f: counted.append(f) or real(self, f))
+    worker = CountWorker(catalogue.path)
+    totals = []
+    worker.total_ready.connect(lambda _generation, total: totals.append(total))
+    try:
+        for asked, forget in enumerate((False, False, True), 1):
+            if forget:
+                worker.forget()
+            worker.count(filters)
+            qtbot.waitUntil(lambda n=asked: len(totals) == n)
+    finally:
+        worker.close()
+    assert totals == [expected] * 3
+    assert len(counted) == 2  # the second was kept; the third counted again
+
+
+def test_the_window_forgets_the_counts_of_its_workers_too(
+    qtbot, make_window, no_budget, monkeypatch
+):
+    window = make_window()
+    counted = []
+    real = Catalogue._bitmap_facet  # the workers' way of counting a facet
+    monkeypatch.setattr(
+        Catalogue, "_bitmap_facet", lambda self, d, f: counted.append(d) or real(self, d, f)
+    )
+    vietnam = Filters(kinds=("body",), countries=("VNM",))
+    per_change = []
+    for forget in (False, False, True):
+        window.apply_filters(Filters(kinds=("body",)))
+        qtbot.waitUntil(lambda: not window.model.pending() and not window.panel.pending())
+        if forget:
+            window.forget_counts()
+        before = len(counted)
+        window.apply_filters(vietnam)
+        qtbot.waitUntil(lambda: not window.model.pending() and not window.panel.pending())
+        per_change.append(len(counted) - before)
+    # Counted, then kept, then counted again from nothing.
+    assert per_change[0] > 0 and per_change[1] == 0 and per_change[2] == per_change[0]

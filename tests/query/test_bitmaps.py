@@ -258,3 +258,23 @@ def test_an_interrupted_stem_stays_an_interruption(catalogue, monkeypatch):
     monkeypatch.setattr(query_bitmaps, "tokens", interrupted)
     with pytest.raises(sqlite3.OperationalError, match="interrupted"):
         catalogue.bitmaps.stem(catalogue.conn, "an-unseen-word")
+
+
+def test_forgetting_drops_the_searches_kept_as_bitmaps(pair, monkeypatch):
+    fast, _ = pair
+    run = []
+    real = fast.conn
+
+    class Watched:  # the full-text queries a search makes
+        def execute(self, sql, *args):
+            if "MATCH" in sql:
+                run.append(sql)
+            return real.execute(sql, *args)
+
+    monkeypatch.setattr(fast, "conn", Watched())
+    filters = Filters(search='"maritime security"')
+    first = fast.count(filters)
+    fast._counts.clear()  # the count alone: the search's bitmap is kept
+    assert fast.count(filters) == first and len(run) == 1
+    fast.forget()
+    assert fast.count(filters) == first and len(run) == 2
