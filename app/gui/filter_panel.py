@@ -31,8 +31,9 @@ FACET_BUDGET_S = 0.004
 # no sooner, and each thread that wants the interpreter delays the window's thread (at 1M
 # entries the window was off the CPU for a third to a half of its longest blocks after a filter
 # change).
-# Alternated with two, 10 runs of 5 filter changes each time: blocks over 40 ms 8 of 200
-# against 17 of 200, the longest 47-50 ms against 44-63 ms, facets no later.
+# Alternated with two, 4 processes each of 10 runs of 5 filter changes counted from nothing:
+# blocks over 40 ms 15 of 200 against 31 of 200, the longest 39-54 ms against 53-56 ms (and
+# one of 153 ms), every count in no later (medians 65-79 ms against 65-72 ms).
 FACET_WORKERS = 1
 
 
