@@ -70,6 +70,14 @@ def sql_order(catalogue, filters, sort, descending=False):
     return [r["id"] for r in catalogue.iter_rows(filters, sort, descending)]
 
 
+def reads_of(catalogue, monkeypatch) -> list:
+    """The pages of rows the window's own catalogue reads from now on (the workers have theirs)."""
+    read = []
+    real = catalogue.rows_of
+    monkeypatch.setattr(catalogue, "rows_of", lambda ids: read.append(list(ids)) or real(ids))
+    return read
+
+
 def test_a_quick_sort_is_done_at_once_and_pages_are_slices_of_it(catalogue, monkeypatch):
     model = EntriesModel(catalogue)
     quote = model.column_of("quote")
@@ -118,7 +126,7 @@ def test_the_selected_entries_follow_their_rows_through_a_sort(
 
 
 def test_a_filter_change_shows_entry_order_until_its_sort_is_in(
-    qtbot, catalogue, sorts_in_background
+    qtbot, catalogue, monkeypatch, sorts_in_background
 ):
     model = EntriesModel(catalogue)
     with qtbot.waitSignal(model.order_applied, timeout=10_000):
@@ -129,7 +137,9 @@ def test_a_filter_change_shows_entry_order_until_its_sort_is_in(
         assert model.sorting()
         assert ids_shown(model) == sql_order(catalogue, vietnam, None)
         held = QPersistentModelIndex(model.index(0, 0))
+    read = reads_of(catalogue, monkeypatch)
     assert ids_shown(model) == sql_order(catalogue, vietnam, "quote", True)
+    assert read == []  # the first page came with the order
     assert not held.isValid()  # a new filter starts at the top, not at the old first row
 
 
@@ -305,14 +315,6 @@ def test_entry_order_turned_round_before_the_count_keeps_the_current_entry(
     assert held.row() == sql_order(catalogue, Filters(), None, True).index(chosen)
 
 
-def reads_of(catalogue, monkeypatch) -> list:
-    """The pages of rows the window's own catalogue reads from now on (the workers have theirs)."""
-    read = []
-    real = catalogue.rows_of
-    monkeypatch.setattr(catalogue, "rows_of", lambda ids: read.append(list(ids)) or real(ids))
-    return read
-
-
 def test_a_background_sort_brings_the_rows_about_the_current_entry(
     qtbot, catalogue, monkeypatch, sorts_in_background
 ):
@@ -332,21 +334,6 @@ def test_a_background_sort_brings_the_rows_about_the_current_entry(
     assert read == []  # the window's thread read none of them
     far = (row + SHOWN_MAX + 60) % len(expected)  # another page: read as the view reaches it
     assert ids_shown(model, [far]) == [expected[far]] and len(read) == 1
-
-
-def test_a_filter_changes_sort_brings_its_first_rows(
-    qtbot, catalogue, monkeypatch, sorts_in_background
-):
-    model = EntriesModel(catalogue)
-    with qtbot.waitSignal(model.order_applied, timeout=10_000):
-        model.sort(model.column_of("section"), Qt.SortOrder.AscendingOrder)
-    body = Filters(kinds=("body",))
-    with qtbot.waitSignal(model.order_applied, timeout=10_000):
-        model.set_filters(body)
-    read = reads_of(catalogue, monkeypatch)
-    expected = sql_order(catalogue, body, "section")
-    first = min(PAGE_SIZE, len(expected))
-    assert ids_shown(model, range(first)) == expected[:first] and read == []
 
 
 def test_the_pages_shown_first_cover_a_view_about_the_entrys_new_row(monkeypatch):
