@@ -42,6 +42,15 @@ ID_BYTES = array("q").itemsize
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 NO_PARENT = QModelIndex()  # the root: a list or table has no children
+SERVED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        ROW_ID_ROLE,
+        ROW_ROLE,
+    }
+)
 ENTRY_ORDER = (None, False)
 EVICTED_MAX = 2000  # pages whose ids are kept once their rows are dropped (3.2 MB at most)
 # A sort tells the views so: a selection model then keeps one persistent index per selected
@@ -451,7 +460,9 @@ class EntriesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # A view asks every painted cell for eight roles or so (font, colours, check state…):
+        # those answered here are few, and the others go back at once (a sixth of a repaint).
+        if role not in SERVED_ROLES or not index.isValid():
             return None
         row = self.row_at(index.row())
         if row is None:

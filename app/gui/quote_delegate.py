@@ -17,10 +17,13 @@ class QuoteDelegate(QStyledItemDelegate):
         self.search = ""
 
     def paint(self, painter, option, index):
+        if not self.search.strip():  # nothing to mark: Qt's own painting, options read once
+            super().paint(painter, option, index)
+            return
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         text = opt.text
-        if not self.search.strip() or not text:
+        if not text:
             super().paint(painter, option, index)
             return
         opt.text = ""

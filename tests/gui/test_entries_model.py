@@ -10,6 +10,7 @@ from app.gui.entries_model import (
     MAX_PAGES,
     PAGE_SIZE,
     ROW_ID_ROLE,
+    ROW_ROLE,
     SHOWN_MAX,
     EntriesModel,
     pages_shown_first,
@@ -50,6 +51,32 @@ def test_display_is_one_line_and_tooltips_hold_the_full_quote(catalogue):
     assert model.index(0, quote).data(Qt.ItemDataRole.ToolTipRole) == " ".join(row["quote"].split())
     assert model.headerData(quote, Qt.Orientation.Horizontal) == "Quote"
     assert model.index(0, model.column_of("domain")).data() == row["domain_label"]
+
+
+def test_cells_answer_their_roles_and_no_others(catalogue, monkeypatch):
+    model = EntriesModel(catalogue)
+    row = catalogue.rows(limit=1)[0]
+    year = model.index(0, model.column_of("edition_year"))
+    assert year.data() == str(row["edition_year"])
+    assert year.data(Qt.ItemDataRole.TextAlignmentRole) == int(
+        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    )
+    assert year.data(ROW_ID_ROLE) == row["id"] and year.data(ROW_ROLE)["id"] == row["id"]
+
+    # The roles a view asks of every painted cell and that the table leaves to the style
+    # are answered before any row is looked up.
+    def no_lookup(_row):
+        raise AssertionError("a row was looked up for a role the table does not serve")
+
+    monkeypatch.setattr(model, "row_at", no_lookup)
+    for role in (
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.CheckStateRole,
+    ):
+        assert year.data(role) is None
 
 
 def test_sort_requeries_in_the_query_layers_order(catalogue):
