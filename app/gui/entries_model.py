@@ -343,10 +343,7 @@ class EntriesModel(QAbstractTableModel):
             first = self._fetch(0)
             self._pages[0] = first
             self._shown = len(first)
-            if self._worker is None:
-                self._worker = CountWorker(self.catalogue.path, self)
-                self._worker.total_ready.connect(self._total_ready)
-            self._generation = self._worker.count(self.filters)
+            self._generation = self._counter().count(self.filters)
 
     def _fetch(self, number: int) -> list[dict]:
         """Page `number` of the rows, in the order they are shown."""
@@ -392,6 +389,17 @@ class EntriesModel(QAbstractTableModel):
         for worker in (self._worker, self._sorter):
             if worker is not None:
                 worker.close()
+
+    def _counter(self) -> CountWorker:
+        if self._worker is None:
+            self._worker = CountWorker(self.catalogue.path, self)
+            self._worker.total_ready.connect(self._total_ready)
+        return self._worker
+
+    def warm_counts(self) -> None:
+        """Have the background counting thread read the bitmap index now, while nothing is
+        asked of it: at 1M entries the first filter change after opening waited for it."""
+        self._counter().warm()
 
     def forget_counts(self) -> None:
         """Drop the counts kept here and in the background (CountWorker.forget)."""

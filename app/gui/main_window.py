@@ -41,6 +41,9 @@ from app.query.filters import LINKED, Filters
 
 APP_NAME = "Security Cooperation Catalogue"
 SEARCH_DELAY_MS = 250  # type a word without re-querying on every keystroke
+# Once the window shows, the background counting thread starts reading the bitmap index (at
+# 1M entries the first filter change waited for it): after the first paint, not beside it.
+WARM_DELAY_MS = 200
 SELECTION_FOLLOWED_MAX = 500  # selected rows kept through a sort; more are cut to the current
 
 
@@ -80,6 +83,10 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_menus()
         self.restore_state()
+        self.warm_timer = QTimer(self)
+        self.warm_timer.setSingleShot(True)
+        self.warm_timer.setInterval(WARM_DELAY_MS)
+        self.warm_timer.timeout.connect(self.model.warm_counts)
 
     # -- construction --------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -732,7 +739,12 @@ class MainWindow(QMainWindow):
         s.setValue("filters/last", filters_to_text(self.filters))
         s.sync()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.warm_timer.start()  # once its thread runs, warm_counts() has nothing left to do
+
     def closeEvent(self, event) -> None:
+        self.warm_timer.stop()
         self.detail_timer.stop()
         if self.export_task is not None:
             self.export_task.worker.cancel()

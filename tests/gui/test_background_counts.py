@@ -123,6 +123,27 @@ def test_an_idle_worker_reads_the_bitmap_index(qtbot, catalogue_path, tmp_path):
         worker.close()
 
 
+def test_an_opened_window_reads_the_bitmap_index_before_any_filter(
+    qtbot, catalogue_path, settings_path, tmp_path
+):
+    from app.gui.main import open_window
+
+    copy = tmp_path / "copy.db"  # nothing has loaded this file's bitmaps yet
+    shutil.copy(catalogue_path, copy)
+    window = open_window(copy, settings_path)
+    qtbot.addWidget(window)
+    with Catalogue(copy) as opened:
+        bitmaps = opened.bitmaps
+    try:
+        assert not bitmaps.loaded()
+        window.show()
+        qtbot.waitUntil(bitmaps.loaded)  # with nothing asked of the window
+        assert window.model._worker._generation == 0  # no count was requested to get it
+    finally:
+        window.close()
+        window.catalogue.close()
+
+
 def test_the_window_counts_by_bitmap_only_in_its_workers(make_window):
     # Loading the index takes up to a second at 1M entries: never in the window's thread.
     assert make_window().catalogue.bitmaps is None
