@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -10,6 +11,11 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from app.export.csv_export import ExportCancelled, ExportError, export_csv, export_keys
 from app.query.catalogue import Catalogue, CatalogueError
 from app.query.filters import Filters
+
+# The window's progress bar is told at most this often. Each report is handled in the window's
+# thread, which then takes the interpreter from the export: reported every 1,000 rows (about
+# 120 times a second), the export of 800k rows at 1M made 88-121k rows/s, and 105-131k unreported.
+PROGRESS_INTERVAL_S = 0.1
 
 
 class ExportWorker(QObject):
@@ -33,9 +39,17 @@ class ExportWorker(QObject):
         self.db_path, self.target = Path(db_path), Path(target)
         self.filters, self.sort, self.descending, self.ids = filters, sort, descending, ids
         self._stop = threading.Event()
+        self._reported = float("-inf")  # when progress was last passed on
 
     def cancel(self) -> None:
         self._stop.set()
+
+    def _report(self, written: int) -> None:
+        """Pass progress on to the window, at most every PROGRESS_INTERVAL_S."""
+        now = time.monotonic()
+        if now - self._reported >= PROGRESS_INTERVAL_S:
+            self._reported = now
+            self.progress.emit(written)
 
     @Slot()
     def run(self) -> None:
@@ -48,7 +62,7 @@ class ExportWorker(QObject):
                     rows = catalogue.iter_cells(
                         export_keys(), self.filters, self.sort, self.descending
                     )
-                written = export_csv(rows, self.target, self.progress.emit, self._stop.is_set)
+                written = export_csv(rows, self.target, self._report, self._stop.is_set)
         except ExportCancelled:
             self.cancelled.emit()
         except (ExportError, CatalogueError) as exc:

@@ -43,3 +43,30 @@ def test_failure_is_reported_in_words(qtbot, catalogue_path, tmp_path):
     worker.failed.connect(failures.append)
     run_worker(qtbot, worker)
     assert len(failures) == 1 and "nope" in failures[0]
+
+
+def test_progress_reaches_the_window_at_most_every_interval(
+    catalogue, catalogue_path, tmp_path, monkeypatch
+):
+    import math
+    from types import SimpleNamespace
+
+    import app.gui.export_task as export_task
+
+    monkeypatch.setattr(csv_export, "PROGRESS_EVERY", 10)  # many reports from a small catalogue
+    asked = []  # each report reads the clock once; each is 40 ms after the one before
+
+    def clock():
+        asked.append(None)
+        return 0.04 * (len(asked) - 1)
+
+    monkeypatch.setattr(export_task, "time", SimpleNamespace(monotonic=clock))
+    worker = ExportWorker(catalogue_path, tmp_path / "out.csv", Filters(), None, False)
+    shown, done = [], []
+    worker.progress.connect(shown.append)
+    worker.done.connect(done.append)
+    worker.run()  # in this thread: the signals reach the lists at once
+    assert done == [catalogue.count(Filters())] and len(asked) > 20
+    # 40 ms apart against an interval of 100 ms: the first report and one in three after it.
+    assert len(shown) == math.ceil(len(asked) / 3)
+    assert shown == sorted(shown) and shown[0] == 10
