@@ -33,7 +33,7 @@ FACET_BUDGET_S = 0.004
 # change).
 # Alternated with two, 4 processes each of 10 runs of 5 filter changes counted from nothing:
 # blocks over 40 ms 15 of 200 against 31 of 200, the longest 39-54 ms against 53-56 ms (and
-# one of 153 ms), every count in no later (medians 65-79 ms against 65-72 ms).
+# one of 153 ms), every count in as soon within the noise (medians 65-79 ms against 65-72).
 FACET_WORKERS = 1
 
 
