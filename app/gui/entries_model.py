@@ -97,8 +97,8 @@ def pages_shown_first(rowid: int | None, ids: array, where: array) -> dict[int, 
     positions by id): those within SHOWN_MAX rows of entry `rowid`'s new row, else the first
     page; as page number -> the page's ids."""
     row = None if rowid is None else listed_row(rowid, where)
-    rows = [0] if row is None else [max(row - SHOWN_MAX, 0), row + SHOWN_MAX]
-    first, last = rows[0] // PAGE_SIZE, min(rows[-1], len(ids) - 1) // PAGE_SIZE
+    low, high = (0, 0) if row is None else (max(row - SHOWN_MAX, 0), row + SHOWN_MAX)
+    first, last = low // PAGE_SIZE, min(high, len(ids) - 1) // PAGE_SIZE
     return {n: ids[n * PAGE_SIZE : (n + 1) * PAGE_SIZE] for n in range(first, last + 1)}
 
 
@@ -386,9 +386,8 @@ class EntriesModel(QAbstractTableModel):
 
     def close(self) -> None:
         """Stop the background count and sort (the window is closing)."""
-        for worker in (self._worker, self._sorter):
-            if worker is not None:
-                worker.close()
+        for worker in self._background():
+            worker.close()
 
     def _counter(self) -> CountWorker:
         if self._worker is None:
@@ -404,9 +403,12 @@ class EntriesModel(QAbstractTableModel):
     def forget_counts(self) -> None:
         """Drop the counts kept here and in the background (CountWorker.forget)."""
         self.catalogue.forget()
-        for worker in (self._worker, self._sorter):
-            if worker is not None:
-                worker.forget()
+        for worker in self._background():
+            worker.forget()
+
+    def _background(self) -> list[CountWorker]:
+        """The counting and sorting workers made so far."""
+        return [w for w in (self._worker, self._sorter) if w is not None]
 
     @contextmanager
     def _inserting_rows(self, first: int, last: int):
