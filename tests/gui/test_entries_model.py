@@ -369,15 +369,14 @@ def test_the_pages_shown_first_cover_a_view_about_the_entrys_new_row(monkeypatch
     where = positions(ids)
     for rowid in (1000, 990, 700, 412, 1, None, 5000):
         pages = pages_shown_first(rowid, ids, where)
-        row = 0 if rowid in (None, 5000) else 1000 - rowid
         covered = [i for number in sorted(pages) for i in pages[number]]
         first = min(pages) * 50
         assert covered == list(ids[first : first + len(covered)])  # whole pages, in a run
-        wanted = (
-            [0]
-            if row == 0 and rowid in (None, 5000)
-            else range(max(row - SHOWN_MAX, 0), min(row + SHOWN_MAX, 999) + 1)
-        )
+        if rowid in (None, 5000):  # none, or not among the rows: the first
+            wanted = [0]
+        else:
+            row = 1000 - rowid
+            wanted = range(max(row - SHOWN_MAX, 0), min(row + SHOWN_MAX, 999) + 1)
         assert all(ids[r] in covered for r in wanted)
         assert len(pages) <= (2 * SHOWN_MAX) // 50 + 1
     assert pages_shown_first(None, array("q"), positions(array("q"))) == {}
