@@ -242,12 +242,12 @@ def run_build(args) -> int:
 
 
 def run_export(args) -> int:
-    from app.export.csv_export import export_csv, export_keys
+    from app.export.shares import export_entries
     from app.query.catalogue import Catalogue
 
     filters = filters_from(args)
     with Catalogue(args.db) as catalogue:
-        written = export_csv(catalogue.iter_cells(export_keys(), filters), args.output)
+        written = export_entries(args.db, args.output, filters)
         print(f"{written:,} entries ({catalogue.describe(filters)}) written to {args.output}")
     return 0
 

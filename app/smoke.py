@@ -153,6 +153,7 @@ def smoke(db_path: Path, tmp: Path) -> str:
     name = country_name(code)
 
     from app.export.csv_export import header
+    from app.export.shares import export_entries
     from app.gui.main import app_icon
     from app.query.catalogue import Catalogue
 
@@ -200,6 +201,16 @@ def smoke(db_path: Path, tmp: Path) -> str:
                 written == searched == expected,
                 f"the CSV has {written} rows, the table {searched}, the catalogue {expected}",
             )
+            # Large exports are written by several processes (app.export.shares), which a
+            # packaged app must be able to start: the same export, by two of them.
+            t = time.perf_counter()
+            shared = target.with_name("shares.csv")
+            export_entries(db_path, shared, window.filters, *window.model.shown_order(), shares=2)
+            check(
+                shared.read_bytes() == target.read_bytes(),
+                "the export written by two processes differs from the window's",
+            )
+            shares_ms = (time.perf_counter() - t) * 1000
         check(not QT_WARNINGS, f"Qt warned: {' | '.join(QT_WARNINGS)}")
     finally:
         if window.message is not None:
@@ -214,7 +225,8 @@ def smoke(db_path: Path, tmp: Path) -> str:
         f"smoke ok ({'frozen' if is_frozen() else 'from source'}): window {window_text}; "
         f"{SMOKE_COUNTRY} ({code}) {by_country} entries in {filter_ms:.0f} ms; "
         f"+ search {SMOKE_SEARCH!r} {searched} in {search_ms:.0f} ms; "
-        f"CSV {written} rows = catalogue count {expected} in {export_ms:.0f} ms; "
+        f"CSV {written} rows = catalogue count {expected} in {export_ms:.0f} ms, "
+        f"the same by two processes in {shares_ms:.0f} ms; "
         f"checks {total:.2f} s"
     )
 

@@ -69,14 +69,17 @@ def csv_field(value) -> str:
     return value
 
 
-def write_rows(fh, rows: Iterable, progress=None, cancelled=None) -> int:
+def write_rows(fh, rows: Iterable, progress=None, cancelled=None, first: bool = True) -> int:
     """CSV of the rows to an open text file (newline=''), header first; returns rows written.
 
     A row is a dict (as Catalogue.iter_rows gives) or a sequence of raw cells in column order
-    (as Catalogue.iter_cells(export_keys()) gives, much more quickly); None is empty."""
-    # Excel reads UTF-8 only with a byte-order mark; CRLF and minimal quoting are what it writes.
-    fh.write("\ufeff")
-    csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(header())
+    (as Catalogue.iter_cells(export_keys()) gives, much more quickly); None is empty.
+    `first`=False leaves out the byte-order mark and the header: a later share of a file."""
+    if first:
+        # Excel reads UTF-8 only with a byte-order mark; CRLF and minimal quoting are what it
+        # writes.
+        fh.write("\ufeff")
+        csv.writer(fh, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(header())
     written = 0
     rows = iter(rows)
     while chunk := list(islice(rows, PROGRESS_EVERY)):
@@ -110,14 +113,26 @@ def export_csv(
 
     The target is replaced only when the whole file is written and flushed to disk; on any
     failure or cancellation the old file is untouched and the temporary file is gone."""
+
+    def write(tmp: Path) -> int:
+        with open(tmp, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as fh:
+            written = write_rows(fh, rows, progress, cancelled)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return written
+
+    return write_atomically(target, write)
+
+
+def write_atomically(target: Path, write: Callable[[Path], int]) -> int:
+    """`write(tmp)` fills a temporary file beside `target` (and syncs it to disk); the
+    temporary then replaces `target`. Returns what `write` returns, the rows written. Every
+    failure is an ExportError that says what to do, and leaves the old file as it was."""
     target = Path(target)
     folder = atomic.folder_of(target)
     try:
         with atomic.temporary_for(target, PART_SUFFIX) as tmp:
-            with open(tmp, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as fh:
-                written = write_rows(fh, rows, progress, cancelled)
-                fh.flush()
-                os.fsync(fh.fileno())
+            written = write(tmp)
             try:
                 os.replace(tmp, target)
             except PermissionError as exc:

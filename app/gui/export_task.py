@@ -8,7 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from app.export.csv_export import ExportCancelled, ExportError, export_csv, export_keys
+from app.export.csv_export import ExportCancelled, ExportError, export_csv
+from app.export.shares import export_entries
 from app.query.catalogue import Catalogue, CatalogueError
 from app.query.filters import Filters
 
@@ -19,7 +20,7 @@ PROGRESS_INTERVAL_S = 0.1
 
 
 class ExportWorker(QObject):
-    """Writes the filtered entries (or the given ids) to `target` with export_csv."""
+    """Writes the filtered entries (export_entries) or the given ids (export_csv) to `target`."""
 
     progress = Signal(int)
     done = Signal(int)
@@ -55,14 +56,22 @@ class ExportWorker(QObject):
     def run(self) -> None:
         # A connection of this thread's own: sqlite connections are not shared across threads.
         try:
-            with Catalogue(self.db_path) as catalogue:
-                if self.ids is not None:
+            if self.ids is not None:
+                with Catalogue(self.db_path) as catalogue:
                     rows = catalogue.rows_by_id(self.ids, self.sort, self.descending)
-                else:
-                    rows = catalogue.iter_cells(
-                        export_keys(), self.filters, self.sort, self.descending
-                    )
-                written = export_csv(rows, self.target, self._report, self._stop.is_set)
+                    written = export_csv(rows, self.target, self._report, self._stop.is_set)
+            else:
+                # Large exports are written by other processes (export_entries), which leaves
+                # this thread, and so the window's, the interpreter almost to themselves.
+                written = export_entries(
+                    self.db_path,
+                    self.target,
+                    self.filters,
+                    self.sort,
+                    self.descending,
+                    self._report,
+                    self._stop.is_set,
+                )
         except ExportCancelled:
             self.cancelled.emit()
         except (ExportError, CatalogueError) as exc:

@@ -210,15 +210,20 @@ _indexes: OrderedDict[tuple, BitmapIndex] = OrderedDict()
 _indexes_lock = threading.Lock()
 
 
+def stamp(conn: sqlite3.Connection) -> tuple:
+    """Which build of a catalogue `conn` reads: its build time, pages and last entry."""
+    built = conn.execute("SELECT value FROM meta WHERE key = 'built_at'").fetchone()
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    last = conn.execute("SELECT max(id) FROM entries").fetchone()[0]
+    return built[0] if built else None, pages, last
+
+
 def index_for(path: Path, conn: sqlite3.Connection) -> BitmapIndex:
     """The one BitmapIndex of the catalogue `conn` reads at `path`. Keyed by what the
     connection itself reads (build time, pages, last entry), not by the file's size and date:
     a catalogue rebuilt under the same name while a connection to the old one is open must
     never share the old one's bitmaps."""
-    built = conn.execute("SELECT value FROM meta WHERE key = 'built_at'").fetchone()
-    pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    last = conn.execute("SELECT max(id) FROM entries").fetchone()[0]
-    key = (str(path.resolve()), built[0] if built else None, pages, last)
+    key = (str(path.resolve()), *stamp(conn))
     with _indexes_lock:
         index = _indexes.get(key)
         if index is None:

@@ -519,15 +519,22 @@ class Catalogue:
         filters: Filters = EVERYTHING,
         sort: str | None = None,
         descending: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> Iterator[tuple]:
         """The rows of iter_rows as plain tuples of the `keys` columns (of ROW_COLUMNS), in
-        that order: what an export reads, with no dict per row."""
+        that order: what an export reads, with no dict per row. `offset` and `limit` pick a
+        run of them (an export's share), the whole order being total (order_clause)."""
         where, params = filters.compile()
         select = ", ".join(ROW_COLUMNS[k] for k in keys)
         order = self.order_clause(sort, descending)
+        sql = f"SELECT {select} {ROW_FROM} WHERE {where} ORDER BY {order}"
+        if offset or limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = [*params, -1 if limit is None else limit, offset]
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        return cursor.execute(f"SELECT {select} {ROW_FROM} WHERE {where} ORDER BY {order}", params)
+        return cursor.execute(sql, params)
 
     def rows_by_id(self, ids: list[int], sort: str | None = None, descending: bool = False):
         """Given entries (a selection), in the given sort order."""

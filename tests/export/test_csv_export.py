@@ -153,3 +153,13 @@ def test_iter_cells_exports_the_same_bytes_as_iter_rows(catalogue, tmp_path):
         catalogue.iter_cells(export_keys(), filters, "country_names", True), tmp_path / "cells.csv"
     )
     assert (tmp_path / "rows.csv").read_bytes() == (tmp_path / "cells.csv").read_bytes()
+
+
+def test_a_later_share_has_neither_byte_order_mark_nor_header():
+    rows = [(1, "a"), (2, "b, c")]
+    whole, first, later = io.StringIO(newline=""), io.StringIO(newline=""), io.StringIO(newline="")
+    write_rows(whole, rows)
+    write_rows(first, rows[:1])
+    assert write_rows(later, rows[1:], first=False) == 1
+    assert first.getvalue() + later.getvalue() == whole.getvalue()
+    assert later.getvalue() == '2,"b, c"\r\n'

@@ -70,3 +70,24 @@ def test_progress_reaches_the_window_at_most_every_interval(
     # 40 ms apart against an interval of 100 ms: the first report and one in three after it.
     assert len(shown) == math.ceil(len(asked) / 3)
     assert shown == sorted(shown) and shown[0] == 10
+
+
+def test_worker_writes_large_exports_in_shares(
+    qtbot, catalogue, catalogue_path, tmp_path, monkeypatch
+):
+    import app.export.shares as shares
+
+    monkeypatch.setattr(shares, "share_count", lambda rows, cores=None: 2)
+    started = []
+    real = shares._write_shares
+    monkeypatch.setattr(shares, "_write_shares", lambda *a: started.append(1) or real(*a))
+    filters = Filters(domains=("maritime",))
+    target = tmp_path / "out.csv"
+    worker = ExportWorker(catalogue_path, target, filters, "quote", False)
+    results = []
+    worker.done.connect(results.append)
+    run_worker(qtbot, worker)
+    reference = tmp_path / "ref.csv"
+    assert results == [export_csv(catalogue.iter_rows(filters, "quote", False), reference)]
+    assert target.read_bytes() == reference.read_bytes()
+    assert started == [1]

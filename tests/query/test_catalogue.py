@@ -256,3 +256,12 @@ def test_a_cancelled_sort_runs_no_statement(catalogue):
             ),
         )
         assert not [s for s in ran if "entries e" in s], (sort, filters)
+
+
+def test_iter_cells_reads_any_run_of_the_rows_in_their_order(catalogue):
+    filters = Filters(domains=("maritime",))
+    whole = list(catalogue.iter_cells(["id", "quote"], filters, "quote", True))
+    assert len(whole) > 12
+    for offset, limit in [(0, 5), (5, 7), (len(whole) - 3, 10), (len(whole), 4), (3, None)]:
+        run = list(catalogue.iter_cells(["id", "quote"], filters, "quote", True, offset, limit))
+        assert run == whole[offset : None if limit is None else offset + limit]

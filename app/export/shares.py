@@ -1,0 +1,209 @@
+"""Writes a large CSV export in shares, a process each: making CSV text is Python work that one
+interpreter does on one core, so a million rows are split between the cores."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.export import atomic
+from app.export.csv_export import (
+    PART_SUFFIX,
+    WRITE_BUFFER,
+    ExportCancelled,
+    ExportError,
+    export_csv,
+    export_keys,
+    write_atomically,
+    write_rows,
+)
+from app.query.bitmaps import stamp
+from app.query.catalogue import EVERYTHING, Catalogue
+from app.query.filters import Filters
+
+# One process writes about 120k rows a second here, and starting another takes about 0.3 s:
+# below this many rows a share saves less than it costs.
+SHARE_LEAST = 50_000
+MOST_SHARES = 4  # the parts are joined in one thread at the end: more would not pay
+SHARE_NICENESS = 10  # added to the caller's: see _start_share()
+POLL_S = 0.05  # how often progress and a cancel are passed on while the shares run
+CHANGED = "The catalogue changed while it was being exported (was it rebuilt?): export again."
+
+
+@dataclass(frozen=True)
+class ShareJob:
+    """What every share reads: the catalogue (and which build of it), the filters, the order."""
+
+    db_path: Path
+    stamp: tuple
+    filters: Filters
+    sort: str | None
+    descending: bool
+
+
+def share_count(rows: int, cores: int | None = None) -> int:
+    """How many processes should write `rows` rows: at most one a core, and one for few rows."""
+    cores = cores or os.cpu_count() or 1
+    return max(1, min(MOST_SHARES, cores, rows // SHARE_LEAST))
+
+
+def split(rows: int, shares: int) -> list[tuple[int, int]]:
+    """(offset, limit) of each share: consecutive runs of the rows, as even as can be."""
+    bounds = [rows * number // shares for number in range(shares + 1)]
+    return [(low, high - low) for low, high in zip(bounds, bounds[1:], strict=False)]
+
+
+def export_entries(
+    db_path: Path,
+    target: Path,
+    filters: Filters = EVERYTHING,
+    sort: str | None = None,
+    descending: bool = False,
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    shares: int | None = None,
+) -> int:
+    """The entries `filters` selects, in that order, written to `target` as export_csv writes
+    them (the same bytes, as atomically), by `shares` processes (by default share_count's);
+    returns the rows written. `progress` and `cancelled` are called in this thread."""
+    db_path = Path(db_path)
+    with Catalogue(db_path) as catalogue:
+        total = catalogue.count(filters)
+        asked = shares is not None
+        shares = min(shares, max(total, 1)) if asked else share_count(total)
+        if shares > 1:
+            job = ShareJob(db_path, stamp(catalogue.conn), filters, sort, descending)
+            runs = split(total, shares)
+            try:
+                return write_atomically(
+                    target, lambda tmp: _write_shares(job, runs, target, tmp, progress, cancelled)
+                )
+            except BrokenProcessPool as exc:
+                # A process that could not start (or was killed): unless processes were asked
+                # for, the export is written here instead, more slowly but written.
+                if asked:
+                    raise ExportError(
+                        "An export process stopped unexpectedly; nothing was written."
+                    ) from exc
+        rows = catalogue.iter_cells(export_keys(), filters, sort, descending)
+        return export_csv(rows, target, progress, cancelled)
+
+
+def _write_shares(
+    job: ShareJob,
+    runs: list[tuple[int, int]],
+    target: Path,
+    tmp: Path,
+    progress: Callable[[int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> int:
+    """Each run written by a process of its own, the first into `tmp`, the others into
+    temporaries beside it that are then appended to it in order; `tmp` is synced."""
+    # Spawned, not forked: the window's process has threads (Qt's, the counting ones), and a
+    # forked child could inherit a lock one of them held.
+    context = multiprocessing.get_context("spawn")
+    counts = context.Array("q", len(runs), lock=False)  # rows written so far, by share
+    stop = context.Event()
+    with ExitStack() as stack:
+        paths = [tmp] + [
+            stack.enter_context(atomic.temporary_for(target, PART_SUFFIX)) for _ in runs[1:]
+        ]
+        # Entered after the parts, so left before them: the processes are gone before their
+        # files are deleted.
+        pool = stack.enter_context(
+            ProcessPoolExecutor(
+                len(runs), mp_context=context, initializer=_start_share, initargs=(counts, stop)
+            )
+        )
+        futures = [
+            pool.submit(_write_share, job, number, offset, limit, str(path))
+            for number, ((offset, limit), path) in enumerate(zip(runs, paths, strict=True))
+        ]
+        try:
+            written = _wait(futures, counts, progress, cancelled)
+        finally:
+            stop.set()  # whatever ended the wait, the other shares stop at their next rows
+        if written != sum(limit for _, limit in runs):
+            raise ExportError(CHANGED)
+        with open(tmp, "ab") as out:
+            for path in paths[1:]:
+                with open(path, "rb") as part:
+                    _append(part, out)
+            out.flush()
+            os.fsync(out.fileno())
+    if progress:
+        progress(written)
+    return written
+
+
+def _wait(
+    futures: list[Future],
+    counts,
+    progress: Callable[[int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> int:
+    """The rows the shares wrote, once all are done; the first failure (other than a share
+    stopped because of it) is raised as soon as it happens, a cancel as soon as it is asked."""
+    pending = set(futures)
+    while pending:
+        if cancelled and cancelled():
+            raise ExportCancelled()
+        done, pending = wait(pending, timeout=POLL_S, return_when=FIRST_EXCEPTION)
+        failures = [f.exception() for f in done if f.exception() is not None]
+        if failures:
+            failures.sort(key=lambda exc: isinstance(exc, ExportCancelled))
+            raise failures[0]
+        if progress and pending:
+            progress(sum(counts))
+    return sum(f.result() for f in futures)
+
+
+def _append(part, out) -> None:
+    """Copy the rest of `part` to the end of `out` (binary files): in the kernel where it can."""
+    out.flush()
+    try:
+        while os.copy_file_range(part.fileno(), out.fileno(), 1 << 30):
+            pass
+    except (AttributeError, OSError):  # no copy_file_range here, or not between these files
+        shutil.copyfileobj(part, out, 1 << 22)
+
+
+# Set in each share's process by _start_share: shared objects reach a spawned process only
+# when it starts, not with each task.
+_counts = None
+_stop = None
+
+
+def _start_share(counts, stop) -> None:
+    global _counts, _stop
+    _counts, _stop = counts, stop
+    # The shares keep every core busy: at a lower priority, they leave the window's thread
+    # the core it needs the moment it needs one.
+    if hasattr(os, "nice"):
+        os.nice(SHARE_NICENESS)
+
+
+def _write_share(job: ShareJob, number: int, offset: int, limit: int, path: str) -> int:
+    """In a share's process: its run of the rows, as CSV lines, into `path`."""
+    with Catalogue(job.db_path, bitmaps=False) as catalogue:
+        if stamp(catalogue.conn) != job.stamp:
+            raise ExportError(CHANGED)
+        rows = catalogue.iter_cells(
+            export_keys(), job.filters, job.sort, job.descending, offset, limit
+        )
+        with open(path, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as fh:
+            return write_rows(fh, rows, _progress(number), _stop.is_set, first=number == 0)
+
+
+def _progress(number: int) -> Callable[[int], None]:
+    def report(written: int) -> None:
+        _counts[number] = written
+
+    return report

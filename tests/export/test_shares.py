@@ -1,0 +1,147 @@
+"""An export written in shares by several processes is byte for byte the export one process
+writes; a cancel, a failing share or a killed process leave the old file and no temporaries."""
+
+import os
+
+import pytest
+
+import app.export.shares as shares
+from app.export.csv_export import ExportCancelled, ExportError, export_csv, export_keys
+from app.export.shares import ShareJob, export_entries, share_count, split
+from app.query.bitmaps import stamp
+from app.query.filters import Filters
+
+OLD = b"old export, open in Excel"
+
+
+class Dies:
+    """Unpickled in a share's process, ends that process at once, as a crash or a kill would."""
+
+    def __reduce__(self):
+        return (os._exit, (3,))
+
+
+def reference(catalogue, filters, sort, descending, path):
+    return export_csv(catalogue.iter_cells(export_keys(), filters, sort, descending), path)
+
+
+def old_target(tmp_path):
+    target = tmp_path / "out" / "export.csv"
+    target.parent.mkdir()
+    target.write_bytes(OLD)
+    return target
+
+
+def test_split_gives_every_row_to_exactly_one_share():
+    for rows in (0, 1, 2, 5, 99, 100, 101, 799_980):
+        for count in (1, 2, 3, 4):
+            runs = split(rows, count)
+            assert len(runs) == count
+            covered = [row for offset, limit in runs for row in range(offset, offset + limit)]
+            assert covered == list(range(rows))
+            assert max(limit for _, limit in runs) - min(limit for _, limit in runs) <= 1
+
+
+def test_share_count_is_one_for_few_rows_and_at_most_a_core_each():
+    assert share_count(10, cores=8) == 1
+    assert share_count(2 * shares.SHARE_LEAST - 1, cores=8) == 1
+    assert share_count(2 * shares.SHARE_LEAST, cores=8) == 2
+    assert share_count(1_000_000, cores=2) == 2
+    assert share_count(1_000_000, cores=1) == 1
+    assert share_count(10_000_000, cores=64) == shares.MOST_SHARES
+
+
+@pytest.mark.parametrize(
+    ("filters", "sort", "descending", "count"),
+    [
+        (Filters(), None, False, 3),
+        (Filters(domains=("maritime",)), "years", True, 2),
+        (Filters(search="Japan"), "quote", False, 4),
+    ],
+)
+def test_shares_write_the_bytes_one_process_writes(
+    catalogue, catalogue_path, tmp_path, filters, sort, descending, count
+):
+    expected = reference(catalogue, filters, sort, descending, tmp_path / "one.csv")
+    assert expected > count  # every share has rows
+    seen = []
+    written = export_entries(
+        catalogue_path, tmp_path / "shares.csv", filters, sort, descending, seen.append, None, count
+    )
+    assert written == expected
+    assert (tmp_path / "shares.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert seen == sorted(seen) and seen[-1] == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv", "shares.csv"]
+
+
+def test_a_cancel_stops_the_shares_and_keeps_the_old_file(catalogue_path, tmp_path):
+    target = old_target(tmp_path)
+    with pytest.raises(ExportCancelled):
+        export_entries(catalogue_path, target, cancelled=lambda: True, shares=2)
+    assert target.read_bytes() == OLD
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_a_share_that_reads_another_build_fails_the_export_in_words(
+    catalogue, catalogue_path, tmp_path
+):
+    # As if the catalogue were rebuilt between the count and the shares' reading it.
+    job = ShareJob(catalogue_path, ("another build", 0, 0), Filters(), None, False)
+    target = old_target(tmp_path)
+    with pytest.raises(ExportError, match="changed while it was being exported"):
+        shares.write_atomically(
+            target,
+            lambda tmp: shares._write_shares(job, split(50, 2), target, tmp, None, None),
+        )
+    assert target.read_bytes() == OLD
+    assert list(target.parent.iterdir()) == [target]
+    assert stamp(catalogue.conn) != job.stamp
+
+
+def dying_jobs(monkeypatch):
+    # What the pool sends each process for its share now ends that process as it arrives.
+    monkeypatch.setattr(shares, "_write_share", Dies())
+
+
+def test_a_killed_share_process_is_an_error_when_processes_were_asked_for(
+    catalogue_path, tmp_path, monkeypatch
+):
+    dying_jobs(monkeypatch)
+    target = old_target(tmp_path)
+    with pytest.raises(ExportError, match="stopped unexpectedly"):
+        export_entries(catalogue_path, target, shares=2)
+    assert target.read_bytes() == OLD
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_when_share_processes_die_the_export_is_written_in_this_one(
+    catalogue, catalogue_path, tmp_path, monkeypatch
+):
+    dying_jobs(monkeypatch)
+    monkeypatch.setattr(shares, "share_count", lambda rows, cores=None: 2)
+    target = old_target(tmp_path)
+    expected = reference(catalogue, Filters(), None, False, tmp_path / "one.csv")
+    assert export_entries(catalogue_path, target) == expected
+    assert target.read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_a_share_stops_at_its_next_rows_once_told_to(
+    catalogue, catalogue_path, tmp_path, monkeypatch
+):
+    import threading
+
+    import app.export.csv_export as csv_export
+
+    monkeypatch.setattr(csv_export, "PROGRESS_EVERY", 5)
+    stop, counts = threading.Event(), [0, 0]
+    monkeypatch.setattr(shares, "_stop", stop)
+    monkeypatch.setattr(shares, "_counts", counts)
+    job = ShareJob(catalogue_path, stamp(catalogue.conn), Filters(), None, False)
+    part = tmp_path / "part"
+    assert shares._write_share(job, 1, 10, 20, str(part)) == 20
+    assert counts == [0, 20]
+    stop.set()
+    with pytest.raises(ExportCancelled):
+        shares._write_share(job, 1, 10, 20, str(part))
+    assert counts == [0, 20]
