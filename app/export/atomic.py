@@ -31,13 +31,16 @@ def folder_of(target: Path) -> Path:
 
 
 @contextmanager
-def temporary_for(target: Path, suffix: str) -> Iterator[Path]:
+def temporary_for(target: Path, suffix: str, stale: bool = True) -> Iterator[Path]:
     """A new empty file beside `target` (0644: an ordinary file, such as a catalogue or an
     export, that others may be meant to read, not mkstemp's private 0600), locked while the
     block runs and deleted after it (unless the block moved it into place with `os.replace`).
-    Stale temporaries of earlier, killed writers to the same target are removed first."""
+    Stale temporaries of earlier, killed writers to the same target are removed first, unless
+    `stale` is False: a writer's further temporaries, made while its first is live (where
+    files cannot be locked, its first would look stale)."""
     target = Path(target)
-    remove_stale(target, suffix)
+    if stale:
+        remove_stale(target, suffix)
     prefix, suffix = temporary_name(target, suffix)
     fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder_of(target))
     path = Path(name)

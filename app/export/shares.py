@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -25,7 +24,7 @@ from app.export.csv_export import (
     write_rows,
 )
 from app.query.bitmaps import stamp
-from app.query.catalogue import EVERYTHING, Catalogue
+from app.query.catalogue import EVERYTHING, Catalogue, QueryInterrupted
 from app.query.filters import Filters
 
 # One process writes about 120k rows a second here, and starting another takes about 0.3 s:
@@ -48,16 +47,25 @@ class ShareJob:
     descending: bool
 
 
+class SharesNotStarted(Exception):
+    """The shares' processes, or what they share, could not be made (no /dev/shm, no more
+    processes): export_entries writes the export in its own process instead."""
+
+
 def share_count(rows: int, cores: int | None = None) -> int:
     """How many processes should write `rows` rows: at most one a core, and one for few rows."""
     cores = cores or os.cpu_count() or 1
     return max(1, min(MOST_SHARES, cores, rows // SHARE_LEAST))
 
 
-def split(rows: int, shares: int) -> list[tuple[int, int]]:
-    """(offset, limit) of each share: consecutive runs of the rows, as even as can be."""
-    bounds = [rows * number // shares for number in range(shares + 1)]
-    return [(low, high - low) for low, high in zip(bounds, bounds[1:], strict=False)]
+def split(rows: int, shares: int) -> list[tuple[int, int | None]]:
+    """(offset, limit) of each share: consecutive runs of the rows, as even as can be. The last
+    runs to the end (limit None): should the count fall short of the rows, none is left out."""
+    bounds = [rows * number // shares for number in range(shares)] + [None]
+    return [
+        (low, None if high is None else high - low)
+        for low, high in zip(bounds, bounds[1:], strict=False)
+    ]
 
 
 def export_entries(
@@ -72,7 +80,12 @@ def export_entries(
 ) -> int:
     """The entries `filters` selects, in that order, written to `target` as export_csv writes
     them (the same bytes, as atomically), by `shares` processes (by default share_count's);
-    returns the rows written. `progress` and `cancelled` are called in this thread."""
+    returns the rows written. `progress` and `cancelled` are called in this thread.
+
+    The processes are spawned: each imports the main module again, as multiprocessing does,
+    so a script that calls this must keep its own work under `if __name__ == "__main__"`.
+    Where they cannot be started (or die), the export is written in this process, unless
+    `shares` was given."""
     db_path = Path(db_path)
     with Catalogue(db_path) as catalogue:
         total = catalogue.count(filters)
@@ -85,20 +98,26 @@ def export_entries(
                 return write_atomically(
                     target, lambda tmp: _write_shares(job, runs, target, tmp, progress, cancelled)
                 )
-            except BrokenProcessPool as exc:
+            except (BrokenProcessPool, SharesNotStarted) as exc:
                 # A process that could not start (or was killed): unless processes were asked
                 # for, the export is written here instead, more slowly but written.
                 if asked:
                     raise ExportError(
-                        "An export process stopped unexpectedly; nothing was written."
+                        "The export's processes could not be started, or stopped unexpectedly;"
+                        " nothing was written."
                     ) from exc
         rows = catalogue.iter_cells(export_keys(), filters, sort, descending)
         return export_csv(rows, target, progress, cancelled)
 
 
+def shared_state(context, shares: int):
+    """(rows written so far by each share, the event that stops them all)."""
+    return context.Array("q", shares, lock=False), context.Event()
+
+
 def _write_shares(
     job: ShareJob,
-    runs: list[tuple[int, int]],
+    runs: list[tuple[int, int | None]],
     target: Path,
     tmp: Path,
     progress: Callable[[int], None] | None,
@@ -109,38 +128,54 @@ def _write_shares(
     # Spawned, not forked: the window's process has threads (Qt's, the counting ones), and a
     # forked child could inherit a lock one of them held.
     context = multiprocessing.get_context("spawn")
-    counts = context.Array("q", len(runs), lock=False)  # rows written so far, by share
-    stop = context.Event()
     with ExitStack() as stack:
         paths = [tmp] + [
-            stack.enter_context(atomic.temporary_for(target, PART_SUFFIX)) for _ in runs[1:]
+            stack.enter_context(atomic.temporary_for(target, PART_SUFFIX, stale=False))
+            for _ in runs[1:]
         ]
-        # Entered after the parts, so left before them: the processes are gone before their
-        # files are deleted.
-        pool = stack.enter_context(
-            ProcessPoolExecutor(
-                len(runs), mp_context=context, initializer=_start_share, initargs=(counts, stop)
+        try:
+            counts, stop = shared_state(context, len(runs))
+            # Entered after the parts, so left before them: the processes are gone before
+            # their files are deleted.
+            pool = stack.enter_context(
+                ProcessPoolExecutor(
+                    len(runs), mp_context=context, initializer=_start_share, initargs=(counts, stop)
+                )
             )
-        )
-        futures = [
-            pool.submit(_write_share, job, number, offset, limit, str(path))
-            for number, ((offset, limit), path) in enumerate(zip(runs, paths, strict=True))
-        ]
+            futures = [
+                pool.submit(_write_share, job, number, offset, limit, str(path))
+                for number, ((offset, limit), path) in enumerate(zip(runs, paths, strict=True))
+            ]
+        except OSError as exc:
+            raise SharesNotStarted(str(exc)) from exc
         try:
             written = _wait(futures, counts, progress, cancelled)
         finally:
-            stop.set()  # whatever ended the wait, the other shares stop at their next rows
-        if written != sum(limit for _, limit in runs):
-            raise ExportError(CHANGED)
-        with open(tmp, "ab") as out:
-            for path in paths[1:]:
-                with open(path, "rb") as part:
-                    _append(part, out)
-            out.flush()
-            os.fsync(out.fileno())
-    if progress:
-        progress(written)
+            stop.set()  # whatever ended the wait, the other shares stop at once
+        if progress:
+            progress(written)
+        _join(tmp, paths[1:], cancelled)
     return written
+
+
+def _join(tmp: Path, parts: list[Path], cancelled: Callable[[], bool] | None) -> None:
+    """Append the parts to `tmp` in order and sync it; a cancel is still heard in between."""
+    fd = os.open(tmp, os.O_WRONLY)
+    try:
+        os.lseek(fd, 0, os.SEEK_END)
+        for path in parts:
+            if cancelled and cancelled():
+                raise ExportCancelled()
+            part = os.open(path, os.O_RDONLY)
+            try:
+                _append(part, fd)
+            finally:
+                os.close(part)
+        if cancelled and cancelled():
+            raise ExportCancelled()
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _wait(
@@ -165,14 +200,18 @@ def _wait(
     return sum(f.result() for f in futures)
 
 
-def _append(part, out) -> None:
-    """Copy the rest of `part` to the end of `out` (binary files): in the kernel where it can."""
-    out.flush()
+def _append(part: int, out: int) -> None:
+    """Copy `part` from its position on to `out` at its position (file descriptors, neither
+    opened to append, which copy_file_range refuses): in the kernel where it can."""
     try:
-        while os.copy_file_range(part.fileno(), out.fileno(), 1 << 30):
+        while os.copy_file_range(part, out, 1 << 30):
             pass
-    except (AttributeError, OSError):  # no copy_file_range here, or not between these files
-        shutil.copyfileobj(part, out, 1 << 22)
+        return
+    except (AttributeError, OSError):  # not here (not Linux), or not between these files
+        pass
+    while chunk := os.read(part, 1 << 22):
+        while chunk:
+            chunk = chunk[os.write(out, chunk) :]
 
 
 # Set in each share's process by _start_share: shared objects reach a spawned process only
@@ -195,11 +234,18 @@ def _write_share(job: ShareJob, number: int, offset: int, limit: int, path: str)
     with Catalogue(job.db_path, bitmaps=False) as catalogue:
         if stamp(catalogue.conn) != job.stamp:
             raise ExportError(CHANGED)
-        rows = catalogue.iter_cells(
-            export_keys(), job.filters, job.sort, job.descending, offset, limit
-        )
-        with open(path, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as fh:
-            return write_rows(fh, rows, _progress(number), _stop.is_set, first=number == 0)
+        if _stop.is_set():
+            raise ExportCancelled()
+        try:
+            # Stopped inside SQLite too: a sorted share sorts every row before its first.
+            with catalogue.limited(cancelled=_stop.is_set):
+                rows = catalogue.iter_cells(
+                    export_keys(), job.filters, job.sort, job.descending, offset, limit
+                )
+                with open(path, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as fh:
+                    return write_rows(fh, rows, _progress(number), _stop.is_set, first=number == 0)
+        except QueryInterrupted:
+            raise ExportCancelled() from None
 
 
 def _progress(number: int) -> Callable[[int], None]:

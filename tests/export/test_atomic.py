@@ -95,3 +95,14 @@ def test_a_second_name_left_by_a_killed_process_is_removed_by_the_next_writer(tm
 def test_the_temporary_is_an_ordinary_file_not_a_private_one(tmp_path):
     with atomic.temporary_for(tmp_path / "export.csv", ".part") as tmp:
         assert tmp.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_writers_further_temporaries_leave_ones_that_look_stale_alone(tmp_path):
+    target = tmp_path / "export.csv"
+    # Unlocked, as a writer's own first temporary looks where files cannot be locked (Windows).
+    unlocked = written(tmp_path / ".export.csv.0123456789ab.part", b"rows so far")
+    with atomic.temporary_for(target, ".part", stale=False) as part:
+        assert unlocked.read_bytes() == b"rows so far"
+        assert part != unlocked
+    with atomic.temporary_for(target, ".part"):
+        assert not unlocked.exists()

@@ -37,9 +37,16 @@ def test_split_gives_every_row_to_exactly_one_share():
         for count in (1, 2, 3, 4):
             runs = split(rows, count)
             assert len(runs) == count
-            covered = [row for offset, limit in runs for row in range(offset, offset + limit)]
+            assert runs[-1][1] is None  # the last runs to the end, whatever the count said
+            ends = [offset + limit for offset, limit in runs[:-1]] + [rows]
+            covered = [
+                row
+                for (offset, _), end in zip(runs, ends, strict=True)
+                for row in range(offset, end)
+            ]
             assert covered == list(range(rows))
-            assert max(limit for _, limit in runs) - min(limit for _, limit in runs) <= 1
+            sizes = [end - offset for (offset, _), end in zip(runs, ends, strict=True)]
+            assert max(sizes) - min(sizes) <= 1
 
 
 def test_share_count_is_one_for_few_rows_and_at_most_a_core_each():
@@ -108,7 +115,7 @@ def test_a_killed_share_process_is_an_error_when_processes_were_asked_for(
 ):
     dying_jobs(monkeypatch)
     target = old_target(tmp_path)
-    with pytest.raises(ExportError, match="stopped unexpectedly"):
+    with pytest.raises(ExportError, match="could not be started, or stopped unexpectedly"):
         export_entries(catalogue_path, target, shares=2)
     assert target.read_bytes() == OLD
     assert list(target.parent.iterdir()) == [target]
@@ -145,3 +152,124 @@ def test_a_share_stops_at_its_next_rows_once_told_to(
     with pytest.raises(ExportCancelled):
         shares._write_share(job, 1, 10, 20, str(part))
     assert counts == [0, 20]
+
+
+def test_processes_that_cannot_start_leave_the_export_to_this_one(
+    catalogue, catalogue_path, tmp_path, monkeypatch
+):
+    def no_shared_memory(context, count):
+        raise OSError(38, "Function not implemented")  # as where there is no /dev/shm
+
+    monkeypatch.setattr(shares, "shared_state", no_shared_memory)
+    target = old_target(tmp_path)
+    with pytest.raises(ExportError, match="could not be started"):
+        export_entries(catalogue_path, target, shares=2)
+    assert target.read_bytes() == OLD
+    monkeypatch.setattr(shares, "share_count", lambda rows, cores=None: 2)
+    expected = reference(catalogue, Filters(), None, False, tmp_path / "one.csv")
+    assert export_entries(catalogue_path, target) == expected
+    assert target.read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_the_stop_reaches_the_share_processes(catalogue_path, tmp_path, monkeypatch):
+    real = shares.shared_state
+
+    def stopped_already(context, count):
+        counts, stop = real(context, count)
+        stop.set()
+        return counts, stop
+
+    monkeypatch.setattr(shares, "shared_state", stopped_already)
+    target = old_target(tmp_path)
+    # Nobody cancels in this process: only the processes, told to stop, can end it so.
+    with pytest.raises(ExportCancelled):
+        export_entries(catalogue_path, target, shares=2)
+    assert target.read_bytes() == OLD
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_a_count_short_of_the_rows_leaves_none_out(
+    catalogue, catalogue_path, tmp_path, monkeypatch
+):
+    from app.query.catalogue import Catalogue
+
+    real = Catalogue.count
+    monkeypatch.setattr(Catalogue, "count", lambda self, filters: real(self, filters) - 5)
+    expected = reference(catalogue, Filters(), None, False, tmp_path / "one.csv")
+    assert export_entries(catalogue_path, tmp_path / "shares.csv", shares=2) == expected
+    assert (tmp_path / "shares.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
+def test_a_cancel_once_every_row_is_written_keeps_the_old_file(catalogue, catalogue_path, tmp_path):
+    expected = catalogue.count(Filters())
+    target = old_target(tmp_path)
+    told = []
+    with pytest.raises(ExportCancelled):
+        export_entries(
+            catalogue_path,
+            target,
+            progress=told.append,
+            cancelled=lambda: bool(told) and told[-1] == expected,
+            shares=2,
+        )
+    assert told[-1] == expected
+    assert target.read_bytes() == OLD
+    assert list(target.parent.iterdir()) == [target]
+
+
+def test_a_cancel_is_heard_while_the_parts_are_joined(tmp_path):
+    first, part = tmp_path / "first", tmp_path / "part"
+    first.write_bytes(b"head")
+    part.write_bytes(b"rows")
+    with pytest.raises(ExportCancelled):
+        shares._join(first, [part], lambda: True)
+    assert first.read_bytes() == b"head"
+
+
+@pytest.mark.parametrize(("search", "rows"), [("zzznotawordzzz", 0), ("Sahel", 1)])
+def test_no_rows_or_one_asked_of_two_processes(catalogue, catalogue_path, tmp_path, search, rows):
+    filters = Filters(search=search)
+    expected = reference(catalogue, filters, None, False, tmp_path / "one.csv")
+    assert expected == rows
+    assert export_entries(catalogue_path, tmp_path / "two.csv", filters, shares=2) == expected
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
+@pytest.mark.parametrize("in_kernel", [True, False])
+def test_parts_are_joined_in_order_with_or_without_copy_file_range(
+    tmp_path, monkeypatch, in_kernel
+):
+    if not in_kernel:
+
+        def refused(*args):
+            raise OSError(18, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "copy_file_range", refused, raising=False)
+    first, parts = tmp_path / "first", [tmp_path / "a", tmp_path / "b", tmp_path / "c"]
+    first.write_bytes(b"head\r\n")
+    for number, part in enumerate(parts):
+        part.write_bytes(f"part {number}\r\n".encode() * (3000 * number))
+    shares._join(first, parts, None)
+    assert first.read_bytes() == b"head\r\n" + b"".join(p.read_bytes() for p in parts)
+
+
+class StopsOnSecondLook:
+    """A stop that is not set when a share starts, and is by the time SQLite checks."""
+
+    def __init__(self):
+        self.looks = 0
+
+    def is_set(self):
+        self.looks += 1
+        return self.looks > 1
+
+
+def test_a_share_is_stopped_inside_its_query(catalogue, catalogue_path, tmp_path, monkeypatch):
+    monkeypatch.setattr(shares, "_stop", StopsOnSecondLook())
+    monkeypatch.setattr(shares, "_counts", [0])
+    job = ShareJob(catalogue_path, stamp(catalogue.conn), Filters(), "quote", False)
+    with pytest.raises(ExportCancelled):
+        shares._write_share(job, 0, 0, None, str(tmp_path / "part"))
+    assert shares._counts == [0]
+    assert shares._stop.looks == 2
