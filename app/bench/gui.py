@@ -67,6 +67,46 @@ class Heartbeat:
         return float(self.longest)
 
 
+def rss_mb(pid: int | str = "self") -> float:
+    """A process's resident memory now (Linux /proc; 0 where it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+def children_rss_mb() -> float:
+    """The resident memory of this process's children now, added up (the export's share
+    processes; ru_maxrss cannot tell: a spawned child inherits the parent's peak)."""
+    pids = []
+    for children in Path("/proc/self/task").glob("*/children"):
+        try:
+            pids += children.read_text().split()
+        except OSError:
+            pass
+    return sum(rss_mb(pid) for pid in pids)
+
+
+class MemorySampler:
+    """Every 20 ms: the largest sum of this process's and its children's resident memory, and
+    the largest of the children's alone."""
+
+    def __init__(self):
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self.sample)
+        self.children = self.together = 0.0
+
+    def sample(self) -> None:
+        children = children_rss_mb()
+        self.children = max(self.children, children)
+        self.together = max(self.together, children + rss_mb())
+
+
 def pump(ms: int) -> None:
     loop = QEventLoop()
     QTimer.singleShot(ms, loop.quit)
@@ -205,6 +245,8 @@ def measure(db: Path, runs: int, export_runs: int) -> dict:
         count_times.append((time.perf_counter() - started) * 1e3)
     results["total count (query layer, all body text)"] = [(t, t, 0.0) for t in count_times]
     out_dir = Path(tempfile.mkdtemp(prefix="bench-export-"))
+    memory = MemorySampler()
+    memory.timer.start()
     for number in range(export_runs):
         target = out_dir / f"export-{number}.csv"
         loop = QEventLoop()
@@ -222,7 +264,11 @@ def measure(db: Path, runs: int, export_runs: int) -> dict:
         rows = window.model.total()
         results.setdefault("csv export", []).append((rows / seconds, seconds, block))
         target.unlink(missing_ok=True)
+    memory.timer.stop()
     results["peak memory MB"] = [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
+    if export_runs:
+        results["export processes MB"] = [memory.children]
+        results["window and export processes MB"] = [memory.together]
     window.close()
     window.catalogue.close()
     app.processEvents()
