@@ -6,7 +6,7 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from app.export.csv_export import ExportCancelled, ExportError, export_csv
 from app.export.shares import export_entries
@@ -94,7 +94,10 @@ class ExportTask(QObject):
         worker.moveToThread(self.thread)
         self.thread.started.connect(worker.run)
         for signal in (worker.done, worker.failed, worker.cancelled):
-            signal.connect(self.thread.quit)
+            # Direct: the thread quits itself. Queued to the window's thread (the QThread
+            # object's), the quit never came while the window waited for the thread in its
+            # closeEvent, and closing the window during an export hung it for good.
+            signal.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
         self.thread.finished.connect(self.finished)
 
     def start(self) -> None:

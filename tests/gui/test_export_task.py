@@ -92,3 +92,39 @@ def test_worker_writes_large_exports_in_shares(
     reference = tmp_path / "ref.csv"
     assert results == [export_csv(catalogue.iter_rows(filters, "quote", False), reference)]
     assert target.read_bytes() == reference.read_bytes()
+
+
+def test_closing_the_window_during_an_export_cancels_it_and_closes(
+    qtbot, make_window, tmp_path, monkeypatch
+):
+    import signal
+    import threading
+    import time
+
+    from app.gui.export_task import ExportWorker as Worker
+
+    monkeypatch.setattr(csv_export, "PROGRESS_EVERY", 5)
+    started = threading.Event()
+
+    def slow_report(self, written):  # an export that is still running when the window closes
+        started.set()
+        time.sleep(0.01)
+
+    monkeypatch.setattr(Worker, "_report", slow_report)
+    window = make_window()
+    (tmp_path / "export").mkdir()
+    target = tmp_path / "export" / "out.csv"
+    outcomes = []
+    window.export_finished.connect(outcomes.append)
+    window.export_to(target)
+    assert started.wait(10)
+    # Before the fix the window's wait for the export thread never returned: the alarm ends
+    # the test run instead of letting it hang.
+    signal.alarm(30)
+    try:
+        window.close()
+    finally:
+        signal.alarm(0)
+    assert not window.export_task.thread.isRunning()
+    qtbot.waitUntil(lambda: outcomes == ["cancelled"])
+    assert list(target.parent.iterdir()) == []
