@@ -229,7 +229,7 @@ def _start_share(counts, stop) -> None:
         os.nice(SHARE_NICENESS)
 
 
-def _write_share(job: ShareJob, number: int, offset: int, limit: int, path: str) -> int:
+def _write_share(job: ShareJob, number: int, offset: int, limit: int | None, path: str) -> int:
     """In a share's process: its run of the rows, as CSV lines, into `path`."""
     with Catalogue(job.db_path, bitmaps=False) as catalogue:
         if stamp(catalogue.conn) != job.stamp:
