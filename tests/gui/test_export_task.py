@@ -1,6 +1,9 @@
 """The background export writes what export_csv writes, and cancelling writes nothing."""
 
+import pytest
+
 import app.export.csv_export as csv_export
+import app.export.shares as shares
 from app.export.csv_export import export_csv
 from app.gui.export_task import ExportTask, ExportWorker
 from app.query.filters import Filters
@@ -13,15 +16,27 @@ def run_worker(qtbot, worker):
     task.wait()
 
 
-def test_worker_writes_the_same_bytes_as_the_cli_path(qtbot, catalogue, catalogue_path, tmp_path):
+@pytest.mark.parametrize(
+    ("sort", "descending", "in_shares"), [("years", True, False), ("quote", False, True)]
+)
+def test_worker_writes_the_same_bytes_as_the_cli_path(
+    qtbot, catalogue, catalogue_path, tmp_path, monkeypatch, sort, descending, in_shares
+):
+    if in_shares:  # as a large export is written: by share processes, none of it here
+        monkeypatch.setattr(shares, "share_count", lambda rows, cores=None: 2)
+
+        def not_in_this_process(*args):
+            raise AssertionError("written in the window's process, not by the shares")
+
+        monkeypatch.setattr(shares, "export_csv", not_in_this_process)
     filters = Filters(domains=("maritime",))
     target = tmp_path / "out.csv"
-    worker = ExportWorker(catalogue_path, target, filters, "years", True)
+    worker = ExportWorker(catalogue_path, target, filters, sort, descending)
     results = []
     worker.done.connect(results.append)
     run_worker(qtbot, worker)
     reference = tmp_path / "ref.csv"
-    assert results == [export_csv(catalogue.iter_rows(filters, "years", True), reference)]
+    assert results == [export_csv(catalogue.iter_rows(filters, sort, descending), reference)]
     assert target.read_bytes() == reference.read_bytes()
 
 
@@ -70,28 +85,6 @@ def test_progress_reaches_the_window_at_most_every_interval(
     # 40 ms apart against an interval of 100 ms: the first report and one in three after it.
     assert len(shown) == math.ceil(len(asked) / 3)
     assert shown == sorted(shown) and shown[0] == 10
-
-
-def test_worker_writes_large_exports_in_shares(
-    qtbot, catalogue, catalogue_path, tmp_path, monkeypatch
-):
-    import app.export.shares as shares
-
-    monkeypatch.setattr(shares, "share_count", lambda rows, cores=None: 2)
-
-    def not_in_this_process(*args):
-        raise AssertionError("written in the window's process, not by the shares")
-
-    monkeypatch.setattr(shares, "export_csv", not_in_this_process)
-    filters = Filters(domains=("maritime",))
-    target = tmp_path / "out.csv"
-    worker = ExportWorker(catalogue_path, target, filters, "quote", False)
-    results = []
-    worker.done.connect(results.append)
-    run_worker(qtbot, worker)
-    reference = tmp_path / "ref.csv"
-    assert results == [export_csv(catalogue.iter_rows(filters, "quote", False), reference)]
-    assert target.read_bytes() == reference.read_bytes()
 
 
 def test_closing_the_window_during_an_export_cancels_it_and_closes(

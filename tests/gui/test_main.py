@@ -29,9 +29,13 @@ def test_run_opens_the_window_and_returns_the_event_loops_code(
 
     from app.gui.main_window import MainWindow
 
+    def main_windows():
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+
     monkeypatch.setattr(QApplication, "exec", lambda *args: 0)  # the user quits at once
+    earlier = main_windows()  # closed by earlier tests, and not yet deleted
     assert main.run(catalogue_path, tmp_path / "settings.ini") == 0
-    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    windows = [w for w in main_windows() if w not in earlier]
     assert len(windows) == 1 and windows[0].isVisible()
     assert not QApplication.windowIcon().isNull()
     windows[0].close()
