@@ -87,8 +87,9 @@ def command_line(pid: int | str = "self") -> bytes:
 
 
 def children_rss_mb() -> float:
-    """The resident memory of this process's children now, added up (the export's share
-    processes; ru_maxrss cannot tell: a spawned child inherits the parent's peak). A child
+    """The resident memory of this process's children now, added up: the export's share
+    processes and multiprocessing's resource tracker (which outlives the export), that
+    ru_maxrss cannot tell (a spawned child inherits the parent's peak). A child
     still running this process's program is between its fork and its exec, sharing this
     process's pages: not counted (it showed as a second copy of the window, 194 MB)."""
     pids = []
@@ -276,7 +277,7 @@ def measure(db: Path, runs: int, export_runs: int) -> dict:
         target.unlink(missing_ok=True)
     memory.timer.stop()
     results["peak memory MB"] = [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
-    if export_runs:
+    if export_runs and Path("/proc/self/task").is_dir():  # not measured where /proc is not
         results["export processes MB"] = [memory.children]
         results["window and export processes MB"] = [memory.together]
     window.close()

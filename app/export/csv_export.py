@@ -144,6 +144,8 @@ def write_atomically(target: Path, write: Callable[[Path], int]) -> int:
                 raise ExportError(f"Cannot write {target}: {describe(exc)}.") from exc
             atomic.sync_folder(folder)
     except sqlite3.Error as exc:
+        if "interrupted" in str(exc):  # a cancel stopped the query (Catalogue.limited)
+            raise ExportCancelled() from exc
         raise ExportError(
             f"Cannot read the catalogue ({exc}); {target.name} was not written."
         ) from exc

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,8 +106,13 @@ def export_entries(
                         "The export's processes could not be started, or stopped unexpectedly;"
                         " nothing was written."
                     ) from exc
-        rows = catalogue.iter_cells(export_keys(), filters, sort, descending)
-        return export_csv(rows, target, progress, cancelled)
+        try:
+            with catalogue.limited(cancelled=cancelled) if cancelled else nullcontext():
+                # A cancel stops the query too: a sorted export sorts every row before its first.
+                rows = catalogue.iter_cells(export_keys(), filters, sort, descending)
+                return export_csv(rows, target, progress, cancelled)
+        except QueryInterrupted:
+            raise ExportCancelled() from None
 
 
 def shared_state(context, shares: int):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -10,12 +11,16 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from app.export.csv_export import ExportCancelled, ExportError, export_csv
 from app.export.shares import export_entries
-from app.query.catalogue import Catalogue, CatalogueError
+from app.query.catalogue import Catalogue, CatalogueError, QueryInterrupted
 from app.query.filters import Filters
 
+log = logging.getLogger(__name__)
+
 # The window's progress bar is told at most this often. Each report is handled in the window's
-# thread, which then takes the interpreter from the export: reported every 1,000 rows (about
-# 120 times a second), the export of 800k rows at 1M made 88-121k rows/s, and 105-131k unreported.
+# thread, which then takes the interpreter from the export thread: reported every 1,000 rows
+# (about 120 times a second), the export of 800k rows at 1M made 88-121k rows/s, and 105-131k
+# unreported (measured when this thread wrote every export; large ones are now written by
+# share processes, and this thread only passes their progress on).
 PROGRESS_INTERVAL_S = 0.1
 
 
@@ -58,8 +63,9 @@ class ExportWorker(QObject):
         try:
             if self.ids is not None:
                 with Catalogue(self.db_path) as catalogue:
-                    rows = catalogue.rows_by_id(self.ids, self.sort, self.descending)
-                    written = export_csv(rows, self.target, self._report, self._stop.is_set)
+                    with catalogue.limited(cancelled=self._stop.is_set):  # stops a sort too
+                        rows = catalogue.rows_by_id(self.ids, self.sort, self.descending)
+                        written = export_csv(rows, self.target, self._report, self._stop.is_set)
             else:
                 # Large exports are written by other processes (export_entries), which leaves
                 # this thread, and so the window's, the interpreter almost to themselves.
@@ -72,12 +78,20 @@ class ExportWorker(QObject):
                     self._report,
                     self._stop.is_set,
                 )
-        except ExportCancelled:
+        except (ExportCancelled, QueryInterrupted):  # cancelled while writing, or while reading
             self.cancelled.emit()
         except (ExportError, CatalogueError) as exc:
             self.failed.emit(str(exc))
         except OSError as exc:
             self.failed.emit(f"Cannot write {self.target}: {exc.strerror or exc}.")
+        except Exception as exc:  # noqa: BLE001 - the thread must end with a signal, whatever it was
+            # Without a signal the thread would never quit: the window would refuse every
+            # later export and hang when closed (it waits for this thread).
+            log.exception("export to %s failed", self.target)
+            self.failed.emit(
+                f"The export stopped on an unexpected error ({type(exc).__name__}: {exc}); "
+                f"{self.target.name} was not written. The log has the details."
+            )
         else:
             self.done.emit(written)
 

@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.message: QMessageBox | None = None  # the last message shown, for tests to read
         self.viewer: DocumentViewer | None = None
         self._export_outcome = ""
+        self._closing = False  # set by closeEvent: outcomes that arrive after it show nothing
         self._export_target: Path | None = None
         self._export_ids: list[int] | None = None
         self.setWindowTitle(f"{APP_NAME} — {catalogue.path.name}")
@@ -654,6 +655,8 @@ class MainWindow(QMainWindow):
     def _export_done(self, written: int) -> None:
         target = self._export_target
         self._export_outcome = "done"
+        if self._closing:  # it ended as the window closed: no message on a closed window
+            return
         box = self.show_message(
             QMessageBox.Icon.Information,
             "Export finished",
@@ -669,6 +672,8 @@ class MainWindow(QMainWindow):
     def _export_failed(self, text: str) -> None:
         ids = self._export_ids
         self._export_outcome = "failed"
+        if self._closing:
+            return
         box = self.show_message(QMessageBox.Icon.Critical, "Export failed", text)
         retry = box.addButton(QMessageBox.StandardButton.Retry)
         box.addButton(QMessageBox.StandardButton.Cancel)
@@ -741,9 +746,11 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._closing = False
         self.warm_timer.start()  # once its thread runs, warm_counts() has nothing left to do
 
     def closeEvent(self, event) -> None:
+        self._closing = True
         self.warm_timer.stop()
         self.detail_timer.stop()
         if self.export_task is not None:

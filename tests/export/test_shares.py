@@ -273,3 +273,13 @@ def test_a_share_is_stopped_inside_its_query(catalogue, catalogue_path, tmp_path
         shares._write_share(job, 0, 0, None, str(tmp_path / "part"))
     assert shares._counts == [0]
     assert shares._stop.looks == 2
+
+
+def test_one_process_stops_its_query_on_a_cancel(catalogue, catalogue_path, tmp_path):
+    # Fewer rows than the writer's checks are apart: only the query (sorted) can see it.
+    assert catalogue.count(Filters()) < 1000
+    target = old_target(tmp_path)
+    with pytest.raises(ExportCancelled):
+        export_entries(catalogue_path, target, sort="quote", cancelled=lambda: True)
+    assert target.read_bytes() == OLD
+    assert list(target.parent.iterdir()) == [target]

@@ -8,11 +8,16 @@ from app.export.csv_export import export_csv
 from app.gui.export_task import ExportTask, ExportWorker
 from app.query.filters import Filters
 
+STILL_RUNNING = []  # tasks whose thread never ended: destroyed, a running QThread aborts pytest
+
 
 def run_worker(qtbot, worker):
     task = ExportTask(worker)
-    with qtbot.waitSignal(task.finished, timeout=10000):
+    with qtbot.waitSignal(task.finished, timeout=10000, raising=False) as blocker:
         task.start()
+    if not blocker.signal_triggered:
+        STILL_RUNNING.append(task)
+        pytest.fail("the export thread never ended")
     task.wait()
 
 
@@ -50,6 +55,37 @@ def test_cancel_leaves_no_file(qtbot, catalogue_path, tmp_path, monkeypatch):
     run_worker(qtbot, worker)
     assert cancelled == [True]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("selected", [False, True])
+def test_a_cancel_stops_the_query_itself(qtbot, catalogue, catalogue_path, tmp_path, selected):
+    # Fewer rows than the writer's checks are apart: only the query can see the cancel.
+    assert catalogue.count(Filters()) < csv_export.PROGRESS_EVERY
+    ids = [row["id"] for row in catalogue.iter_rows(Filters())] if selected else None
+    worker = ExportWorker(catalogue_path, tmp_path / "out.csv", Filters(), "quote", False, ids)
+    cancelled = []
+    worker.cancelled.connect(lambda: cancelled.append(True))
+    worker.cancel()
+    run_worker(qtbot, worker)
+    assert cancelled == [True]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unexpected_error_ends_the_export_in_words(qtbot, catalogue_path, tmp_path, monkeypatch):
+    import sqlite3
+
+    import app.gui.export_task as export_task
+
+    def broken(*args):
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(export_task, "export_entries", broken)
+    worker = ExportWorker(catalogue_path, tmp_path / "out.csv", Filters(), None, False)
+    failures = []
+    worker.failed.connect(failures.append)
+    run_worker(qtbot, worker)  # the thread ends: without a signal it would run on for good
+    assert len(failures) == 1
+    assert "malformed" in failures[0] and "out.csv was not written" in failures[0]
 
 
 def test_failure_is_reported_in_words(qtbot, catalogue_path, tmp_path):
@@ -121,3 +157,11 @@ def test_closing_the_window_during_an_export_cancels_it_and_closes(
     assert not window.export_task.thread.isRunning()
     qtbot.waitUntil(lambda: outcomes == ["cancelled"])
     assert list(target.parent.iterdir()) == []
+
+
+def test_an_export_that_ends_as_the_window_closes_shows_no_message(make_window):
+    window = make_window()
+    window.close()
+    window._export_done(5)
+    window._export_failed("Cannot write out.csv")
+    assert window.message is None
