@@ -45,24 +45,19 @@ def test_worker_writes_the_same_bytes_as_the_cli_path(
     assert target.read_bytes() == reference.read_bytes()
 
 
-def test_cancel_leaves_no_file(qtbot, catalogue_path, tmp_path, monkeypatch):
-    monkeypatch.setattr(csv_export, "PROGRESS_EVERY", 5)  # check for a cancel early
-    target = tmp_path / "out.csv"
-    worker = ExportWorker(catalogue_path, target, Filters(), None, False)
-    cancelled = []
-    worker.cancelled.connect(lambda: cancelled.append(True))
-    worker.cancel()
-    run_worker(qtbot, worker)
-    assert cancelled == [True]
-    assert list(tmp_path.iterdir()) == []
-
-
-@pytest.mark.parametrize("selected", [False, True])
-def test_a_cancel_stops_the_query_itself(qtbot, catalogue, catalogue_path, tmp_path, selected):
-    # Fewer rows than the writer's checks are apart: only the query can see the cancel.
-    assert catalogue.count(Filters()) < csv_export.PROGRESS_EVERY
+@pytest.mark.parametrize(
+    ("seen_by", "sort", "selected"),
+    [("writer", None, False), ("query", "quote", False), ("query", "quote", True)],
+)
+def test_cancel_leaves_no_file(
+    qtbot, catalogue, catalogue_path, tmp_path, monkeypatch, seen_by, sort, selected
+):
+    if seen_by == "writer":
+        monkeypatch.setattr(csv_export, "PROGRESS_EVERY", 5)  # check for a cancel early
+    else:  # fewer rows than the writer's checks are apart: only the (sorted) query can see it
+        assert catalogue.count(Filters()) < csv_export.PROGRESS_EVERY
     ids = [row["id"] for row in catalogue.iter_rows(Filters())] if selected else None
-    worker = ExportWorker(catalogue_path, tmp_path / "out.csv", Filters(), "quote", False, ids)
+    worker = ExportWorker(catalogue_path, tmp_path / "out.csv", Filters(), sort, False, ids)
     cancelled = []
     worker.cancelled.connect(lambda: cancelled.append(True))
     worker.cancel()
