@@ -33,6 +33,7 @@ SHARE_LEAST = 50_000
 MOST_SHARES = 4  # the parts are joined in one thread at the end: more would not pay
 SHARE_NICENESS = 10  # added to the caller's: see _start_share()
 POLL_S = 0.05  # how often progress and a cancel are passed on while the shares run
+APPEND_STEP = 32 << 20  # bytes joined between two looks for a cancel: tens of ms
 CHANGED = "The catalogue changed while it was being exported (was it rebuilt?): export again."
 
 
@@ -173,7 +174,7 @@ def _join(tmp: Path, parts: list[Path], cancelled: Callable[[], bool] | None) ->
                 raise ExportCancelled()
             part = os.open(path, os.O_RDONLY)
             try:
-                _append(part, fd)
+                _append(part, fd, cancelled)
             finally:
                 os.close(part)
         if cancelled and cancelled():
@@ -205,18 +206,22 @@ def _wait(
     return sum(f.result() for f in futures)
 
 
-def _append(part: int, out: int) -> None:
+def _append(part: int, out: int, cancelled: Callable[[], bool] | None = None) -> None:
     """Copy `part` from its position on to `out` at its position (file descriptors, neither
-    opened to append, which copy_file_range refuses): in the kernel where it can."""
+    opened to append, which copy_file_range refuses): in the kernel where it can, APPEND_STEP
+    bytes at a time, a cancel heard in between."""
     try:
-        while os.copy_file_range(part, out, 1 << 30):
-            pass
+        while os.copy_file_range(part, out, APPEND_STEP):
+            if cancelled and cancelled():
+                raise ExportCancelled()
         return
     except (AttributeError, OSError):  # not here (not Linux), or not between these files
         pass
     while chunk := os.read(part, 1 << 22):
         while chunk:
             chunk = chunk[os.write(out, chunk) :]
+        if cancelled and cancelled():
+            raise ExportCancelled()
 
 
 # Set in each share's process by _start_share: shared objects reach a spawned process only

@@ -227,6 +227,24 @@ def test_a_cancel_is_heard_while_the_parts_are_joined(tmp_path):
     assert first.read_bytes() == b"head"
 
 
+@pytest.mark.parametrize("in_kernel", [True, False])
+def test_a_cancel_is_heard_inside_a_large_part(tmp_path, monkeypatch, in_kernel):
+    if not in_kernel:
+
+        def refused(*args):
+            raise OSError(18, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "copy_file_range", refused, raising=False)
+    monkeypatch.setattr(shares, "APPEND_STEP", 1000)
+    first, part = tmp_path / "first", tmp_path / "part"
+    first.write_bytes(b"")
+    part.write_bytes(b"x" * (10 << 20))
+    looks = []
+    with pytest.raises(ExportCancelled):
+        shares._join(first, [part], lambda: looks.append(1) or len(looks) > 1)
+    assert 0 < first.stat().st_size < part.stat().st_size
+
+
 @pytest.mark.parametrize(("search", "rows"), [("zzznotawordzzz", 0), ("Sahel", 1)])
 def test_no_rows_or_one_asked_of_two_processes(catalogue, catalogue_path, tmp_path, search, rows):
     filters = Filters(search=search)
