@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack, nullcontext
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,13 +107,23 @@ def export_entries(
                         "The export's processes could not be started, or stopped unexpectedly;"
                         " nothing was written."
                     ) from exc
-        try:
-            with catalogue.limited(cancelled=cancelled) if cancelled else nullcontext():
-                # A cancel stops the query too: a sorted export sorts every row before its first.
-                rows = catalogue.iter_cells(export_keys(), filters, sort, descending)
-                return export_csv(rows, target, progress, cancelled)
-        except QueryInterrupted:
-            raise ExportCancelled() from None
+        with cancellable(catalogue, cancelled):
+            rows = catalogue.iter_cells(export_keys(), filters, sort, descending)
+            return export_csv(rows, target, progress, cancelled)
+
+
+@contextmanager
+def cancellable(catalogue: Catalogue, cancelled: Callable[[], bool] | None):
+    """Queries inside stop once `cancelled()` is true, as ExportCancelled: an export's query
+    sorts every row before its first, and a cancel must not wait for that."""
+    if cancelled is None:
+        yield
+        return
+    try:
+        with catalogue.limited(cancelled=cancelled):
+            yield
+    except QueryInterrupted:
+        raise ExportCancelled() from None
 
 
 def shared_state(context, shares: int):
@@ -246,16 +256,12 @@ def _write_share(job: ShareJob, number: int, offset: int, limit: int | None, pat
             raise ExportError(CHANGED)
         if _stop.is_set():
             raise ExportCancelled()
-        try:
-            # Stopped inside SQLite too: a sorted share sorts every row before its first.
-            with catalogue.limited(cancelled=_stop.is_set):
-                rows = catalogue.iter_cells(
-                    export_keys(), job.filters, job.sort, job.descending, offset, limit
-                )
-                with open(path, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as fh:
-                    return write_rows(fh, rows, _progress(number), _stop.is_set, first=number == 0)
-        except QueryInterrupted:
-            raise ExportCancelled() from None
+        with cancellable(catalogue, _stop.is_set):
+            rows = catalogue.iter_cells(
+                export_keys(), job.filters, job.sort, job.descending, offset, limit
+            )
+            with open(path, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as fh:
+                return write_rows(fh, rows, _progress(number), _stop.is_set, first=number == 0)
 
 
 def _progress(number: int) -> Callable[[int], None]:

@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from app.export.csv_export import ExportCancelled, ExportError, export_csv
-from app.export.shares import export_entries
-from app.query.catalogue import Catalogue, CatalogueError, QueryInterrupted
+from app.export.shares import cancellable, export_entries
+from app.query.catalogue import Catalogue, CatalogueError
 from app.query.filters import Filters
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class ExportWorker(QObject):
         try:
             if self.ids is not None:
                 with Catalogue(self.db_path) as catalogue:
-                    with catalogue.limited(cancelled=self._stop.is_set):  # stops a sort too
+                    with cancellable(catalogue, self._stop.is_set):
                         rows = catalogue.rows_by_id(self.ids, self.sort, self.descending)
                         written = export_csv(rows, self.target, self._report, self._stop.is_set)
             else:
@@ -78,7 +78,7 @@ class ExportWorker(QObject):
                     self._report,
                     self._stop.is_set,
                 )
-        except (ExportCancelled, QueryInterrupted):  # cancelled while writing, or while reading
+        except ExportCancelled:
             self.cancelled.emit()
         except (ExportError, CatalogueError) as exc:
             self.failed.emit(str(exc))
