@@ -302,6 +302,20 @@ class EntriesModel(QAbstractTableModel):
         """Rows `start` to `stop` (excluded) of the sorted ids, as ids."""
         return array("q", self._order[start * ID_BYTES : stop * ID_BYTES])
 
+    def ids_in_rows(self, ranges: list[tuple[int, int]]) -> array:
+        """The entry ids of rows `first` to `last` of each (first, last) range, in the order
+        shown: sliced from the sorted ids, else one ids query a range. Never a row each: a
+        selection of the whole table at 1M took the window 76 s and 3 GB that way."""
+        ids = array("q")
+        sort, descending = self._rows_sort
+        for first, last in ranges:
+            if self._order is not None:
+                ids.extend(self._order_ids(first, last + 1))
+            else:
+                n = last - first + 1
+                ids.extend(self.catalogue.page_ids(self.filters, sort, descending, first, n))
+        return ids
+
     def _id_at(self, row: int) -> int | None:
         """The entry at `row` in the order shown: from the ids, a page kept or the ids of one
         dropped; the current row's page is read again if need be (one query, not one per

@@ -25,7 +25,8 @@ PROGRESS_INTERVAL_S = 0.1
 
 
 class ExportWorker(QObject):
-    """Writes the filtered entries (export_entries) or the given ids (export_csv) to `target`."""
+    """Writes the filtered entries (export_entries), or the given ids in their order
+    (export_csv), to `target`."""
 
     progress = Signal(int)
     done = Signal(int)
@@ -64,7 +65,7 @@ class ExportWorker(QObject):
             if self.ids is not None:
                 with Catalogue(self.db_path) as catalogue:
                     with cancellable(catalogue, self._stop.is_set):
-                        rows = catalogue.rows_by_id(self.ids, self.sort, self.descending)
+                        rows = catalogue.iter_rows_of(self.ids)  # in the table's order
                         written = export_csv(rows, self.target, self._report, self._stop.is_set)
             else:
                 # Large exports are written by other processes (export_entries), which leaves

@@ -101,6 +101,7 @@ class QueryInterrupted(Exception):
 
 FACET_CACHE = 256  # facet results kept per catalogue (a few KB each)
 PROGRESS_STEPS = 1000  # SQLite VM steps between checks of a query's budget (tens of µs)
+ROWS_OF_CHUNK = 500  # ids a statement when reading the rows of a selection
 ORDER_BATCH = 4096  # ids fetched between checks for cancelling a sort (about 1 ms)
 POSITIONS_BATCH = 65536  # ids placed between checks for cancelling (about 10 ms)
 
@@ -536,12 +537,13 @@ class Catalogue:
         cursor.row_factory = None
         return cursor.execute(sql, params)
 
-    def rows_by_id(self, ids: list[int], sort: str | None = None, descending: bool = False):
-        """Given entries (a selection), in the given sort order."""
-        marks = ", ".join("?" * len(ids))
-        order = self.order_clause(sort, descending)
-        sql = f"{ROW_SELECT} WHERE e.id IN ({marks}) ORDER BY {order}"
-        return self.dicts(sql, ids)
+    def iter_rows_of(self, ids: Sequence[int]) -> Iterator[dict]:
+        """The rows of any number of entries (a selection), in the order of `ids`, read
+        ROWS_OF_CHUNK at a time: one statement for all of them would pass more values than
+        SQLite takes (32,766 by default, 250,000 in some builds)."""
+        chunk = min(ROWS_OF_CHUNK, self.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+        for start in range(0, len(ids), chunk):
+            yield from self.rows_of(ids[start : start + chunk])
 
     # -- facets and vocabularies ---------------------------------------------------------
     def facet(self, dimension: str, filters: Filters = EVERYTHING) -> list[Facet]:

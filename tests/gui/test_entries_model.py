@@ -380,3 +380,21 @@ def test_the_pages_shown_first_cover_a_view_about_the_entrys_new_row(monkeypatch
         assert all(ids[r] in covered for r in wanted)
         assert len(pages) <= (2 * SHOWN_MAX) // 50 + 1
     assert pages_shown_first(None, array("q"), positions(array("q"))) == {}
+
+
+def test_the_ids_of_rows_come_in_the_order_shown_and_read_no_row(catalogue, monkeypatch):
+    filters = Filters(kinds=("body",))
+    model = EntriesModel(catalogue)
+    model.set_filters(filters)
+    ranges = [(0, 2), (5, 9), (model.rowCount() - 3, model.rowCount() - 1)]
+    rows = [r for first, last in ranges for r in range(first, last + 1)]
+    expected = ids_shown(model, rows)
+    read = reads_of(catalogue, monkeypatch)
+    entry = sql_order(catalogue, filters, None)
+    # In entry order, one ids query a range; sorted, slices of the sorted ids.
+    assert model.ids_in_rows(ranges).tolist() == expected == entry[:3] + entry[5:10] + entry[-3:]
+    model.sort(model.column_of("quote"), Qt.SortOrder.DescendingOrder)
+    assert not model.sorting()
+    order = sql_order(catalogue, filters, "quote", True)
+    assert model.ids_in_rows(ranges).tolist() == order[:3] + order[5:10] + order[-3:]
+    assert read == []  # not a row's columns read for any of it

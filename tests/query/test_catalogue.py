@@ -265,3 +265,13 @@ def test_iter_cells_reads_any_run_of_the_rows_in_their_order(catalogue):
     for offset, limit in [(0, 5), (5, 7), (len(whole) - 3, 10), (len(whole), 4), (3, None)]:
         run = list(catalogue.iter_cells(["id", "quote"], filters, "quote", True, offset, limit))
         assert run == whole[offset : None if limit is None else offset + limit]
+
+
+def test_the_rows_of_a_selection_come_in_its_order_past_sqlites_limit(catalogue):
+    # Some SQLite builds take 999 values a statement, most 32,766; a selection can be larger.
+    catalogue.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 100)
+    ids = [r["id"] for r in catalogue.iter_rows(Filters())][:1200:3][::-1]  # 400, reversed
+    rows = list(catalogue.iter_rows_of(ids))
+    assert [r["id"] for r in rows] == ids
+    assert rows[:5] == [catalogue.rows_of([i])[0] for i in ids[:5]]
+    assert list(catalogue.iter_rows_of([])) == []
