@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
@@ -39,13 +40,26 @@ CHANGED = "The catalogue changed while it was being exported (was it rebuilt?): 
 
 @dataclass(frozen=True)
 class ShareJob:
-    """What every share reads: the catalogue (and which build of it), the filters, the order."""
+    """What every share reads: the catalogue (and which build of it), the filters and the
+    order, or the entries chosen (`ids`: their ids packed as array("q") bytes, in order)."""
 
     db_path: Path
     stamp: tuple
     filters: Filters
     sort: str | None
     descending: bool
+    ids: bytes | None = None
+
+    def cells(self, catalogue: Catalogue, offset: int = 0, limit: int | None = None):
+        """The rows of this job from `offset` on (`limit` of them, or all), as export cells."""
+        if self.ids is None:
+            return catalogue.iter_cells(
+                export_keys(), self.filters, self.sort, self.descending, offset, limit
+            )
+        ids = array("q")
+        end = None if limit is None else (offset + limit) * ids.itemsize
+        ids.frombytes(self.ids[offset * ids.itemsize : end])
+        return catalogue.iter_cells_of(export_keys(), ids)
 
 
 class SharesNotStarted(Exception):
@@ -78,22 +92,25 @@ def export_entries(
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     shares: int | None = None,
+    ids: Sequence[int] | None = None,
 ) -> int:
-    """The entries `filters` selects, in that order, written to `target` as export_csv writes
-    them (the same bytes, as atomically), by `shares` processes (by default share_count's);
-    returns the rows written. `progress` and `cancelled` are called in this thread.
+    """The entries `filters` selects, in that order (or the entries `ids`, in theirs: a
+    selection), written to `target` as export_csv writes them (the same bytes, as
+    atomically), by `shares` processes (by default share_count's); returns the rows written.
+    `progress` and `cancelled` are called in this thread.
 
     The processes are spawned: each imports the main module again, as multiprocessing does,
     so a script that calls this must keep its own work under `if __name__ == "__main__"`.
     Where they cannot be started (or die), the export is written in this process, unless
     `shares` was given."""
     db_path = Path(db_path)
+    chosen = None if ids is None else array("q", ids).tobytes()
     with Catalogue(db_path) as catalogue:
-        total = catalogue.count(filters)
+        total = catalogue.count(filters) if ids is None else len(ids)
         asked = shares is not None
         shares = min(shares, max(total, 1)) if asked else share_count(total)
+        job = ShareJob(db_path, stamp(catalogue.conn), filters, sort, descending, chosen)
         if shares > 1:
-            job = ShareJob(db_path, stamp(catalogue.conn), filters, sort, descending)
             runs = split(total, shares)
             try:
                 return write_atomically(
@@ -108,8 +125,7 @@ def export_entries(
                         " nothing was written."
                     ) from exc
         with cancellable(catalogue, cancelled):
-            rows = catalogue.iter_cells(export_keys(), filters, sort, descending)
-            return export_csv(rows, target, progress, cancelled)
+            return export_csv(job.cells(catalogue), target, progress, cancelled)
 
 
 @contextmanager
@@ -257,9 +273,7 @@ def _write_share(job: ShareJob, number: int, offset: int, limit: int | None, pat
         if _stop.is_set():
             raise ExportCancelled()
         with cancellable(catalogue, _stop.is_set):
-            rows = catalogue.iter_cells(
-                export_keys(), job.filters, job.sort, job.descending, offset, limit
-            )
+            rows = job.cells(catalogue, offset, limit)
             with open(path, "w", encoding="utf-8", newline="", buffering=WRITE_BUFFER) as fh:
                 return write_rows(fh, rows, _progress(number), _stop.is_set, first=number == 0)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from app.export.csv_export import ExportCancelled, ExportError, export_csv
-from app.export.shares import cancellable, export_entries
-from app.query.catalogue import Catalogue, CatalogueError
+from app.export.csv_export import ExportCancelled, ExportError
+from app.export.shares import export_entries
+from app.query.catalogue import CatalogueError
 from app.query.filters import Filters
 
 log = logging.getLogger(__name__)
@@ -25,8 +25,8 @@ PROGRESS_INTERVAL_S = 0.1
 
 
 class ExportWorker(QObject):
-    """Writes the filtered entries (export_entries), or the given ids in their order
-    (export_csv), to `target`."""
+    """Writes the filtered entries, or the given ids in their order (a selection), to
+    `target` (export_entries)."""
 
     progress = Signal(int)
     done = Signal(int)
@@ -60,25 +60,19 @@ class ExportWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        # A connection of this thread's own: sqlite connections are not shared across threads.
         try:
-            if self.ids is not None:
-                with Catalogue(self.db_path) as catalogue:
-                    with cancellable(catalogue, self._stop.is_set):
-                        rows = catalogue.iter_rows_of(self.ids)  # in the table's order
-                        written = export_csv(rows, self.target, self._report, self._stop.is_set)
-            else:
-                # Large exports are written by other processes (export_entries), which leaves
-                # this thread, and so the window's, the interpreter almost to themselves.
-                written = export_entries(
-                    self.db_path,
-                    self.target,
-                    self.filters,
-                    self.sort,
-                    self.descending,
-                    self._report,
-                    self._stop.is_set,
-                )
+            # Large exports are written by other processes (export_entries), which leaves
+            # this thread, and so the window's, the interpreter almost to themselves.
+            written = export_entries(
+                self.db_path,
+                self.target,
+                self.filters,
+                self.sort,
+                self.descending,
+                self._report,
+                self._stop.is_set,
+                ids=self.ids,  # a selection's, in the table's order
+            )
         except ExportCancelled:
             self.cancelled.emit()
         except (ExportError, CatalogueError) as exc:

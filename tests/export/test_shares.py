@@ -81,6 +81,25 @@ def test_shares_write_the_bytes_one_process_writes(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["one.csv", "shares.csv"]
 
 
+@pytest.mark.parametrize("count", [1, 3])
+def test_a_selection_is_written_in_its_order_by_one_process_or_several(
+    catalogue, catalogue_path, tmp_path, count
+):
+    # A selection's ids come in the table's order, here Quote descending, with gaps.
+    every = [r["id"] for r in catalogue.iter_rows(Filters(), "quote", True)]
+    ids = every[1:200:3] + every[400:450]
+    picked = set(ids)
+    export_csv([r for r in catalogue.iter_rows(Filters(), "quote", True) if r["id"] in picked],
+               tmp_path / "one.csv")  # fmt: skip
+    # The filters and the order asked are not the selection's: the ids decide.
+    written = export_entries(
+        catalogue_path, tmp_path / "selected.csv", Filters(search="Japan"), None, False,
+        None, None, count, ids=ids,
+    )  # fmt: skip
+    assert written == len(ids)
+    assert (tmp_path / "selected.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
 def test_a_cancel_stops_the_shares_and_keeps_the_old_file(catalogue_path, tmp_path):
     target = old_target(tmp_path)
     with pytest.raises(ExportCancelled):

@@ -71,7 +71,7 @@ def test_an_unexpected_error_ends_the_export_in_words(qtbot, catalogue_path, tmp
 
     import app.gui.export_task as export_task
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise sqlite3.DatabaseError("database disk image is malformed")
 
     monkeypatch.setattr(export_task, "export_entries", broken)

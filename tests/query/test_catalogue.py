@@ -275,3 +275,6 @@ def test_the_rows_of_a_selection_come_in_its_order_past_sqlites_limit(catalogue)
     assert [r["id"] for r in rows] == ids
     assert rows[:5] == [catalogue.rows_of([i])[0] for i in ids[:5]]
     assert list(catalogue.iter_rows_of([])) == []
+    keys = ["entry_id", "quote", "countries"]
+    cells = {c[0]: c for c in catalogue.iter_cells(keys)}
+    assert list(catalogue.iter_cells_of(keys, ids)) == [cells[r["entry_id"]] for r in rows]
