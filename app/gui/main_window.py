@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.export.csv_export import header, raw_cells
 from app.export.neutralise import neutralise
-from app.gui.about import about_html
+from app.gui.about import about_details, about_html
 from app.gui.detail_pane import DetailPane
 from app.gui.document_viewer import DocumentViewer
 from app.gui.entries_model import ROW_ID_ROLE, EntriesModel
@@ -734,6 +734,8 @@ class MainWindow(QMainWindow):
         box = self.show_message(QMessageBox.Icon.NoIcon, f"About {APP_NAME}", "")
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(about_html(self.catalogue))
+        if details := about_details(self.catalogue):
+            box.setDetailedText(details)
         box.setIconPixmap(self.windowIcon().pixmap(64, 64))
         box.addButton(QMessageBox.StandardButton.Close)
 
