@@ -25,6 +25,54 @@ FILES_KEPT = 2  # catalogue files whose bitmaps stay loaded
 YIELD_SECONDS = 0.002
 
 
+# The positions of the set bits of each byte value, and how many bytes select() counts at once.
+_BITS = tuple(tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256))
+SELECT_BLOCK = 4096
+
+
+def select(mask: int, offset: int, limit: int, descending: bool = False) -> list[int]:
+    """The entries of `mask` numbered `offset` to `offset + limit - 1` in entry order (in
+    reverse when `descending`): a page of a filter's rows, with no query."""
+    if descending:
+        total = mask.bit_count()
+        end = total - offset
+        start = max(end - limit, 0)
+        found = _select(mask, start, end - start) if end > 0 else []
+        found.reverse()
+        return found
+    return _select(mask, offset, limit)
+
+
+def _select(mask: int, skip: int, limit: int) -> list[int]:
+    """The set bits of `mask` after the first `skip`, `limit` of them, lowest first. Whole
+    blocks are skipped by their count; only the block where the page starts is read a byte
+    at a time."""
+    found: list[int] = []
+    if limit <= 0:
+        return found
+    raw = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
+    for start in range(0, len(raw), SELECT_BLOCK):
+        block = raw[start : start + SELECT_BLOCK]
+        n = int.from_bytes(block, "little").bit_count()
+        if n <= skip:
+            skip -= n
+            continue
+        for at, value in enumerate(block, start):
+            if not value:
+                continue
+            bits = _BITS[value]
+            if len(bits) <= skip:
+                skip -= len(bits)
+                continue
+            base = at << 3
+            for bit in bits[skip:]:
+                found.append(base + bit)
+                if len(found) == limit:
+                    return found
+            skip = 0
+    return found
+
+
 def full(bitmap: Bitmap) -> int:
     shift, bits = bitmap
     return bits << shift
@@ -67,11 +115,13 @@ class BitmapIndex:
         return all(name in self._dimensions for name in DIMENSIONS)
 
     def warm(self, conn: sqlite3.Connection, more: Callable[[], bool] = lambda: True) -> None:
-        """Load every dimension now (a background thread, while idle) while `more()` says so."""
+        """Load every dimension now (a background thread, while idle) while `more()` says so,
+        and the regions' members."""
         for name in DIMENSIONS:
             if not more():
                 return
             self.dimension(conn, name)
+        self.members(conn, ())
 
     def union(self, conn: sqlite3.Connection, name: str, values) -> int:
         table = self.dimension(conn, name)
@@ -127,6 +177,18 @@ class BitmapIndex:
         for part in parts[1:]:
             bits &= part
         return bits
+
+    def mask_if_ready(self, conn: sqlite3.Connection, filters: Filters) -> int | None:
+        """mask(), if everything it needs is in memory already (every dimension, the search's
+        bitmap, the regions' members); else None, rather than read any of it in this thread."""
+        if not self.loaded():
+            return None
+        if filters.include_region_members and filters.regions and self._members is None:
+            return None
+        key = match_expression(terms(filters.search))
+        if key is not None and key not in self._searches:
+            return None
+        return self.mask(conn, filters)
 
     def any_role(self, conn: sqlite3.Connection, codes) -> int:
         return self.union(conn, "countries", codes) | self.union(conn, "donors", codes)
@@ -223,7 +285,7 @@ def index_for(path: Path, conn: sqlite3.Connection) -> BitmapIndex:
     connection itself reads (build time, pages, last entry), not by the file's size and date:
     a catalogue rebuilt under the same name while a connection to the old one is open must
     never share the old one's bitmaps."""
-    key = (str(path.resolve()), *stamp(conn))
+    key = index_key(path, conn)
     with _indexes_lock:
         index = _indexes.get(key)
         if index is None:
@@ -232,3 +294,13 @@ def index_for(path: Path, conn: sqlite3.Connection) -> BitmapIndex:
                 _indexes.popitem(last=False)
         _indexes.move_to_end(key)
         return index
+
+
+def index_key(path: Path, conn: sqlite3.Connection) -> tuple:
+    return (str(path.resolve()), *stamp(conn))
+
+
+def existing_index(key: tuple) -> BitmapIndex | None:
+    """The BitmapIndex of `key` (index_key) if some connection made it, without making one."""
+    with _indexes_lock:
+        return _indexes.get(key)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.pipeline.schema import ENTRY_FACETS, SCHEMA_VERSION
-from app.query.bitmaps import BitmapIndex, index_for
+from app.query.bitmaps import BitmapIndex, existing_index, index_for, index_key, select
 from app.query.filters import LINK_TABLES, Filters
 from app.query.search import fts_query
 
@@ -100,6 +100,7 @@ class QueryInterrupted(Exception):
 
 
 FACET_CACHE = 256  # facet results kept per catalogue (a few KB each)
+MASKS_KEPT = 4  # filters' bitmaps kept for their pages (125 KB each at 1M entries)
 PROGRESS_STEPS = 1000  # SQLite VM steps between checks of a query's budget (tens of µs)
 ROWS_OF_CHUNK = 2000  # ids a statement when reading the rows of a selection
 ORDER_BATCH = 4096  # ids fetched between checks for cancelling a sort (about 1 ms)
@@ -259,6 +260,8 @@ class Catalogue:
             self.bitmaps = index_for(self.path, self.conn)
         self._facets: OrderedDict[tuple, list[Facet]] = OrderedDict()
         self._counts: OrderedDict[Filters, int] = OrderedDict()
+        self._index_key: tuple | None = None  # of the shared bitmaps, for pages (_ready_mask)
+        self._masks: OrderedDict[Filters, int] = OrderedDict()
         self._labels: dict[str, dict[str, str]] | None = None
 
     def close(self) -> None:
@@ -284,6 +287,7 @@ class Catalogue:
         this file's connections share (the benchmark times them from nothing)."""
         self._counts.clear()
         self._facets.clear()
+        self._masks.clear()
         if self.bitmaps is not None:
             self.bitmaps.forget_searches()
 
@@ -399,12 +403,34 @@ class Catalogue:
     def page_ids(
         self, filters: Filters, sort: str | None, descending: bool, offset: int, limit: int
     ) -> list[int]:
-        """Entry ids of one page: the offset is skipped over narrow index entries, never over
-        whole rows; in entry order a search walks the full-text index in rowid order."""
+        """Entry ids of one page: in entry order from the bitmap index once it is in memory
+        (a years filter listed its 580k entries for every page of SQL at 1M: 0.3-0.6 s);
+        else the offset is skipped over narrow index entries, never over whole rows, and a
+        search walks the full-text index in rowid order."""
+        if (sort or "entry_id") == "entry_id":
+            mask = self._ready_mask(filters)
+            if mask is not None:
+                return select(mask, offset, limit, descending)
         sql, params = self._ids_query(filters, sort, descending)
         return [
             r[0] for r in self.conn.execute(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset])
         ]
+
+    def _ready_mask(self, filters: Filters) -> int | None:
+        """The filter's bitmap, if the bitmap index this file's connections share has all it
+        needs in memory (the window's background threads load it), else None."""
+        mask = self._masks.get(filters)
+        if mask is None:
+            if self._index_key is None:
+                self._index_key = index_key(self.path, self.conn)
+            index = self.bitmaps or existing_index(self._index_key)
+            mask = None if index is None else index.mask_if_ready(self.conn, filters)
+            if mask is None:
+                return None
+            self._masks[filters] = mask
+            while len(self._masks) > MASKS_KEPT:
+                self._masks.popitem(last=False)
+        return mask
 
     def ordered_ids(
         self,

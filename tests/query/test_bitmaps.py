@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from app.paths import bundled_catalogue
 from app.pipeline import bitmaps as stored
 from app.pipeline.schema import FTS_TOKENIZE
-from app.query.bitmaps import from_ids
+from app.query.bitmaps import from_ids, index_for, select
 from app.query.catalogue import Catalogue
 from app.query.filters import Filters
 
@@ -278,3 +278,48 @@ def test_forgetting_drops_the_searches_kept_as_bitmaps(pair, monkeypatch):
     assert fast.count(filters) == first and len(run) == 1
     fast.forget()
     assert fast.count(filters) == first and len(run) == 2
+
+
+# Ids up to 100,000 span several of select()'s blocks (4,096 bytes: 32,768 entries).
+@given(
+    st.sets(st.integers(0, 100_000), max_size=300) | st.sets(st.integers(0, 2_000)),
+    st.integers(0, 400),
+    st.integers(0, 250),
+    st.booleans(),
+)
+def test_select_gives_the_page_of_the_ids_a_mask_holds(ids, offset, limit, descending):
+    mask = sum(1 << i for i in ids)
+    ordered = sorted(ids, reverse=descending)
+    assert select(mask, offset, limit, descending) == ordered[offset : offset + limit]
+
+
+@given(data=st.data())
+@SETTINGS
+def test_pages_in_entry_order_come_from_the_bitmaps_once_in_memory(pair, data):
+    fast, plain = pair
+    # The file's shared index, as the window's counting threads load it (the registry keeps
+    # two files' indexes: other tests' files may have pushed fast's out of it).
+    shared = index_for(fast.path, fast.conn)
+    shared.warm(fast.conn)
+    filters = data.draw(any_filters(plain.labels()))
+    shared.mask(fast.conn, filters)  # as a count in the background does: its search is kept
+    descending = data.draw(st.booleans())
+    every = [r["id"] for r in plain.iter_rows(filters, None, descending)]
+    offset = data.draw(st.integers(0, len(every) + 5))
+    limit = data.draw(st.integers(0, 60))
+    # The window's own connection (no bitmaps of its own) reads what the others loaded.
+    assert plain._ready_mask(filters) is not None
+    assert (
+        plain.page_ids(filters, None, descending, offset, limit) == every[offset : offset + limit]
+    )
+    plain.forget()
+
+
+def test_pages_are_read_from_sql_until_the_bitmaps_are_in_memory(catalogue_path, tmp_path):
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(catalogue_path.read_bytes())  # a file no connection has loaded
+    with Catalogue(copy, bitmaps=False) as plain:
+        filters = Filters(year_from=2019)
+        assert plain._ready_mask(filters) is None
+        expected = [r["id"] for r in plain.iter_rows(filters)][5:25]
+        assert plain.page_ids(filters, None, False, 5, 20) == expected
