@@ -44,9 +44,9 @@ SEARCH_DELAY_MS = 250  # type a word without re-querying on every keystroke
 # Once the window shows, the background counting thread starts reading the bitmap index (at
 # 1M entries the first filter change waited for it): after the first paint, not beside it.
 WARM_DELAY_MS = 200
-# Rows copied at most: a copy is made in the window's thread, about 33 µs a row at 1M (10,000:
-# a third of a second); more are exported instead, in the background.
-COPY_MAX_ROWS = 10_000
+# Rows copied at most: a copy is made in the window's thread, 22-110 µs a row at 1M (10,000
+# rows held it for 0.2-1.1 s); more are exported instead, in the background.
+COPY_MAX_ROWS = 2_000
 SELECTION_FOLLOWED_MAX = 500  # selected rows kept through a sort; more are cut to the current
 
 
