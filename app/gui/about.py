@@ -10,7 +10,7 @@ from app.query.catalogue import Catalogue
 # Documents named in the box itself. A catalogue of years of reports has hundreds: as a rich
 # text table in a message box, 500 of them held the window for 1.5 s while Qt laid the table
 # out (and made a box 23,000 pixels tall); the rest are listed in its details, as plain text.
-ABOUT_LISTED = 12
+ABOUT_LISTED = 5
 
 
 def about_html(catalogue: Catalogue, listed: int = ABOUT_LISTED) -> str:
