@@ -147,8 +147,9 @@ class BitmapIndex:
         return [code for region in regions for code in self._members.get(region, ())]
 
     # -- filters -------------------------------------------------------------------------
-    def mask(self, conn: sqlite3.Connection, filters: Filters) -> int:
-        """The entries matching `filters`, as one bitmap (the same entries as Filters.compile)."""
+    def mask(self, conn: sqlite3.Connection, filters: Filters, searched=...) -> int:
+        """The entries matching `filters`, as one bitmap (the same entries as Filters.compile);
+        `searched`: the search's bitmap (None: no search) if the caller has it already."""
         parts = []
         for name in ("kinds", "domains", "documents", "organisations"):
             values = getattr(filters, name)
@@ -167,7 +168,8 @@ class BitmapIndex:
             parts.append(self.union(conn, "years", years))
         if filters.has_figure is not None:
             parts.append(self.union(conn, "has_figure", [int(filters.has_figure)]))
-        searched = self.search(conn, filters.search)
+        if searched is ...:
+            searched = self.search(conn, filters.search)
         if searched is not None:
             parts.append(searched)
         if not parts:
@@ -186,9 +188,10 @@ class BitmapIndex:
         if filters.include_region_members and filters.regions and self._members is None:
             return None
         key = match_expression(terms(filters.search))
-        if key is not None and key not in self._searches:
-            return None
-        return self.mask(conn, filters)
+        searched = None if key is None else self._searches.get(key)
+        if key is not None and searched is None:
+            return None  # (or dropped meanwhile by a thread that kept a newer search)
+        return self.mask(conn, filters, searched)
 
     def any_role(self, conn: sqlite3.Connection, codes) -> int:
         return self.union(conn, "countries", codes) | self.union(conn, "donors", codes)
