@@ -602,7 +602,10 @@ class MainWindow(QMainWindow):
                 " file instead.",
             )
             export = box.addButton("Export selected rows…", QMessageBox.ButtonRole.AcceptRole)
-            export.clicked.connect(lambda: self.export_dialog(True))
+            # The rows counted now: a sort that ends while the box is open cuts a selection
+            # this large to the current row.
+            chosen = self._selection_to_export()
+            export.clicked.connect(lambda: self._ask_and_export(chosen))
             box.addButton(QMessageBox.StandardButton.Cancel)
             return
         if self.whole_table_selected():
@@ -630,8 +633,16 @@ class MainWindow(QMainWindow):
         if selected_only and not self.selected_row_count():
             self.show_message(QMessageBox.Icon.Information, "Export", "Select rows first.")
             return
-        # Every row selected is the table's export: written by several processes, no ids.
-        ids = self.selected_ids() if selected_only and not self.whole_table_selected() else None
+        self._ask_and_export(self._selection_to_export() if selected_only else None)
+
+    def _selection_to_export(self) -> list[int] | None:
+        """The selected entries' ids; None (the table's export, written by several processes,
+        with no ids) when every row is selected."""
+        return None if self.whole_table_selected() else self.selected_ids()
+
+    def _ask_and_export(self, ids: list[int] | None) -> None:
+        if self.export_task is not None:
+            return
         path = self.ask_export_path()
         if path:
             if not path.lower().endswith(".csv") and not Path(path).suffix:

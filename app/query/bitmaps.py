@@ -206,7 +206,9 @@ class BitmapIndex:
             return None
         cached = self._searches.get(key)
         if cached is not None:
-            self._searches.move_to_end(key)  # least recently used goes first
+            with self._lock:  # another thread may have dropped it since: then it stays out
+                if key in self._searches:
+                    self._searches.move_to_end(key)  # least recently used goes first
             return cached
         frequent = self.dimension(conn, TERMS)
         bits, rest = None, []

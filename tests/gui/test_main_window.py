@@ -163,6 +163,33 @@ def test_too_many_rows_to_copy_are_offered_an_export_instead(
     assert target.read_bytes() == reference.read_bytes()
 
 
+def test_the_offered_export_writes_the_rows_the_offer_counted(
+    qtbot, window, catalogue, tmp_path, monkeypatch, sorts_in_background
+):
+    # At 1M: 5,000 rows shift-selected, a sort still running, Ctrl+C; the sort ends while
+    # the offer is open and cuts the selection (more than SELECTION_FOLLOWED_MAX) to one row.
+    monkeypatch.setattr("app.gui.main_window.COPY_MAX_ROWS", 2)
+    monkeypatch.setattr("app.gui.main_window.SELECTION_FOLLOWED_MAX", 2)
+    ids = select_rows(window, [0, 1, 2, 3, 4])
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        window.table.horizontalHeader().setSortIndicator(
+            window.model.column_of("quote"), Qt.SortOrder.DescendingOrder
+        )
+        window.copy_rows()
+    assert window.selected_row_count() == 1
+    qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
+    assert "5 rows are selected" in window.message.text()
+    target = tmp_path / "offered.csv"
+    window.ask_export_path = lambda: str(target)
+    offer = next(b for b in window.message.buttons() if b.text() == "Export selected rows…")
+    with qtbot.waitSignal(window.export_finished, timeout=10000) as outcome:
+        offer.click()
+    assert outcome.args == ["done"]
+    reference = tmp_path / "reference.csv"
+    export_csv([r for r in catalogue.iter_rows(window.filters) if r["id"] in ids], reference)
+    assert target.read_bytes() == reference.read_bytes()
+
+
 def test_exporting_every_selected_row_is_the_tables_export(qtbot, window, catalogue, tmp_path):
     exported = []
     real = window.export_to

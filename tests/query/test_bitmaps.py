@@ -2,6 +2,7 @@
 
 import os
 import sqlite3
+from collections import OrderedDict
 from contextlib import closing
 from pathlib import Path
 
@@ -323,3 +324,41 @@ def test_pages_are_read_from_sql_until_the_bitmaps_are_in_memory(catalogue_path,
         assert plain._ready_mask(filters) is None
         expected = [r["id"] for r in plain.iter_rows(filters)][5:25]
         assert plain.page_ids(filters, None, False, 5, 20) == expected
+
+
+def test_the_window_reads_nothing_the_shared_index_lacks(catalogue_path, tmp_path):
+    # Found by a review: the window's thread must never load what the counting threads have
+    # not (a dimension, a search, the regions' members): it pages from SQL meanwhile.
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(catalogue_path.read_bytes())
+    with Catalogue(copy) as worker, Catalogue(copy, bitmaps=False) as window:
+        statements = []
+        window.conn.set_trace_callback(statements.append)
+        worker.bitmaps.dimension(worker.conn, "kinds")  # warming stopped after one dimension
+        assert window._ready_mask(Filters(kinds=("body",))) is None
+        worker.bitmaps.warm(worker.conn)
+        assert window._ready_mask(Filters(search="japan")) is None  # not counted yet
+        worker.bitmaps._members = None  # the dimensions in, the members not yet
+        region = worker.conn.execute("SELECT region_id FROM region_members").fetchone()[0]
+        assert window._ready_mask(Filters(regions=(region,), include_region_members=True)) is None
+        assert window._ready_mask(Filters(kinds=("body",))) is not None
+        read = [s for s in statements if "bitmaps" in s or "MATCH" in s or "region_members" in s]
+        assert read == []
+
+
+def test_a_search_dropped_by_another_thread_meanwhile_is_still_answered(pair):
+    fast, _ = pair
+    shared = index_for(fast.path, fast.conn)
+    expected = shared.search(fast.conn, "japan")
+
+    class DroppedOnceRead(OrderedDict):
+        def get(self, key, default=None):  # another thread keeps a newer search right after
+            found = super().get(key, default)
+            self.pop(key, None)
+            return found
+
+    shared._searches = DroppedOnceRead(shared._searches)
+    try:
+        assert shared.search(fast.conn, "japan") == expected  # no KeyError (a failed count)
+    finally:
+        shared._searches = OrderedDict()
