@@ -141,6 +141,21 @@ def test_selecting_every_row_reads_no_index_per_row(qtbot, window, catalogue, mo
     assert len(lines) == 1 + window.model.rowCount()
 
 
+def accept_export_offer(qtbot, window, catalogue, tmp_path, ids):
+    """The copy limit's message names the selection; its Export button writes those rows."""
+    qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
+    assert f"{len(ids)} rows are selected" in window.message.text()
+    target = tmp_path / "offered.csv"
+    window.ask_export_path = lambda: str(target)
+    offer = next(b for b in window.message.buttons() if b.text() == "Export selected rows…")
+    with qtbot.waitSignal(window.export_finished, timeout=10000) as outcome:
+        offer.click()
+    assert outcome.args == ["done"]
+    reference = tmp_path / "reference.csv"
+    export_csv([r for r in catalogue.iter_rows(window.filters) if r["id"] in ids], reference)
+    assert target.read_bytes() == reference.read_bytes()
+
+
 def test_too_many_rows_to_copy_are_offered_an_export_instead(
     qtbot, window, catalogue, tmp_path, monkeypatch
 ):
@@ -150,17 +165,7 @@ def test_too_many_rows_to_copy_are_offered_an_export_instead(
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_C, CTRL)
     assert QApplication.clipboard().text() == "what the user copied before"
-    qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
-    assert "3 rows are selected" in window.message.text()
-    target = tmp_path / "instead.csv"
-    window.ask_export_path = lambda: str(target)
-    offer = next(b for b in window.message.buttons() if b.text() == "Export selected rows…")
-    with qtbot.waitSignal(window.export_finished, timeout=10000) as outcome:
-        offer.click()
-    assert outcome.args == ["done"]
-    reference = tmp_path / "reference.csv"
-    export_csv([r for r in catalogue.iter_rows(window.filters) if r["id"] in ids], reference)
-    assert target.read_bytes() == reference.read_bytes()
+    accept_export_offer(qtbot, window, catalogue, tmp_path, ids)
 
 
 def test_the_offered_export_writes_the_rows_the_offer_counted(
@@ -177,17 +182,7 @@ def test_the_offered_export_writes_the_rows_the_offer_counted(
         )
         window.copy_rows()
     assert window.selected_row_count() == 1
-    qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
-    assert "5 rows are selected" in window.message.text()
-    target = tmp_path / "offered.csv"
-    window.ask_export_path = lambda: str(target)
-    offer = next(b for b in window.message.buttons() if b.text() == "Export selected rows…")
-    with qtbot.waitSignal(window.export_finished, timeout=10000) as outcome:
-        offer.click()
-    assert outcome.args == ["done"]
-    reference = tmp_path / "reference.csv"
-    export_csv([r for r in catalogue.iter_rows(window.filters) if r["id"] in ids], reference)
-    assert target.read_bytes() == reference.read_bytes()
+    accept_export_offer(qtbot, window, catalogue, tmp_path, ids)
 
 
 def test_exporting_every_selected_row_is_the_tables_export(qtbot, window, catalogue, tmp_path):
