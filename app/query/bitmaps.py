@@ -44,9 +44,9 @@ def select(mask: int, offset: int, limit: int, descending: bool = False) -> list
 
 
 def _select(mask: int, skip: int, limit: int) -> list[int]:
-    """The set bits of `mask` after the first `skip`, `limit` of them, lowest first. Whole
-    blocks are skipped by their count; only the block where the page starts is read a byte
-    at a time."""
+    """The set bits of `mask` after the first `skip`, `limit` of them, lowest first. Blocks
+    before the page, and empty ones, are skipped by their count; only those that hold the
+    page are read a byte at a time."""
     found: list[int] = []
     if limit <= 0:
         return found
