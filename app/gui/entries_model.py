@@ -28,6 +28,10 @@ COUNT_BUDGET_S = 0.003
 SORT_BUDGET_S = 0.02
 # After a filter change, which has its own first page to paint within 50 ms, only half of that.
 RESORT_BUDGET_S = 0.01
+# A page read before the count is in: most take a few ms, but a short prefix search ("t*")
+# took 0.1-0.6 s at 1M entries. Past this budget the table waits for the background count,
+# which leaves the search's bitmap in memory to page from, and says it is searching.
+PAGE_BUDGET_S = 0.03
 SORT_HERE_MAX = 50_000  # matches; more are not tried in the window's thread at all
 # After a sort the selected entries stay selected. A background sort sends every entry's new
 # row; a sort in the window's thread (a few thousand entries) has each one found by id in the
@@ -129,6 +133,7 @@ class EntriesModel(QAbstractTableModel):
         self._evicted: OrderedDict[int, array] = OrderedDict()  # ids of pages dropped
         self._count: int | None = None
         self._shown = 0  # rows the table has while the count is unknown
+        self._first_late = False  # the first page did not fit PAGE_BUDGET_S: see _reload
         self._generation = 0
         self._worker: CountWorker | None = None
         self._sorter: CountWorker | None = None
@@ -353,11 +358,23 @@ class EntriesModel(QAbstractTableModel):
         self._follow = "reload"  # a new filter shows the top of the sorted rows
         if self._count is None and self._order is not None:
             self._count = len(self._order) // ID_BYTES
+        self._first_late = False
         if self._count is None:
-            first = self._fetch(0)
-            self._pages[0] = first
-            self._shown = len(first)
+            first = self._fetch_within(0)
+            if first is None:  # its rows come with the count
+                self._first_late = True
+            else:
+                self._pages[0] = first
+            self._shown = len(first or ())
             self._generation = self._counter().count(self.filters)
+
+    def _fetch_within(self, number: int) -> list[dict] | None:
+        """Page `number`, or None if it takes longer than PAGE_BUDGET_S (a query stopped)."""
+        try:
+            with self.catalogue.limited(PAGE_BUDGET_S):
+                return self._fetch(number)
+        except QueryInterrupted:
+            return None
 
     def _fetch(self, number: int) -> list[dict]:
         """Page `number` of the rows, in the order they are shown."""
@@ -372,6 +389,7 @@ class EntriesModel(QAbstractTableModel):
     def _total_ready(self, generation: int, total: int) -> None:
         if generation != self._generation or self._count is not None:
             return
+        self._first_late = False
         self.catalogue.remember_count(self.filters, total)
         if total > self._shown:
             with self._inserting_rows(self._shown, total - 1):
@@ -397,6 +415,11 @@ class EntriesModel(QAbstractTableModel):
     def pending(self) -> bool:
         """Whether the count or the sort asked for is still being worked out."""
         return self._count is None or self.sorting()
+
+    def searching(self) -> bool:
+        """Whether the table waits for its first rows: they were too slow to read at once,
+        and come with the background count."""
+        return self._first_late
 
     def close(self) -> None:
         """Stop the background count and sort (the window is closing)."""
@@ -438,13 +461,20 @@ class EntriesModel(QAbstractTableModel):
     def canFetchMore(self, parent=NO_PARENT) -> bool:
         # Not while rows are being inserted: a view (or Qt's model tester) asking from inside
         # rowsAboutToBeInserted would have the same page inserted twice.
-        return not parent.isValid() and self._count is None and not self._inserting
+        return (
+            not parent.isValid()
+            and self._count is None
+            and not self._inserting
+            and not self._first_late
+        )
 
     def fetchMore(self, parent=NO_PARENT) -> None:
         """While the count is unknown, the next page is added as the view scrolls to it."""
         if not self.canFetchMore(parent):
             return
-        page = self._fetch(self._shown // PAGE_SIZE)
+        page = self._fetch_within(self._shown // PAGE_SIZE)
+        if page is None:  # too slow for the window: the rows come with the count
+            return
         if page:
             self._pages[self._shown // PAGE_SIZE] = page
             with self._inserting_rows(self._shown, self._shown + len(page) - 1):

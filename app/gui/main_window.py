@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         self.chips.clear_all.connect(self.clear_all)
 
         self.model = EntriesModel(self.catalogue, self)
-        self.model.total_changed.connect(self._update_status)
+        self.model.total_changed.connect(self._total_changed)
         self.model.sorting_changed.connect(self._update_status)
         self.model.order_applied.connect(self._rows_sorted)
         self.model.about_to_reorder.connect(self._before_sort)
@@ -488,6 +488,8 @@ class MainWindow(QMainWindow):
         if sorting:
             n = "the" if shown is None else f"{shown:,} of {self.grand_total:,}"
             parts = [f"Sorting {n} entries by {self.model.sort_title()}… (Esc to stop)"]
+        elif self.model.searching():
+            parts = [f"Searching {self.grand_total:,} entries…"]
         elif shown is None:  # still counting in the background: say so, never wait
             parts = [f"≥ {self.model.rowCount():,} of {self.grand_total:,} entries (counting…)"]
         else:
@@ -505,18 +507,38 @@ class MainWindow(QMainWindow):
             parts.append(f"“{f.search.strip()}”")
         self.status.setText(" · ".join(parts))
 
+    def _total_changed(self) -> None:
+        self._update_status()
+        if self.stack.currentWidget() is self.empty:  # it may have waited for these rows
+            self._update_empty_state(self.catalogue.describe(self.filters))
+            if self.model.rowCount() > 0:
+                self._defer_detail = self.isVisible()
+                try:
+                    self._select_first_row()
+                finally:
+                    self._defer_detail = False
+
     def _update_empty_state(self, description: str) -> None:
         empty = self.model.rowCount() == 0
         self.stack.setCurrentWidget(self.empty if empty else self.table)
         if not empty:
             return
-        self.empty_text.setText(
-            f"<p style='font-size:13pt'>No entries match.</p><p>{description}.</p>"
-            "<p>Remove a filter to see entries again.</p>"
-        )
+        if self.model.searching():
+            self.empty_text.setText(
+                f"<p style='font-size:13pt'>Searching…</p><p>{description}.</p>"
+                "<p>The entries show as soon as they are found.</p>"
+            )
+        else:
+            self.empty_text.setText(
+                f"<p style='font-size:13pt'>No entries match.</p><p>{description}.</p>"
+                "<p>Remove a filter to see entries again.</p>"
+            )
         self.undo_button.setVisible(self.last_added is not None)
         if self.last_added is not None:
-            self.undo_button.setText(f"Remove “{self.last_added[2]}”")
+            label = self.last_added[2]  # a search's chip is quoted already
+            self.undo_button.setText(
+                f"Remove {label}" if label.startswith("“") else f"Remove “{label}”"
+            )
         self.empty_clear.setEnabled(self.filters != DEFAULT_FILTERS)
 
     # -- selection, detail, document -----------------------------------------------------

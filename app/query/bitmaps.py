@@ -6,7 +6,8 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from itertools import islice
 from pathlib import Path
 
 from app.pipeline.bitmaps import ENTRY_SOURCES, LINK_SOURCES, TERMS, decode, encode, tokens
@@ -23,6 +24,7 @@ FILES_KEPT = 2  # catalogue files whose bitmaps stay loaded
 # long for the interpreter (the GUI also shortens Python's switch interval from 5 to 0.5 ms;
 # this holds elsewhere, e.g. the command line's own threads).
 YIELD_SECONDS = 0.002
+FROM_IDS_BATCH = 32768  # ids made into bits between such pauses (about 2 ms)
 
 
 # The positions of the set bits of each byte value, and how many bytes select() counts at once.
@@ -78,10 +80,16 @@ def full(bitmap: Bitmap) -> int:
     return bits << shift
 
 
-def from_ids(ids) -> int:
-    """The bitmap of entry ids (any order), made as the build stores one."""
-    ids = list(ids)
-    return full(decode(*encode(ids))) if ids else 0
+def from_ids(ids: Iterable[int]) -> int:
+    """The bitmap of entry ids (any order), made as the build stores one, FROM_IDS_BATCH ids
+    at a time: encode() runs in C for a whole list, and held the interpreter for 50-60 ms
+    on a prefix search's 700-900k entries, the window's thread waiting for it."""
+    bits = 0
+    ids = iter(ids)
+    while batch := list(islice(ids, FROM_IDS_BATCH)):
+        bits |= full(decode(*encode(batch)))
+        time.sleep(0)  # hand the interpreter to the window's thread if it waits
+    return bits
 
 
 class BitmapIndex:
@@ -93,6 +101,7 @@ class BitmapIndex:
         self._lock = threading.Lock()
         self._dimensions: dict[str, dict[str, Bitmap]] = {}
         self._searches: OrderedDict[str, int] = OrderedDict()
+        self._searching: dict[str, threading.Event] = {}  # searches being made, by a thread
         self._stems: dict[str, str] = {}
         self._members: dict[str, list[str]] | None = None
         self._universe: int | None = None
@@ -210,6 +219,29 @@ class BitmapIndex:
                 if key in self._searches:
                     self._searches.move_to_end(key)  # least recently used goes first
             return cached
+        # One thread searches, others wanting the same wait for it: a filter change has the
+        # total and two facet threads all ask for it at once, and a prefix search ("t*")
+        # made them each list 900k entries, three times the work on two cores.
+        with self._lock:
+            searching = self._searching.get(key)
+            if searching is None:
+                self._searching[key] = threading.Event()
+        if searching is not None:
+            searching.wait()  # without the interpreter
+            found = self._searches.get(key)
+            if found is None:
+                # The thread searching was stopped (its request replaced) or failed: as if
+                # this one's query were interrupted, which a counting thread asks again for
+                # if its request still stands (and then searches itself).
+                raise sqlite3.OperationalError("interrupted: the search it waited for stopped")
+            return found
+        try:
+            return self._search(conn, key, parts)
+        finally:
+            with self._lock:
+                self._searching.pop(key).set()
+
+    def _search(self, conn: sqlite3.Connection, key: str, parts) -> int:
         frequent = self.dimension(conn, TERMS)
         bits, rest = None, []
         for words, prefix in parts:

@@ -3,8 +3,11 @@
 import threading
 from array import array
 
+import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
+import app.gui.entries_model as entries_model
+import app.query.catalogue as catalogue_module
 from app.gui.count_worker import CountWorker
 from app.gui.entries_model import (
     MAX_PAGES,
@@ -398,3 +401,43 @@ def test_the_ids_of_rows_come_in_the_order_shown_and_read_no_row(catalogue, monk
     order = sql_order(catalogue, filters, "quote", True)
     assert model.ids_in_rows(ranges).tolist() == order[:3] + order[5:10] + order[-3:]
     assert read == []  # not a row's columns read for any of it
+
+
+@pytest.fixture()
+def slow_pages(monkeypatch):
+    """As a prefix search ("t*") at 1M entries: neither the count nor a page fits the
+    window's budgets."""
+    monkeypatch.setattr(entries_model, "COUNT_BUDGET_S", 0.0)
+    monkeypatch.setattr(entries_model, "PAGE_BUDGET_S", 0.0)
+    monkeypatch.setattr(catalogue_module, "PROGRESS_STEPS", 1)
+
+
+def test_rows_too_slow_for_the_window_come_with_the_count(
+    qtbot, qtmodeltester, catalogue, slow_pages
+):
+    model = EntriesModel(catalogue)
+    model.forget_counts()  # a search kept from another test would be paged from its bitmap
+    filters = Filters(search="security")
+    with qtbot.waitSignal(model.total_changed, timeout=10_000):
+        model.set_filters(filters)
+        assert model.searching() and model.pending()
+        assert model.rowCount() == 0 and not model.canFetchMore()
+    assert not model.searching() and not model.pending()
+    # Read from the count's bitmap, outside any budget.
+    assert ids_shown(model) == sql_order(catalogue, filters, None)
+    qtmodeltester.check(model)
+
+
+def test_a_next_page_too_slow_for_the_window_is_read_when_next_asked(catalogue, monkeypatch):
+    monkeypatch.setattr(entries_model, "COUNT_BUDGET_S", 0.0)
+    monkeypatch.setattr(catalogue_module, "PROGRESS_STEPS", 1)
+    monkeypatch.setattr(CountWorker, "count", lambda self, filters: 0)  # no count comes
+    model = EntriesModel(catalogue)
+    assert model.known_total() is None and model.rowCount() == PAGE_SIZE
+    assert not model.searching()
+    monkeypatch.setattr(entries_model, "PAGE_BUDGET_S", 0.0)
+    model.fetchMore()
+    assert model.rowCount() == PAGE_SIZE and model.canFetchMore()
+    monkeypatch.setattr(entries_model, "PAGE_BUDGET_S", 1.0)
+    model.fetchMore()
+    assert ids_shown(model) == sql_order(catalogue, Filters(), None)[: 2 * PAGE_SIZE]

@@ -3,10 +3,13 @@
 import sqlite3
 from pathlib import Path
 
+import pytest
 from gui_helpers import click_link, click_value
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+import app.gui.entries_model as entries_model
+import app.query.catalogue as catalogue_module
 from app.export.csv_export import export_csv, header
 from app.gui.highlight import MARK_STYLE
 from app.gui.main_window import SEARCH_DELAY_MS
@@ -312,7 +315,7 @@ def test_no_results_say_so_and_offer_to_remove_the_last_filter(qtbot, window, ca
     assert window.model.rowCount() == 0
     assert window.stack.currentWidget() is window.empty
     assert "No entries match" in window.empty_text.text()
-    assert window.undo_button.isVisible() and "zzqxv" in window.undo_button.text()
+    assert window.undo_button.isVisible() and window.undo_button.text() == "Remove “zzqxv”"
     assert window.detail.entry is None
     qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
     assert window.filters == DEFAULT_FILTERS.with_(countries=("VNM",))
@@ -607,3 +610,41 @@ def test_a_saved_sort_is_made_once_with_the_saved_filters(
     qtbot.waitUntil(lambda: not second.model.pending(), timeout=10_000)
     assert sorted_for == [(("VNM",), "quote", True)]
     assert second.model.shown_order() == ("quote", True)
+
+
+@pytest.fixture()
+def slow_search(monkeypatch):
+    """As a prefix search ("t*") at 1M entries: neither the count nor the first page fits
+    the window's budgets, and the rows come with the background count."""
+    monkeypatch.setattr(entries_model, "COUNT_BUDGET_S", 0.0)
+    monkeypatch.setattr(entries_model, "PAGE_BUDGET_S", 0.0)
+    monkeypatch.setattr(catalogue_module, "PROGRESS_STEPS", 1)
+
+
+def test_a_slow_search_says_so_until_its_rows_come(qtbot, window, catalogue, slow_search):
+    filters = DEFAULT_FILTERS.with_(search="security")
+    window.forget_counts()  # a search kept from another test would be paged from its bitmap
+    with qtbot.waitSignal(window.model.total_changed, timeout=10_000):
+        qtbot.keyClicks(window.search, "security")
+        qtbot.keyClick(window.search, Qt.Key.Key_Return)
+        assert window.stack.currentWidget() is window.empty
+        assert "Searching…" in window.empty_text.text()
+        assert "No entries match" not in window.empty_text.text()
+        assert window.status.text().startswith(f"Searching {window.grand_total:,} entries…")
+    total = catalogue.count(filters)
+    assert window.stack.currentWidget() is window.table
+    assert window.model.rowCount() == total
+    assert window.status.text().startswith(f"{total:,} of ")
+    first = catalogue.rows(filters, limit=1)[0]["id"]
+    assert window.current_id() == first
+    qtbot.waitUntil(lambda: (window.detail.entry or {}).get("id") == first)
+
+
+def test_a_slow_search_that_finds_nothing_then_says_so(qtbot, window, slow_search):
+    with qtbot.waitSignal(window.model.total_changed, timeout=10_000):
+        qtbot.keyClicks(window.search, "zzqxv")
+        qtbot.keyClick(window.search, Qt.Key.Key_Return)
+        assert "Searching…" in window.empty_text.text()
+    assert window.stack.currentWidget() is window.empty
+    assert "No entries match" in window.empty_text.text()
+    assert window.detail.entry is None

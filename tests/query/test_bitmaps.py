@@ -2,6 +2,8 @@
 
 import os
 import sqlite3
+import threading
+import time
 from collections import OrderedDict
 from contextlib import closing
 from pathlib import Path
@@ -11,10 +13,11 @@ import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import app.query.bitmaps as query_bitmaps
 from app.paths import bundled_catalogue
 from app.pipeline import bitmaps as stored
 from app.pipeline.schema import FTS_TOKENIZE
-from app.query.bitmaps import from_ids, index_for, select
+from app.query.bitmaps import BitmapIndex, from_ids, index_for, select
 from app.query.catalogue import Catalogue
 from app.query.filters import Filters
 
@@ -362,3 +365,72 @@ def test_a_search_dropped_by_another_thread_meanwhile_is_still_answered(pair):
         assert shared.search(fast.conn, "japan") == expected  # no KeyError (a failed count)
     finally:
         shared._searches = OrderedDict()
+
+
+@given(st.lists(st.integers(0, 5000), max_size=60), st.integers(1, 9))
+def test_ids_made_into_a_bitmap_in_batches_give_the_whole_of_it(ids, batch):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(query_bitmaps, "FROM_IDS_BATCH", batch)
+        assert from_ids(iter(ids)) == sum(1 << i for i in set(ids))
+
+
+def searching_threads(path: Path, index: BitmapIndex, text: str, count: int) -> tuple[list, list]:
+    """Run index.search(text) in `count` threads, each with its own connection, one after the
+    other has started; (results, errors) once all are done."""
+    results, errors = [], []
+
+    def search() -> None:
+        with closing(sqlite3.connect(path, check_same_thread=False)) as conn:
+            try:
+                results.append(index.search(conn, text))
+            except sqlite3.OperationalError as exc:
+                errors.append(str(exc))
+
+    threads = [threading.Thread(target=search) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.05)
+    for thread in threads:
+        thread.join(timeout=30)
+    return results, errors
+
+
+def test_threads_wanting_one_search_wait_for_the_one_making_it(with_terms, monkeypatch):
+    index = BitmapIndex()
+    made = []
+    real = index._search
+
+    def slow(conn, key, parts):
+        made.append(key)
+        time.sleep(0.3)  # the others ask meanwhile
+        return real(conn, key, parts)
+
+    monkeypatch.setattr(index, "_search", slow)
+    results, errors = searching_threads(with_terms, index, "secur*", 3)
+    assert errors == [] and len(made) == 1
+    with Catalogue(with_terms, bitmaps=False) as plain:
+        expected = from_ids(r["id"] for r in plain.iter_rows(Filters(search="secur*")))
+    assert results == [expected] * 3
+
+
+def test_a_search_stopped_stops_those_waiting_for_it_and_is_made_again(with_terms, monkeypatch):
+    index = BitmapIndex()
+    made = []
+    real = index._search
+
+    def stopped_first(conn, key, parts):
+        made.append(key)
+        if len(made) == 1:
+            time.sleep(0.3)  # the other asks meanwhile
+            raise sqlite3.OperationalError("interrupted")  # its own request was replaced
+        return real(conn, key, parts)
+
+    monkeypatch.setattr(index, "_search", stopped_first)
+    results, errors = searching_threads(with_terms, index, "secur*", 2)
+    # The one waiting did not search: it was told, as its own interrupted query would tell
+    # it, so that a counting thread asks again if its request still stands.
+    assert results == [] and len(errors) == 2 and all("interrupt" in e for e in errors)
+    assert len(made) == 1
+    with closing(sqlite3.connect(with_terms)) as conn:
+        assert index.search(conn, "secur*") > 0
+    assert len(made) == 2

@@ -2,12 +2,15 @@
 
 import shutil
 import sqlite3
+import time
 from array import array
 
 import pytest
 
+import app.query.catalogue as catalogue_module
 from app.query.catalogue import (
     SORT_KEYS,
+    WATCHDOG,
     Catalogue,
     CatalogueError,
     QueryInterrupted,
@@ -278,3 +281,44 @@ def test_the_rows_of_a_selection_come_in_its_order_past_sqlites_limit(catalogue)
     keys = ["entry_id", "quote", "countries"]
     cells = {c[0]: c for c in catalogue.iter_cells(keys)}
     assert list(catalogue.iter_cells_of(keys, ids)) == [cells[r["entry_id"]] for r in rows]
+
+
+# A statement of many steps that a progress handler would stop at once, if it were called.
+LONG_QUERY = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*)"
+LONG_QUERY += " FROM (SELECT i FROM n LIMIT 300000000)"
+
+
+def test_a_budget_stops_a_query_that_no_progress_handler_reaches(catalogue, monkeypatch):
+    # FTS5 merges a prefix's terms ("t*") in one step of SQLite's machine, where no progress
+    # handler is called (0.2-0.6 s at 1M entries): the budget interrupts the connection.
+    monkeypatch.setattr(catalogue_module, "PROGRESS_STEPS", 2**31 - 1)
+    started = time.perf_counter()
+    with pytest.raises(QueryInterrupted), catalogue.limited(0.05):
+        catalogue.conn.execute(LONG_QUERY).fetchone()
+    assert time.perf_counter() - started < 5  # the whole query takes a minute or so
+
+
+def test_a_budget_spent_after_its_block_stops_nothing_later(catalogue):
+    with catalogue.limited(0.02):
+        assert catalogue.count() > 0
+    time.sleep(0.1)  # past the deadline: a late interrupt would stop the next statement
+    assert catalogue.conn.execute("SELECT count(*) FROM entries").fetchone()[0] > 0
+    token = WATCHDOG.arm(catalogue.conn, 0.01)
+    WATCHDOG.disarm(token)
+    time.sleep(0.05)
+    assert catalogue.count(Filters(search="security")) > 0
+
+
+def test_known_facets_are_answered_without_a_query(catalogue):
+    filters = Filters(kinds=("body",), domains=("maritime",))
+    assert catalogue.known_facet("countries", filters) is None
+    counted = catalogue.facet("countries", filters)
+    statements = []
+    catalogue.conn.set_trace_callback(statements.append)
+    try:
+        # the facet's own dimension is left out: other countries chosen reuse it
+        assert catalogue.known_facet("countries", filters.with_(countries=("VNM",))) == counted
+        assert catalogue.known_facet("regions", filters) is None
+    finally:
+        catalogue.conn.set_trace_callback(None)
+    assert statements == []
