@@ -476,7 +476,7 @@ class Catalogue:
             if self._index_key is None:
                 self._index_key = index_key(self.path, self.conn)
             index = self.bitmaps or existing_index(self._index_key)
-            mask = None if index is None else index.mask_if_ready(self.conn, filters)
+            mask = None if index is None else index.mask_if_ready(filters)
             if mask is None:
                 return None
             self._masks[filters] = mask

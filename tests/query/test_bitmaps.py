@@ -17,7 +17,7 @@ import app.query.bitmaps as query_bitmaps
 from app.paths import bundled_catalogue
 from app.pipeline import bitmaps as stored
 from app.pipeline.schema import FTS_TOKENIZE
-from app.query.bitmaps import BitmapIndex, from_ids, index_for, select
+from app.query.bitmaps import DIMENSIONS, BitmapIndex, from_ids, index_for, select
 from app.query.catalogue import Catalogue
 from app.query.filters import Filters
 
@@ -338,7 +338,8 @@ def test_the_window_reads_nothing_the_shared_index_lacks(catalogue_path, tmp_pat
         statements = []
         window.conn.set_trace_callback(statements.append)
         worker.bitmaps.dimension(worker.conn, "kinds")  # warming stopped after one dimension
-        assert window._ready_mask(Filters(kinds=("body",))) is None
+        assert window._ready_mask(Filters(kinds=("body",), year_from=2019)) is None
+        assert window._ready_mask(Filters(kinds=("body",))) is not None  # all it reads is in
         worker.bitmaps.warm(worker.conn)
         assert window._ready_mask(Filters(search="japan")) is None  # not counted yet
         worker.bitmaps._members = None  # the dimensions in, the members not yet
@@ -434,3 +435,25 @@ def test_a_search_stopped_stops_those_waiting_for_it_and_is_made_again(with_term
     with closing(sqlite3.connect(with_terms)) as conn:
         assert index.search(conn, "secur*") > 0
     assert len(made) == 2
+
+
+@given(data=st.data())
+@SETTINGS
+def test_a_mask_is_ready_once_what_it_reads_is_in_memory(pair, data):
+    fast, plain = pair
+    filters = data.draw(any_filters(plain.labels()))
+    expected = fast.bitmaps.mask(fast.conn, filters)
+    index = BitmapIndex()
+    loaded = data.draw(st.sets(st.sampled_from(DIMENSIONS)))
+    for name in loaded:
+        index.dimension(fast.conn, name)
+    members = data.draw(st.booleans())
+    if members:
+        index.members(fast.conn, ())
+    searched = data.draw(st.booleans())
+    if searched:
+        index.search(fast.conn, filters.search)
+    ready = index.mask_if_ready(filters)  # it has no connection to read anything with
+    assert ready is None or ready == expected
+    if loaded == set(DIMENSIONS) and members and searched:
+        assert ready == expected
