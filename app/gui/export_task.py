@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -40,7 +41,7 @@ class ExportWorker(QObject):
         filters: Filters,
         sort: str | None,
         descending: bool,
-        ids: list[int] | None = None,
+        ids: Sequence[int] | None = None,
     ):
         super().__init__()
         self.db_path, self.target = Path(db_path), Path(target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, QUrl, Signal
@@ -82,7 +83,7 @@ class MainWindow(QMainWindow):
         self._export_outcome = ""
         self._closing = False  # set by closeEvent: outcomes that arrive after it show nothing
         self._export_target: Path | None = None
-        self._export_ids: list[int] | None = None
+        self._export_ids: Sequence[int] | None = None
         self.setWindowTitle(f"{APP_NAME} — {catalogue.path.name}")
         self._build_widgets()
         self._build_menus()
@@ -657,12 +658,14 @@ class MainWindow(QMainWindow):
             return
         self._ask_and_export(self._selection_to_export() if selected_only else None)
 
-    def _selection_to_export(self) -> list[int] | None:
-        """The selected entries' ids; None (the table's export, written by several processes,
-        with no ids) when every row is selected."""
-        return None if self.whole_table_selected() else self.selected_ids()
+    def _selection_to_export(self) -> Sequence[int] | None:
+        """The selected entries' ids (an array: no list of 800k ints to make); None (the
+        table's export, written by several processes, with no ids) when every row is selected."""
+        if self.whole_table_selected():
+            return None
+        return self.model.ids_in_rows(self.selected_rows())
 
-    def _ask_and_export(self, ids: list[int] | None) -> None:
+    def _ask_and_export(self, ids: Sequence[int] | None) -> None:
         if self.export_task is not None:
             return
         path = self.ask_export_path()
@@ -671,7 +674,7 @@ class MainWindow(QMainWindow):
                 path += ".csv"
             self.export_to(Path(path), ids)
 
-    def export_to(self, target: Path, ids: list[int] | None = None) -> None:
+    def export_to(self, target: Path, ids: Sequence[int] | None = None) -> None:
         """Export the table's entries (or `ids`) to `target` in the background."""
         self.settings.setValue("export/folder", str(target.parent))
         expected = len(ids) if ids is not None else self.model.total()

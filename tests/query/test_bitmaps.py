@@ -290,11 +290,15 @@ def test_forgetting_drops_the_searches_kept_as_bitmaps(pair, monkeypatch):
     st.integers(0, 400),
     st.integers(0, 250),
     st.booleans(),
+    st.sampled_from([(4096, 4096), (1, 4096), (1, 3), (2**31, 1)]),  # (many, block bytes)
 )
-def test_select_gives_the_page_of_the_ids_a_mask_holds(ids, offset, limit, descending):
+def test_select_gives_the_page_of_the_ids_a_mask_holds(ids, offset, limit, descending, sizes):
     mask = sum(1 << i for i in ids)
     ordered = sorted(ids, reverse=descending)
-    assert select(mask, offset, limit, descending) == ordered[offset : offset + limit]
+    with pytest.MonkeyPatch.context() as mp:  # a byte at a time, or many in C, over blocks
+        mp.setattr(query_bitmaps, "SELECT_MANY", sizes[0])
+        mp.setattr(query_bitmaps, "SELECT_BLOCK", sizes[1])
+        assert select(mask, offset, limit, descending) == ordered[offset : offset + limit]
 
 
 @given(data=st.data())
