@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.viewer: DocumentViewer | None = None
         self._export_outcome = ""
         self._closing = False  # set by closeEvent: outcomes that arrive after it show nothing
+        self._stop_export_to_close = False  # the user chose to close during an export
         self._export_target: Path | None = None
         self._export_ids: Sequence[int] | None = None
         self.setWindowTitle(f"{APP_NAME} — {catalogue.path.name}")
@@ -757,6 +758,25 @@ class MainWindow(QMainWindow):
         self._export_outcome = "cancelled"
         self.statusBar().showMessage("Export cancelled: no file was written", 8000)
 
+    def _ask_to_stop_export(self) -> None:
+        """Closing during an export asks whether to stop it (nothing is then written) or to
+        keep the window open until it is done."""
+        box = self.show_message(
+            QMessageBox.Icon.Question,
+            "Export not finished",
+            f"The export to {self._export_target.name} is still being written. Stop it and"
+            " close the window? Nothing is written if it stops.",
+        )
+        stop = box.addButton("Stop Export and Close", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep Exporting", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        stop.clicked.connect(self._stop_export_and_close)
+
+    def _stop_export_and_close(self) -> None:
+        self._stop_export_to_close = True
+        QTimer.singleShot(0, self.close)  # once the question has closed
+
     def show_message(self, icon, title: str, text: str) -> QMessageBox:
         """A window-modal message that does not block (tests read and click it)."""
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, self)
@@ -821,6 +841,11 @@ class MainWindow(QMainWindow):
         self.warm_timer.start()  # once its thread runs, warm_counts() has nothing left to do
 
     def closeEvent(self, event) -> None:
+        if self.export_task is not None and not self._stop_export_to_close:
+            event.ignore()  # the export would be lost: ask first
+            self._ask_to_stop_export()
+            return
+        self._stop_export_to_close = False
         self._closing = True
         self.warm_timer.stop()
         self.detail_timer.stop()

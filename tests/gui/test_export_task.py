@@ -118,7 +118,7 @@ def test_progress_reaches_the_window_at_most_every_interval(
     assert shown == sorted(shown) and shown[0] == 10
 
 
-def test_closing_the_window_during_an_export_cancels_it_and_closes(
+def test_closing_the_window_during_an_export_asks_and_can_cancel_it_and_close(
     qtbot, make_window, tmp_path, monkeypatch
 ):
     import signal
@@ -144,14 +144,55 @@ def test_closing_the_window_during_an_export_cancels_it_and_closes(
     assert started.wait(10)
     # Before the fix the window's wait for the export thread never returned: the alarm ends
     # the test run instead of letting it hang.
+    window.close()
+    assert window.isVisible() and window.export_task is not None  # not before asking
+    qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
+    assert "out.csv" in window.message.text()
+    stop = next(b for b in window.message.buttons() if b.text() == "Stop Export and Close")
     signal.alarm(30)
     try:
-        window.close()
+        stop.click()
+        qtbot.waitUntil(lambda: not window.isVisible())
     finally:
         signal.alarm(0)
-    assert not window.export_task.thread.isRunning()
     qtbot.waitUntil(lambda: outcomes == ["cancelled"])
     assert list(target.parent.iterdir()) == []
+
+
+def test_closing_the_window_during_an_export_can_keep_exporting(
+    qtbot, make_window, tmp_path, monkeypatch
+):
+    import threading
+
+    from app.gui.export_task import ExportWorker as Worker
+
+    monkeypatch.setattr(csv_export, "PROGRESS_EVERY", 5)
+    started, go_on = threading.Event(), threading.Event()
+    real = Worker._report
+
+    def held_report(self, written):  # an export held until the question is answered
+        started.set()
+        go_on.wait(10)
+        real(self, written)
+
+    monkeypatch.setattr(Worker, "_report", held_report)
+    window = make_window()
+    target = tmp_path / "out.csv"
+    outcomes = []
+    window.export_finished.connect(outcomes.append)
+    window.export_to(target)
+    assert started.wait(10)
+    window.close()
+    qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
+    keep = next(b for b in window.message.buttons() if b.text() == "Keep Exporting")
+    assert window.message.defaultButton() is keep
+    keep.click()
+    go_on.set()
+    qtbot.waitUntil(lambda: outcomes == ["done"])
+    assert window.isVisible()
+    assert target.read_text(encoding="utf-8-sig").count("\n") > 1
+    window.close()  # nothing running now: closes at once
+    assert not window.isVisible()
 
 
 def test_an_export_that_ends_as_the_window_closes_shows_no_message(make_window):
