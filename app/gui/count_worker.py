@@ -52,6 +52,7 @@ class CountWorker(QObject):
     taking the interpreter from it (bitmap counting is Python work that holds the GIL)."""
 
     total_ready = Signal(int, int)  # generation, count
+    total_failed = Signal(int)  # generation: the count failed (logged), or cannot be made
     facet_ready = Signal(int, str, object)  # generation, dimension, list[Facet]
     # generation, (the matching ids in order as array('q') bytes, their positions by id (see
     # catalogue.positions), the rows of the pages asked for by page number), or None if the
@@ -70,9 +71,12 @@ class CountWorker(QObject):
         self._running = 0  # the generation of the running query, 0 if none
         self._held = False  # a job waits for the window's event loop to turn
         self._forget = False  # drop the connection's counts before the next job
+        self._broken = False  # the catalogue could not be opened: every request fails
 
-    def count(self, filters: Filters) -> int:
-        return self._request("total", filters, deque())
+    def count(self, filters: Filters, again: bool = False) -> int:
+        """Count the entries `filters` selects; `again`: even if this worker knows the count
+        (with the bitmap index, that makes the filter's search again, for pages to read)."""
+        return self._request("total", filters, again)
 
     def order(
         self,
@@ -123,6 +127,11 @@ class CountWorker(QObject):
     def _request(self, kind: str, filters: Filters, argument) -> int:
         with self._cond:
             self._generation = next(GENERATIONS)
+            if self._broken:  # said once the requester has the generation
+                QTimer.singleShot(
+                    0, self, functools.partial(self._report_failure, kind, self._generation)
+                )
+                return self._generation
             self._job = (self._generation, kind, filters, argument)
             if not self._held:
                 self._held = True
@@ -160,11 +169,18 @@ class CountWorker(QObject):
         return self._closing or self._generation != generation
 
     def _failed(self, kind: str, generation: int) -> None:
-        """Log the exception being handled; a failed sort is reported, so that the window does
-        not say "sorting…" for ever (a failed count leaves the "≥ N" it shows)."""
+        """Log the exception being handled; a failed sort or total is reported, so that the
+        window does not say "sorting…" or wait for its rows for ever (a failed facet leaves
+        its list as it is)."""
         log.exception("counting failed" if kind != "order" else "sorting failed")
-        if kind == "order" and not self._stale(generation):
+        if not self._stale(generation):
+            self._report_failure(kind, generation)
+
+    def _report_failure(self, kind: str, generation: int) -> None:
+        if kind == "order":
             self.order_ready.emit(generation, None)
+        elif kind == "total":
+            self.total_failed.emit(generation)
 
     def _run(self) -> None:
         lower_priority()
@@ -172,6 +188,11 @@ class CountWorker(QObject):
             catalogue = Catalogue(self.db_path)  # sqlite connections stay in their thread
         except Exception:  # noqa: BLE001 - counts are a convenience; the window keeps working
             log.exception("cannot open %s for counting", self.db_path)
+            with self._cond:
+                self._broken = True
+                job, self._job = self._job, None
+            if job is not None and not self._stale(job[0]):
+                self._report_failure(job[1], job[0])
             return
         try:
             while True:
@@ -196,6 +217,8 @@ class CountWorker(QObject):
                         self._conn, self._running = catalogue.conn, generation
                 if forget:
                     catalogue.forget()
+                if not warm:
+                    catalogue.stale = functools.partial(self._stale, generation)
                 if warm:
                     # Outside the lock: the window's requests, cancels and close never wait
                     # for the index to load, and a request stops the loading between dimensions.
@@ -203,7 +226,7 @@ class CountWorker(QObject):
                     continue
                 try:
                     if kind == "total":
-                        total = catalogue.count(filters)
+                        total = catalogue.count(filters, remembered=not argument)
                         if not self._stale(generation):
                             self.total_ready.emit(generation, total)
                         continue

@@ -28,10 +28,11 @@ COUNT_BUDGET_S = 0.003
 SORT_BUDGET_S = 0.02
 # After a filter change, which has its own first page to paint within 50 ms, only half of that.
 RESORT_BUDGET_S = 0.01
-# A page read before the count is in: most take a few ms, but a short prefix search ("t*")
-# took 0.1-0.6 s at 1M entries. Past this budget the table waits for the background count,
-# which leaves the search's bitmap in memory to page from, and says it is searching.
-PAGE_BUDGET_S = 0.03
+# The first page of a filter: most take a few ms, but a short prefix search ("t*") took
+# 0.1-0.6 s at 1M entries. Past this budget the table waits for the background count, which
+# leaves the search's bitmap in memory to page from, and says it is searching. An interrupt
+# takes effect at FTS5's next read, up to 18 ms later ("the*"): hence well under 50 ms.
+PAGE_BUDGET_S = 0.02
 SORT_HERE_MAX = 50_000  # matches; more are not tried in the window's thread at all
 # After a sort the selected entries stay selected. A background sort sends every entry's new
 # row; a sort in the window's thread (a few thousand entries) has each one found by id in the
@@ -359,14 +360,20 @@ class EntriesModel(QAbstractTableModel):
         if self._count is None and self._order is not None:
             self._count = len(self._order) // ID_BYTES
         self._first_late = False
-        if self._count is None:
-            first = self._fetch_within(0)
-            if first is None:  # its rows come with the count
-                self._first_late = True
-            else:
-                self._pages[0] = first
-            self._shown = len(first or ())
-            self._generation = self._counter().count(self.filters)
+        if self._order is not None or self._count == 0:
+            return  # rows from the sorted ids, or none
+        # Even a count known already (kept from before) says nothing of how long the first
+        # page takes: a search whose bitmap was dropped since took 0.2 s at 1M entries.
+        first = self._fetch_within(0)
+        known = self._count is not None
+        if first is not None:
+            self._pages[0] = first
+            if known:
+                return
+        else:  # its rows come with the count, counted again if it was known
+            self._count, self._first_late = None, True
+        self._shown = len(first or ())
+        self._generation = self._counter().count(self.filters, again=known)
 
     def _fetch_within(self, number: int) -> list[dict] | None:
         """Page `number`, or None if it takes longer than PAGE_BUDGET_S (a query stopped)."""
@@ -385,6 +392,22 @@ class EntriesModel(QAbstractTableModel):
         return self.catalogue.rows(
             self.filters, sort, descending, offset, PAGE_SIZE, total=self._count
         )
+
+    def _total_failed(self, generation: int) -> None:
+        """The background count failed (logged): the total stays unknown, and rows that
+        waited for it are read here after all, with no budget, rather than never."""
+        if generation != self._generation or not self._first_late:
+            return
+        self._first_late = False
+        first = self._fetch(0)
+        if first:
+            self._pages[0] = first
+            with self._inserting_rows(0, len(first) - 1):
+                self._shown = len(first)
+        if len(first) < PAGE_SIZE:
+            self._total_ready(generation, self._shown)
+        else:
+            self.total_changed.emit()  # not the total: the rows it waited for
 
     def _total_ready(self, generation: int, total: int) -> None:
         if generation != self._generation or self._count is not None:
@@ -430,6 +453,7 @@ class EntriesModel(QAbstractTableModel):
         if self._worker is None:
             self._worker = CountWorker(self.catalogue.path, self)
             self._worker.total_ready.connect(self._total_ready)
+            self._worker.total_failed.connect(self._total_failed)
         return self._worker
 
     def warm_counts(self) -> None:

@@ -24,6 +24,8 @@ FILES_KEPT = 2  # catalogue files whose bitmaps stay loaded
 # long for the interpreter (the GUI also shortens Python's switch interval from 5 to 0.5 ms;
 # this holds elsewhere, e.g. the command line's own threads).
 YIELD_SECONDS = 0.002
+WAIT_SLICE_S = 0.02  # a thread waiting for another's search looks this often whether to stop
+Stop = Callable[[], bool] | None  # true once the caller's request is replaced
 FROM_IDS_BATCH = 32768  # ids made into bits between such pauses (about 2 ms)
 
 
@@ -186,7 +188,9 @@ class BitmapIndex:
         return [code for region in regions for code in self._members.get(region, ())]
 
     # -- filters -------------------------------------------------------------------------
-    def mask(self, conn: sqlite3.Connection | None, filters: Filters, searched=...) -> int:
+    def mask(
+        self, conn: sqlite3.Connection | None, filters: Filters, searched=..., stop: Stop = None
+    ) -> int:
         """The entries matching `filters`, as one bitmap (the same entries as Filters.compile);
         `searched`: the search's bitmap (None: no search) if the caller has it already. With
         no `conn`, from what is in memory, else NotLoaded."""
@@ -209,7 +213,7 @@ class BitmapIndex:
         if filters.has_figure is not None:
             parts.append(self.union(conn, "has_figure", [int(filters.has_figure)]))
         if searched is ...:
-            searched = self.search(conn, filters.search)
+            searched = self.search(conn, filters.search, stop)
         if searched is not None:
             parts.append(searched)
         if not parts:
@@ -237,41 +241,44 @@ class BitmapIndex:
     def any_role(self, conn: sqlite3.Connection | None, codes) -> int:
         return self.union(conn, "countries", codes) | self.union(conn, "donors", codes)
 
-    def search(self, conn: sqlite3.Connection, text: str) -> int | None:
+    def search(self, conn: sqlite3.Connection, text: str, stop: Stop = None) -> int | None:
         """The entries the full-text search matches, or None when the text searches nothing.
         Frequent single words come from their stored bitmaps; the rest (rarer words, phrases,
-        prefixes) from the full-text index, which lists few entries for them."""
+        prefixes) from the full-text index, which lists few entries for them.
+
+        One thread makes a search, others wanting it wait: a filter change has the total and
+        two facet threads ask for it at once, and a prefix search ("t*") made them each list
+        900k entries, three times the work on two cores. A waiter whose `stop()` turns true
+        (its request was replaced) raises an interruption, as its own query would; one whose
+        maker failed makes the search itself."""
         parts = terms(text)
         key = match_expression(parts)
         if key is None:
             return None
-        cached = self._searches.get(key)
-        if cached is not None:
-            with self._lock:  # another thread may have dropped it since: then it stays out
-                if key in self._searches:
-                    self._searches.move_to_end(key)  # least recently used goes first
-            return cached
-        # One thread searches, others wanting the same wait for it: a filter change has the
-        # total and two facet threads all ask for it at once, and a prefix search ("t*")
-        # made them each list 900k entries, three times the work on two cores.
-        with self._lock:
-            searching = self._searching.get(key)
-            if searching is None:
-                self._searching[key] = threading.Event()
-        if searching is not None:
-            searching.wait()  # without the interpreter
-            found = self._searches.get(key)
-            if found is None:
-                # The thread searching was stopped (its request replaced) or failed: as if
-                # this one's query were interrupted, which a counting thread asks again for
-                # if its request still stands (and then searches itself).
-                raise sqlite3.OperationalError("interrupted: the search it waited for stopped")
-            return found
-        try:
-            return self._search(conn, key, parts)
-        finally:
+        waited = False
+        while True:
+            cached = self._searches.get(key)
+            if cached is not None:
+                with self._lock:  # another thread may have dropped it since: then it stays out
+                    if key in self._searches:
+                        self._searches.move_to_end(key)  # least recently used goes first
+                return cached
+            if waited and stop is not None and stop():
+                raise sqlite3.OperationalError("interrupted: the search waited for stopped")
             with self._lock:
-                self._searching.pop(key).set()
+                searching = self._searching.get(key)
+                if searching is None:
+                    self._searching[key] = threading.Event()
+            if searching is None:
+                try:
+                    return self._search(conn, key, parts)
+                finally:
+                    with self._lock:
+                        self._searching.pop(key).set()
+            while not searching.wait(WAIT_SLICE_S):  # without the interpreter
+                if stop is not None and stop():
+                    raise sqlite3.OperationalError("interrupted while waiting for a search")
+            waited = True
 
     def _search(self, conn: sqlite3.Connection, key: str, parts) -> int:
         frequent = self.dimension(conn, TERMS)
@@ -312,13 +319,13 @@ class BitmapIndex:
         return found
 
     # -- counts --------------------------------------------------------------------------
-    def count(self, conn: sqlite3.Connection, filters: Filters) -> int:
-        return self.mask(conn, filters).bit_count()
+    def count(self, conn: sqlite3.Connection, filters: Filters, stop: Stop = None) -> int:
+        return self.mask(conn, filters, stop=stop).bit_count()
 
-    def facet(self, conn: sqlite3.Connection, dimension: str, filters: Filters):
+    def facet(self, conn: sqlite3.Connection, dimension: str, filters: Filters, stop: Stop = None):
         """(value, entries) of every value of `dimension` that the entries matching `filters`
         hold; the caller leaves the dimension's own filter out of `filters`."""
-        mask = self.mask(conn, filters)
+        mask = self.mask(conn, filters, stop=stop)
         raw = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
         found = []
         paused = time.perf_counter()

@@ -47,6 +47,10 @@ def make_window(qtbot, catalogue_path, settings_path):
 
     yield make
     for window in opened:
+        if window.export_task is not None:  # closing would ask whether to stop it
+            window.export_task.worker.cancel()
+            window.export_task.wait()
+            window._export_cleanup()
         window.close()
         window.catalogue.close()
 

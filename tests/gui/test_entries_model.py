@@ -1,5 +1,6 @@
 """The table model pages through SQL and sorts with the query layer."""
 
+import sqlite3
 import threading
 from array import array
 
@@ -18,6 +19,7 @@ from app.gui.entries_model import (
     EntriesModel,
     pages_shown_first,
 )
+from app.query.bitmaps import BitmapIndex
 from app.query.catalogue import Catalogue, positions
 from app.query.filters import Filters
 
@@ -33,10 +35,10 @@ def test_model_passes_qt_model_checks(qtmodeltester, catalogue):
 def test_rows_come_a_page_at_a_time(catalogue):
     model = EntriesModel(catalogue)
     assert model.rowCount() == catalogue.count()
-    assert len(model._pages) == 0
+    assert list(model._pages) == [0]  # read at once, within a budget: the first shown
     last = model.rowCount() - 1
     assert model.index(last, 0).data(ROW_ID_ROLE) == catalogue.rows(offset=last, limit=1)[0]["id"]
-    assert list(model._pages) == [last // PAGE_SIZE]
+    assert list(model._pages) == [0, last // PAGE_SIZE]
     for row in range(0, model.rowCount(), PAGE_SIZE):
         model.index(row, 0).data()
     assert len(model._pages) <= MAX_PAGES
@@ -275,7 +277,7 @@ def test_an_order_can_arrive_before_the_count(
 ):
     monkeypatch.setattr("app.gui.entries_model.PAGE_SIZE", 50)
     monkeypatch.setattr(Catalogue, "count_within", lambda self, filters, seconds: None)
-    monkeypatch.setattr(CountWorker, "count", lambda self, filters: 0)  # never comes
+    monkeypatch.setattr(CountWorker, "count", lambda self, filters, again=False: 0)  # never comes
     model = EntriesModel(catalogue)
     qtmodeltester.check(model, force_py=True)  # stays attached: it fetches inside insertions
     before = model.rowCount()  # the tester fetches too
@@ -334,7 +336,7 @@ def test_entry_order_turned_round_before_the_count_keeps_the_current_entry(
     qtbot, catalogue, monkeypatch, sorts_in_background
 ):
     monkeypatch.setattr(Catalogue, "count_within", lambda self, filters, seconds: None)
-    monkeypatch.setattr(CountWorker, "count", lambda self, filters: 0)  # never comes
+    monkeypatch.setattr(CountWorker, "count", lambda self, filters, again=False: 0)  # never comes
     model = EntriesModel(catalogue)
     held = QPersistentModelIndex(model.index(5, 0))
     chosen = held.data(ROW_ID_ROLE)
@@ -431,7 +433,7 @@ def test_rows_too_slow_for_the_window_come_with_the_count(
 def test_a_next_page_too_slow_for_the_window_is_read_when_next_asked(catalogue, monkeypatch):
     monkeypatch.setattr(entries_model, "COUNT_BUDGET_S", 0.0)
     monkeypatch.setattr(catalogue_module, "PROGRESS_STEPS", 1)
-    monkeypatch.setattr(CountWorker, "count", lambda self, filters: 0)  # no count comes
+    monkeypatch.setattr(CountWorker, "count", lambda self, filters, again=False: 0)  # none comes
     model = EntriesModel(catalogue)
     assert model.known_total() is None and model.rowCount() == PAGE_SIZE
     assert not model.searching()
@@ -441,3 +443,87 @@ def test_a_next_page_too_slow_for_the_window_is_read_when_next_asked(catalogue, 
     monkeypatch.setattr(entries_model, "PAGE_BUDGET_S", 1.0)
     model.fetchMore()
     assert ids_shown(model) == sql_order(catalogue, Filters(), None)[: 2 * PAGE_SIZE]
+
+
+@pytest.fixture()
+def window_catalogue(catalogue_path):
+    with Catalogue(catalogue_path, bitmaps=False) as opened:  # as open_window makes it
+        yield opened
+
+
+def test_rows_that_waited_for_a_failed_count_come_anyway(
+    qtbot, window_catalogue, slow_pages, monkeypatch, caplog
+):
+    # Found by a review: the count failing (a damaged bitmap page) left the table empty,
+    # saying "Searching…", for good.
+    def broken(self, conn, filters, stop=None):
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(BitmapIndex, "count", broken)
+    model = EntriesModel(window_catalogue)
+    filters = Filters(search="japan")  # more than a page: the total stays unknown
+    try:
+        with qtbot.waitSignal(model.total_changed, timeout=10_000):
+            model.set_filters(filters)
+            assert model.searching()
+        assert "counting failed" in caplog.text
+        assert not model.searching() and model.known_total() is None  # "≥ 200 (counting…)"
+        assert ids_shown(model) == sql_order(window_catalogue, filters, None)[:PAGE_SIZE]
+        assert model.canFetchMore()
+        fewer = Filters(search="security")  # a page or less: that is the total
+        with qtbot.waitSignal(model.total_changed, timeout=10_000):
+            model.set_filters(fewer)
+        assert model.known_total() == window_catalogue.count(fewer) == model.rowCount()
+    finally:
+        model.close()
+
+
+def test_rows_come_even_when_no_thread_can_count_them(
+    qtbot, window_catalogue, slow_pages, monkeypatch, caplog
+):
+    real = Catalogue.__init__
+
+    def refuse(self, path, bitmaps=True):
+        if bitmaps:  # the counting thread's connection (the window's reads no bitmaps)
+            raise catalogue_module.CatalogueError("too many open files")
+        real(self, path, bitmaps)
+
+    monkeypatch.setattr(Catalogue, "__init__", refuse)
+    model = EntriesModel(window_catalogue)
+    try:
+        for search in ("security", "maritime"):  # the thread's first request, then later ones
+            filters = Filters(search=search)
+            with qtbot.waitSignal(model.total_changed, timeout=10_000):
+                model.set_filters(filters)
+                assert model.searching()
+            assert model.rowCount() > 0
+            assert ids_shown(model, range(5)) == sql_order(window_catalogue, filters, None)[:5]
+        assert "cannot open" in caplog.text
+    finally:
+        model.close()
+
+
+def test_a_known_count_whose_first_page_is_slow_waits_for_its_rows_too(
+    qtbot, window_catalogue, slow_pages, monkeypatch
+):
+    # Found by a review: going back to a prefix search whose count the window kept, but whose
+    # bitmap had been dropped since, read its first page in the window's thread (0.2 s at 1M).
+    filters = Filters(search="japan")
+    window_catalogue.remember_count(filters, window_catalogue.count(filters))
+    asked = []
+    real = CountWorker.count
+    monkeypatch.setattr(
+        CountWorker,
+        "count",
+        lambda self, f, again=False: asked.append(again) or real(self, f, again),
+    )
+    model = EntriesModel(window_catalogue)
+    try:
+        asked.clear()
+        with qtbot.waitSignal(model.total_changed, timeout=10_000):
+            model.set_filters(filters)
+            assert model.searching() and model.rowCount() == 0
+        assert asked == [True]  # counted again: that makes the search's bitmap again
+        assert ids_shown(model) == sql_order(window_catalogue, filters, None)
+    finally:
+        model.close()

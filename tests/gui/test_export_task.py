@@ -159,9 +159,8 @@ def test_closing_the_window_during_an_export_asks_and_can_cancel_it_and_close(
     assert list(target.parent.iterdir()) == []
 
 
-def test_closing_the_window_during_an_export_can_keep_exporting(
-    qtbot, make_window, tmp_path, monkeypatch
-):
+def held_export(monkeypatch):
+    """(started, go_on): the window's next export waits, once started, until go_on is set."""
     import threading
 
     from app.gui.export_task import ExportWorker as Worker
@@ -170,12 +169,29 @@ def test_closing_the_window_during_an_export_can_keep_exporting(
     started, go_on = threading.Event(), threading.Event()
     real = Worker._report
 
-    def held_report(self, written):  # an export held until the question is answered
+    def held_report(self, written):
         started.set()
         go_on.wait(10)
         real(self, written)
 
     monkeypatch.setattr(Worker, "_report", held_report)
+    return started, go_on
+
+
+def open_boxes() -> list[str]:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    return sorted(
+        w.windowTitle()
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and w.isVisible()
+    )
+
+
+def test_closing_the_window_during_an_export_can_keep_exporting(
+    qtbot, make_window, tmp_path, monkeypatch
+):
+    started, go_on = held_export(monkeypatch)
     window = make_window()
     target = tmp_path / "out.csv"
     outcomes = []
@@ -183,7 +199,10 @@ def test_closing_the_window_during_an_export_can_keep_exporting(
     window.export_to(target)
     assert started.wait(10)
     window.close()
+    window.close()  # Ctrl+Q twice, before the question shows: one question
     qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
+    qtbot.wait(50)
+    assert open_boxes() == ["Export not finished"]
     keep = next(b for b in window.message.buttons() if b.text() == "Keep Exporting")
     assert window.message.defaultButton() is keep
     keep.click()
@@ -191,8 +210,26 @@ def test_closing_the_window_during_an_export_can_keep_exporting(
     qtbot.waitUntil(lambda: outcomes == ["done"])
     assert window.isVisible()
     assert target.read_text(encoding="utf-8-sig").count("\n") > 1
-    window.close()  # nothing running now: closes at once
+    window.close()  # nothing running now: closes at once, and so does its message
     assert not window.isVisible()
+    qtbot.waitUntil(lambda: open_boxes() == [])
+
+
+def test_an_export_that_ends_while_the_window_asks_takes_the_question_away(
+    qtbot, make_window, tmp_path, monkeypatch
+):
+    # Found by a review: the question stayed, saying the export was still being written and
+    # that nothing would be written, beside "Export finished".
+    started, go_on = held_export(monkeypatch)
+    window = make_window()
+    window.export_to(tmp_path / "out.csv")
+    assert started.wait(10)
+    window.close()
+    qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
+    go_on.set()
+    qtbot.waitUntil(lambda: window.export_task is None, timeout=10_000)
+    qtbot.waitUntil(lambda: open_boxes() == ["Export finished"])
+    assert window.isVisible() and (tmp_path / "out.csv").exists()
 
 
 def test_an_export_that_ends_as_the_window_closes_shows_no_message(make_window):
@@ -201,3 +238,73 @@ def test_an_export_that_ends_as_the_window_closes_shows_no_message(make_window):
     window._export_done(5)
     window._export_failed("Cannot write out.csv")
     assert window.message is None
+
+
+def test_an_export_waiting_for_a_search_another_thread_gives_up_still_finishes(
+    qtbot, make_window, tmp_path, monkeypatch
+):
+    # Found by a review: the export's count waited for a counting thread's search, which
+    # stopped when the user changed the filter, and the export failed with "interrupted".
+    import time
+
+    import app.gui.entries_model as entries_model
+    import app.query.bitmaps as query_bitmaps
+    import app.query.catalogue as catalogue_module
+
+    monkeypatch.setattr(entries_model, "COUNT_BUDGET_S", 0.0)
+    monkeypatch.setattr(entries_model, "PAGE_BUDGET_S", 0.0)
+    monkeypatch.setattr(catalogue_module, "PROGRESS_STEPS", 1)
+    # A slow search, as a prefix search is at 1M entries: its ids come from a cursor that an
+    # interrupt stops, a few ms a batch.
+    monkeypatch.setattr(query_bitmaps, "FROM_IDS_BATCH", 1)
+    real_encode = query_bitmaps.encode
+    monkeypatch.setattr(query_bitmaps, "encode", lambda ids: time.sleep(0.01) or real_encode(ids))
+    window = make_window()
+    window.forget_counts()
+    outcomes = []
+    window.export_finished.connect(outcomes.append)
+    window.apply_filters(window.filters.with_(search="secur*"))
+    assert window.model.searching()
+    qtbot.wait(100)  # the counting threads start on the search
+    target = tmp_path / "out.csv"
+    window.export_to(target)  # its thread counts too, waiting for that search
+    qtbot.wait(100)
+    window.apply_filters(window.filters.with_(search="japan"))  # the user moves on
+    qtbot.waitUntil(lambda: bool(outcomes), timeout=20_000)
+    assert outcomes == ["done"]
+    assert target.exists()
+
+
+def test_an_export_before_the_count_is_in_does_not_count_in_the_window(
+    qtbot, make_window, catalogue, tmp_path, monkeypatch
+):
+    # Found by a review: the window counted a prefix search itself before exporting it
+    # (0.3-0.4 s at 1M entries); the export's own thread counts anyway.
+    import app.gui.entries_model as entries_model
+    import app.query.catalogue as catalogue_module
+    from app.gui.count_worker import CountWorker
+    from app.query.catalogue import Catalogue
+
+    monkeypatch.setattr(entries_model, "COUNT_BUDGET_S", 0.0)
+    monkeypatch.setattr(catalogue_module, "PROGRESS_STEPS", 1)
+    monkeypatch.setattr(CountWorker, "count", lambda self, filters, again=False: 0)  # none comes
+    window = make_window()
+    filters = window.filters.with_(search="japan")
+    window.apply_filters(filters)
+    assert window.model.known_total() is None
+    counted = []
+    real = Catalogue._count
+    monkeypatch.setattr(
+        window.catalogue, "_count", lambda f: counted.append(f) or real(window.catalogue, f)
+    )
+    outcomes = []
+    window.export_finished.connect(outcomes.append)
+    target = tmp_path / "out.csv"
+    window.export_to(target)
+    assert window.progress_dialog.maximum() == 0  # busy: how many is not known here
+    assert "Writing entries to out.csv" in window.progress_dialog.labelText()
+    qtbot.waitUntil(lambda: outcomes == ["done"], timeout=10_000)
+    assert counted == []
+    reference = tmp_path / "ref.csv"
+    export_csv(catalogue.iter_rows(filters), reference)
+    assert target.read_bytes() == reference.read_bytes()

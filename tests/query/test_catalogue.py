@@ -322,3 +322,17 @@ def test_known_facets_are_answered_without_a_query(catalogue):
     finally:
         catalogue.conn.set_trace_callback(None)
     assert statements == []
+
+
+def test_a_deadline_on_a_connection_closed_meanwhile_leaves_the_others_theirs(
+    catalogue_path, catalogue, monkeypatch
+):
+    other = Catalogue(catalogue_path, bitmaps=False)
+    WATCHDOG.arm(other.conn, 0.01)
+    other.close()  # its interrupt then fails: the watchdog thread must live on
+    time.sleep(0.05)
+    monkeypatch.setattr(catalogue_module, "PROGRESS_STEPS", 2**31 - 1)
+    started = time.perf_counter()
+    with pytest.raises(QueryInterrupted), catalogue.limited(0.05):
+        catalogue.conn.execute(LONG_QUERY).fetchone()
+    assert time.perf_counter() - started < 5
