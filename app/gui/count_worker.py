@@ -216,7 +216,9 @@ class CountWorker(QObject):
                         self._job = None
                         self._conn, self._running = catalogue.conn, generation
                 if forget:
-                    catalogue.forget()
+                    # Not the shared searches: the window dropped those when it asked, and
+                    # since then another thread may have made one for the request at hand.
+                    catalogue.forget(searches=False)
                 if not warm:
                     catalogue.stale = functools.partial(self._stale, generation)
                 if warm:

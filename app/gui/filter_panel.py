@@ -69,6 +69,7 @@ class FilterPanel(QScrollArea):
         self._updating = False
         self._workers: list[CountWorker] = []
         self._generations: set[int] = set()
+        self._held: list[str] = []  # dimensions whose counts wait for release_counts()
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget(self)
@@ -133,15 +134,17 @@ class FilterPanel(QScrollArea):
             return
         self.filters_changed.emit(self.filters.with_(**changes))
 
-    def show_filters(self, filters: Filters, count_now: bool = True) -> None:
+    def show_filters(self, filters: Filters, count_now: bool = True, hold: bool = False) -> None:
         """Show `filters` in every control and refresh the counts; emits nothing. Without
         `count_now` (the total alone did not fit its budget, so facets will not either) only
-        facets known already are shown at once: the rest are counted in the background."""
+        facets known already are shown at once: the rest are counted in the background, from
+        release_counts() on if `hold`."""
         self.filters = filters
         self._updating = True
         for worker in self._workers:
             worker.cancel()
         self._generations = set()
+        self._held = []
         try:
             late = []
             deadline = time.perf_counter() + (FACET_BUDGET_S if count_now else 0.0)
@@ -164,20 +167,32 @@ class FilterPanel(QScrollArea):
                     self._show_facets(dimension, found)
             for dimension in late:
                 self.lists[dimension].model.set_pending(getattr(filters, dimension))
-            if late:
-                while len(self._workers) < FACET_WORKERS:
-                    worker = CountWorker(self.catalogue.path, self)
-                    worker.facet_ready.connect(self._facet_ready)
-                    self._workers.append(worker)
-                queue = deque(late)  # each worker takes the next dimension when free
-                for worker in self._workers[: len(late)]:
-                    self._generations.add(worker.facets(filters, queue))
+            if hold:
+                self._held = late
+            else:
+                self._count_later(late)
             self.include_members.setChecked(filters.include_region_members)
             self.year_from.set_year(filters.year_from)
             self.year_to.set_year(filters.year_to)
             self.has_figure.setChecked(filters.has_figure is True)
         finally:
             self._updating = False
+
+    def release_counts(self) -> None:
+        """Count the facets show_filters(hold=True) left waiting."""
+        late, self._held = self._held, []
+        self._count_later(late)
+
+    def _count_later(self, dimensions: list[str]) -> None:
+        if not dimensions:
+            return
+        while len(self._workers) < FACET_WORKERS:
+            worker = CountWorker(self.catalogue.path, self)
+            worker.facet_ready.connect(self._facet_ready)
+            self._workers.append(worker)
+        queue = deque(dimensions)  # each worker takes the next dimension when free
+        for worker in self._workers[: len(dimensions)]:
+            self._generations.add(worker.facets(self.filters, queue))
 
     def _show_facets(self, dimension: str, facets) -> None:
         if dimension == "kinds":

@@ -340,14 +340,21 @@ class Catalogue:
             self.remember_count(filters, known)
         return known
 
-    def forget(self) -> None:
-        """Drop the counts and facets kept so far, and the searches of the bitmap index that
-        this file's connections share (the benchmark times them from nothing)."""
+    def forget(self, searches: bool = True) -> None:
+        """Drop the counts and facets kept so far, and (`searches`) the searches of the bitmap
+        index that this file's connections share (the benchmark times them from nothing)."""
         self._counts.clear()
         self._facets.clear()
         self._masks.clear()
-        if self.bitmaps is not None:
-            self.bitmaps.forget_searches()
+        if not searches:
+            return
+        # The window's connection has no bitmaps of its own, but pages from the shared ones:
+        # a search kept there would make its next first page a cache hit.
+        if self._index_key is None:
+            self._index_key = index_key(self.path, self.conn)
+        index = self.bitmaps or existing_index(self._index_key)
+        if index is not None:
+            index.forget_searches()
 
     def remember_count(self, filters: Filters, total: int) -> None:
         """Keep a count (made here or by another connection to the same read-only file)."""

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 import app.gui.entries_model as entries_model
 import app.query.catalogue as catalogue_module
 from app.export.csv_export import export_csv, header
+from app.gui.count_worker import CountWorker
 from app.gui.highlight import MARK_STYLE
 from app.gui.main_window import SEARCH_DELAY_MS
 from app.gui.settings import DEFAULT_FILTERS
@@ -621,9 +622,16 @@ def slow_search(monkeypatch):
     monkeypatch.setattr(catalogue_module, "PROGRESS_STEPS", 1)
 
 
-def test_a_slow_search_says_so_until_its_rows_come(qtbot, window, catalogue, slow_search):
+def test_a_slow_search_says_so_until_its_rows_come(
+    qtbot, window, catalogue, slow_search, monkeypatch
+):
     filters = DEFAULT_FILTERS.with_(search="security")
     window.forget_counts()  # a search kept from another test would be paged from its bitmap
+    facets_asked = []
+    real = CountWorker.facets
+    monkeypatch.setattr(
+        CountWorker, "facets", lambda self, f, d: facets_asked.append(f) or real(self, f, d)
+    )
     with qtbot.waitSignal(window.model.total_changed, timeout=10_000):
         qtbot.keyClicks(window.search, "security")
         qtbot.keyClick(window.search, Qt.Key.Key_Return)
@@ -631,6 +639,12 @@ def test_a_slow_search_says_so_until_its_rows_come(qtbot, window, catalogue, slo
         assert "Searching…" in window.empty_text.text()
         assert "No entries match" not in window.empty_text.text()
         assert window.status.text().startswith(f"Searching {window.grand_total:,} entries…")
+        # The facets wait for the rows: counted meanwhile, they took the interpreter from
+        # the window's paging and painting of them.
+        assert facets_asked == [] and window.panel.pending()
+    assert facets_asked == []  # not even with the rows: once they are painted
+    qtbot.waitUntil(lambda: bool(facets_asked))
+    qtbot.waitUntil(lambda: not window.panel.pending())
     total = catalogue.count(filters)
     assert window.stack.currentWidget() is window.table
     assert window.model.rowCount() == total

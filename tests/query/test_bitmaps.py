@@ -284,6 +284,19 @@ def test_forgetting_drops_the_searches_kept_as_bitmaps(pair, monkeypatch):
     assert fast.count(filters) == first and len(run) == 2
 
 
+def test_the_window_forgetting_drops_the_searches_it_pages_from(pair):
+    # The benchmark times every run from nothing: a search the counting threads kept made the
+    # window's next first page of it a cache hit.
+    fast, plain = pair
+    shared = index_for(fast.path, fast.conn)
+    shared.warm(fast.conn)
+    filters = Filters(search="secur*")
+    shared.mask(fast.conn, filters)  # as a count in the background
+    assert plain._ready_mask(filters) is not None
+    plain.forget()
+    assert plain._ready_mask(filters) is None
+
+
 # Ids up to 100,000 span several of select()'s blocks (4,096 bytes: 32,768 entries).
 @given(
     st.sets(st.integers(0, 100_000), max_size=300) | st.sets(st.integers(0, 2_000)),
