@@ -75,6 +75,12 @@ def any_filters(draw, labels):
     )
 
 
+def drawn(pair, data) -> tuple[Catalogue, Catalogue, Filters]:
+    """(bitmaps, plain SQL, any filters): what each property test starts from."""
+    fast, plain = pair
+    return fast, plain, data.draw(any_filters(plain.labels()))
+
+
 def test_terms_are_stored(with_terms):
     conn = sqlite3.connect(with_terms)
     terms = {t for (t,) in conn.execute("SELECT value FROM bitmaps WHERE dimension = 'terms'")}
@@ -85,8 +91,7 @@ def test_terms_are_stored(with_terms):
 @given(data=st.data())
 @SETTINGS
 def test_counts_and_facets_equal_sql(pair, data):
-    fast, plain = pair
-    filters = data.draw(any_filters(plain.labels()))
+    fast, plain, filters = drawn(pair, data)
     assert fast.count(filters) == plain.count(filters)
     dimension = data.draw(st.sampled_from(FACETS))
     assert fast.facet(dimension, filters) == plain.facet(dimension, filters)
@@ -97,8 +102,7 @@ def test_counts_and_facets_equal_sql(pair, data):
 @given(data=st.data())
 @SETTINGS
 def test_mask_holds_exactly_the_filtered_entries(pair, data):
-    fast, plain = pair
-    filters = data.draw(any_filters(plain.labels()))
+    fast, plain, filters = drawn(pair, data)
     mask = fast.bitmaps.mask(fast.conn, filters)
     assert mask == from_ids(r["id"] for r in plain.iter_rows(filters))
 
@@ -392,6 +396,11 @@ def test_ids_made_into_a_bitmap_in_batches_give_the_whole_of_it(ids, batch):
         assert from_ids(iter(ids)) == sum(1 << i for i in set(ids))
 
 
+def searched_by_sql(path: Path, text: str) -> int:
+    with Catalogue(path, bitmaps=False) as plain:
+        return from_ids(r["id"] for r in plain.iter_rows(Filters(search=text)))
+
+
 def searching_threads(path: Path, index: BitmapIndex, text: str, stops: list) -> tuple[list, list]:
     """Run index.search(text, stop) in a thread for each of `stops`, each thread with its own
     connection, one after the other has started; (results, errors) once all are done."""
@@ -426,8 +435,7 @@ def test_threads_wanting_one_search_wait_for_the_one_making_it(with_terms, monke
     monkeypatch.setattr(index, "_search", slow)
     results, errors = searching_threads(with_terms, index, "secur*", [None, None, None])
     assert errors == [] and len(made) == 1
-    with Catalogue(with_terms, bitmaps=False) as plain:
-        expected = from_ids(r["id"] for r in plain.iter_rows(Filters(search="secur*")))
+    expected = searched_by_sql(with_terms, "secur*")
     assert results == [expected] * 3
 
 
@@ -459,8 +467,7 @@ def test_a_search_whose_maker_stopped_is_made_by_a_waiter_still_wanting_it(with_
         "interrupted while waiting for a search",
         "interrupted: the search waited for stopped",
     ]
-    with Catalogue(with_terms, bitmaps=False) as plain:
-        expected = from_ids(r["id"] for r in plain.iter_rows(Filters(search="secur*")))
+    expected = searched_by_sql(with_terms, "secur*")
     assert results == [expected]
     assert len(made) == 2
     assert index._searching == {}  # nothing left for a later search to wait for
@@ -469,8 +476,7 @@ def test_a_search_whose_maker_stopped_is_made_by_a_waiter_still_wanting_it(with_
 @given(data=st.data())
 @SETTINGS
 def test_a_mask_is_ready_once_what_it_reads_is_in_memory(pair, data):
-    fast, plain = pair
-    filters = data.draw(any_filters(plain.labels()))
+    fast, plain, filters = drawn(pair, data)
     expected = fast.bitmaps.mask(fast.conn, filters)
     index = BitmapIndex()
     loaded = data.draw(st.sets(st.sampled_from(DIMENSIONS)))
