@@ -25,6 +25,14 @@ def no_real_settings(monkeypatch):
     monkeypatch.setattr("app.gui.settings.default_settings_path", refuse)
 
 
+@pytest.fixture(autouse=True)
+def pages_in_time(monkeypatch):
+    """A first page read at once, however slow the machine: the tests check what the window
+    shows, and a table waiting for its count on a busy CI machine would fail them for
+    nothing. Tests of that wait set the budget to 0 themselves (after this fixture)."""
+    monkeypatch.setattr("app.gui.entries_model.PAGE_BUDGET_S", 5.0)
+
+
 @pytest.fixture()
 def settings_path(tmp_path):
     return tmp_path / "config" / "browser.ini"

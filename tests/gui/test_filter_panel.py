@@ -49,6 +49,7 @@ def test_with_no_time_to_count_the_panel_runs_no_query(qtbot, catalogue):
     qtbot.addWidget(panel)
     known = Filters(kinds=("body",))
     panel.show_filters(known)
+    qtbot.waitUntil(lambda: not panel.pending())  # counted here or in the background
     filters = known.with_(domains=("maritime",))
     statements = []
     catalogue.conn.set_trace_callback(statements.append)
