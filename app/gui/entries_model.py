@@ -399,14 +399,8 @@ class EntriesModel(QAbstractTableModel):
         if generation != self._generation or not self._first_late:
             return
         self._first_late = False
-        first = self._fetch(0)
-        if first:
-            self._pages[0] = first
-            with self._inserting_rows(0, len(first) - 1):
-                self._shown = len(first)
-        if len(first) < PAGE_SIZE:
-            self._total_ready(generation, self._shown)
-        else:
+        self._append_page(self._fetch(0))
+        if self._count is None:
             self.total_changed.emit()  # not the total: the rows it waited for
 
     def _total_ready(self, generation: int, total: int) -> None:
@@ -497,8 +491,12 @@ class EntriesModel(QAbstractTableModel):
         if not self.canFetchMore(parent):
             return
         page = self._fetch_within(self._shown // PAGE_SIZE)
-        if page is None:  # too slow for the window: the rows come with the count
-            return
+        if page is not None:  # else too slow for the window: the rows come with the count
+            self._append_page(page)
+
+    def _append_page(self, page: list[dict]) -> None:
+        """`page`, the next while the count is unknown, added at the end; a short one is
+        the last, which tells the count."""
         if page:
             self._pages[self._shown // PAGE_SIZE] = page
             with self._inserting_rows(self._shown, self._shown + len(page) - 1):

@@ -535,15 +535,12 @@ class MainWindow(QMainWindow):
         if not empty:
             return
         if self.model.searching():
-            self.empty_text.setText(
-                f"<p style='font-size:13pt'>Searching…</p><p>{description}.</p>"
-                "<p>The entries show as soon as they are found.</p>"
-            )
+            title, hint = "Searching…", "The entries show as soon as they are found."
         else:
-            self.empty_text.setText(
-                f"<p style='font-size:13pt'>No entries match.</p><p>{description}.</p>"
-                "<p>Remove a filter to see entries again.</p>"
-            )
+            title, hint = "No entries match.", "Remove a filter to see entries again."
+        self.empty_text.setText(
+            f"<p style='font-size:13pt'>{title}</p><p>{description}.</p><p>{hint}</p>"
+        )
         self.undo_button.setVisible(self.last_added is not None)
         if self.last_added is not None:
             label = self.last_added[2]  # a search's chip is quoted already

@@ -350,9 +350,7 @@ class Catalogue:
             return
         # The window's connection has no bitmaps of its own, but pages from the shared ones:
         # a search kept there would make its next first page a cache hit.
-        if self._index_key is None:
-            self._index_key = index_key(self.path, self.conn)
-        index = self.bitmaps or existing_index(self._index_key)
+        index = self._shared_index()
         if index is not None:
             index.forget_searches()
 
@@ -489,9 +487,7 @@ class Catalogue:
         needs in memory (the window's background threads load it), else None."""
         mask = self._masks.get(filters)
         if mask is None:
-            if self._index_key is None:
-                self._index_key = index_key(self.path, self.conn)
-            index = self.bitmaps or existing_index(self._index_key)
+            index = self._shared_index()
             mask = None if index is None else index.mask_if_ready(filters)
             if mask is None:
                 return None
@@ -499,6 +495,15 @@ class Catalogue:
             while len(self._masks) > MASKS_KEPT:
                 self._masks.popitem(last=False)
         return mask
+
+    def _shared_index(self) -> BitmapIndex | None:
+        """This connection's bitmaps, or those another connection to the file loaded (the
+        window's reads none itself); None if none did."""
+        if self.bitmaps is not None:
+            return self.bitmaps
+        if self._index_key is None:
+            self._index_key = index_key(self.path, self.conn)
+        return existing_index(self._index_key)
 
     def ordered_ids(
         self,
