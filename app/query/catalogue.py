@@ -743,8 +743,12 @@ class Catalogue:
         return FACET_LABELS[dimension].format(sql), params
 
     def year_range(self) -> tuple[int, int] | None:
-        """The first and last year any entry concerns (from the index: instant at any size)."""
-        low, high = self.conn.execute("SELECT min(year), max(year) FROM entry_years").fetchone()
+        """The first and last year any entry concerns: two reads of the years' index."""
+        # Asked together in one SELECT, min() and max() make SQLite scan the whole index
+        # (88-100 ms at 1M entries, before the window shows); each alone is one seek.
+        low, high = self.conn.execute(
+            "SELECT (SELECT min(year) FROM entry_years), (SELECT max(year) FROM entry_years)"
+        ).fetchone()
         return None if low is None else (int(low), int(high))
 
     def labels(self) -> dict[str, dict[str, str]]:
