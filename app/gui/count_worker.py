@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.gui.when_idle import WhenIdle
 from app.query.catalogue import Catalogue, QueryInterrupted, positions
 from app.query.filters import Filters
 
@@ -47,9 +48,9 @@ class CountWorker(QObject):
     by a progress handler: a Python callback every few thousand SQLite steps takes the GIL from
     the window's thread hundreds of times a second while a slow count runs.
 
-    A request starts once the requesting thread's event loop turns again (a 0 ms timer): the
-    window first finishes the change and paints its first page, without a counting thread
-    taking the interpreter from it (bitmap counting is Python work that holds the GIL)."""
+    A request starts once the requesting thread's event loop is idle (WhenIdle): the window
+    first finishes the change and paints it, without a counting thread taking the interpreter
+    from it (bitmap counting is Python work that holds the GIL)."""
 
     total_ready = Signal(int, int)  # generation, count
     total_failed = Signal(int)  # generation: the count failed (logged), or cannot be made
@@ -69,7 +70,8 @@ class CountWorker(QObject):
         self._thread: threading.Thread | None = None
         self._conn: sqlite3.Connection | None = None  # the worker's, while a query runs
         self._running = 0  # the generation of the running query, 0 if none
-        self._held = False  # a job waits for the window's event loop to turn
+        self._held = False  # a job waits for the window's event loop to be idle
+        self._release_later = WhenIdle(self._release, self)
         self._forget = False  # drop the connection's counts before the next job
         self._broken = False  # the catalogue could not be opened: every request fails
 
@@ -133,9 +135,8 @@ class CountWorker(QObject):
                 )
                 return self._generation
             self._job = (self._generation, kind, filters, argument)
-            if not self._held:
-                self._held = True
-                QTimer.singleShot(0, self, self._release)
+            self._held = True
+            self._release_later.post()  # (again, if held: after this change is painted too)
             self._start()
             self._interrupt()
             self._cond.notify()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import (
@@ -156,6 +157,16 @@ class CountDelegate(QStyledItemDelegate):
             rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{count:,}"
         )
         painter.restore()
+
+
+def prepare_country_resolver() -> threading.Thread:
+    """Load the resolver's names in a background thread: the first query builds their index
+    (about 140 ms with its import), which the first key typed would otherwise wait for."""
+    thread = threading.Thread(
+        target=resolve_country, args=("",), name="country resolver", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 def resolve_country(text: str) -> str | None:

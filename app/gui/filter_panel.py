@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -26,6 +26,7 @@ FACET_DIMENSIONS = ("countries", "regions", "domains", "documents", "organisatio
 # waits for them, and a newer filter cancels them. The background uses the bitmap index (all
 # facets in tens of ms at 1M entries): time spent trying here is time the window is frozen.
 FACET_BUDGET_S = 0.004
+YEAR_STEP_DELAY_MS = 250  # as the search box's: the years apply once the arrows stop
 # Facets left to the background are shared among this many threads (each with its connection).
 # One: counting by bitmap is Python work that holds the interpreter, so a second thread counted
 # no sooner, and each thread that wants the interpreter delays the window's thread (at 1M
@@ -119,19 +120,42 @@ class FilterPanel(QScrollArea):
         layout.addStretch(1)
         self.setWidget(body)
         first, last = catalogue.year_range() or (2000, 2030)
+        # A held arrow steps through a year every 40 ms or so: the table follows once it stops
+        # (each step a filter change, counts overlapping the next: 59-97 ms blocks at 1M).
+        self.years_timer = QTimer(self)
+        self.years_timer.setSingleShot(True)
+        self.years_timer.setInterval(YEAR_STEP_DELAY_MS)
+        self.years_timer.timeout.connect(self._years_changed)
         for box in (self.year_from, self.year_to):
             box.setRange(first - 1, last)
             box.setValue(box.minimum())
-            box.valueChanged.connect(self._years_changed)
+            box.valueChanged.connect(self._year_stepped)
+            box.editingFinished.connect(self._years_now)  # Enter or leaving the box: no wait
         self.include_members.toggled.connect(lambda on: self._changed(include_region_members=on))
         self.has_figure.toggled.connect(lambda on: self._changed(has_figure=True if on else None))
 
+    def _year_stepped(self) -> None:
+        if not self._updating:
+            self.years_timer.start()
+
+    def _years_now(self) -> None:
+        if self.years_timer.isActive():
+            self._years_changed()
+
     def _years_changed(self) -> None:
-        self._changed(year_from=self.year_from.year(), year_to=self.year_to.year())
+        self._changed(**self._box_years())
+
+    def _box_years(self) -> dict[str, int | None]:
+        return {"year_from": self.year_from.year(), "year_to": self.year_to.year()}
 
     def _changed(self, **changes) -> None:
+        """Emit the filters with `changes`, and with the years stepped to if they wait to be
+        applied (a value ticked meanwhile must not undo them)."""
         if self._updating:
             return
+        if self.years_timer.isActive():
+            self.years_timer.stop()
+            changes = {**self._box_years(), **changes}
         self.filters_changed.emit(self.filters.with_(**changes))
 
     def show_filters(self, filters: Filters, count_now: bool = True, hold: bool = False) -> None:
@@ -141,6 +165,7 @@ class FilterPanel(QScrollArea):
         release_counts() on if `hold`."""
         self.filters = filters
         self._updating = True
+        self.years_timer.stop()  # years stepped to but not applied give way to these filters
         for worker in self._workers:
             worker.cancel()
         self._generations = set()

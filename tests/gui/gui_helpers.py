@@ -1,6 +1,6 @@
-"""What a user's hands do: click a value in a list, click a link in a text browser."""
+"""What a user's hands do (click a value in a list, a link in a text browser) and sees painted."""
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QTextCursor
 
 
@@ -35,3 +35,17 @@ def link_position(browser, href: str) -> QPoint:
 def click_link(qtbot, browser, href: str) -> None:
     pos = link_position(browser, href)
     qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+class PaintLog(QObject):
+    """Appends `label()` to `order` each time `widget` is painted."""
+
+    def __init__(self, widget, order: list, label=lambda: "paint"):
+        super().__init__(widget)
+        self.order, self.label = order, label
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            self.order.append(self.label())
+        return False

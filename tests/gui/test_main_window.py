@@ -1,17 +1,20 @@
 """The main window driven as a user would: filters, search, selection, copy, export, state."""
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
-from gui_helpers import click_link, click_value
+from gui_helpers import PaintLog, click_link, click_value
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import app.gui.entries_model as entries_model
+import app.pipeline.places as places
 import app.query.catalogue as catalogue_module
 from app.export.csv_export import export_csv, header
 from app.gui.count_worker import CountWorker
+from app.gui.entries_model import EntriesModel
 from app.gui.highlight import MARK_STYLE
 from app.gui.main_window import SEARCH_DELAY_MS
 from app.gui.settings import DEFAULT_FILTERS
@@ -338,7 +341,7 @@ def test_region_with_member_countries(qtbot, window, catalogue):
 def test_years_kinds_and_figures(qtbot, window, catalogue):
     window.panel.year_from.setValue(2021)
     window.panel.year_to.setValue(2021)
-    assert (window.filters.year_from, window.filters.year_to) == (2021, 2021)
+    qtbot.waitUntil(lambda: (window.filters.year_from, window.filters.year_to) == (2021, 2021))
     click_value(qtbot, window.panel.lists["kinds"], "caption")
     assert set(window.filters.kinds) == {"body", "caption"}
     qtbot.mouseClick(window.panel.has_figure, Qt.MouseButton.LeftButton)
@@ -627,11 +630,15 @@ def test_a_slow_search_says_so_until_its_rows_come(
 ):
     filters = DEFAULT_FILTERS.with_(search="security")
     window.forget_counts()  # a search kept from another test would be paged from its bitmap
-    facets_asked = []
+    facets_asked, order = [], []
     real = CountWorker.facets
-    monkeypatch.setattr(
-        CountWorker, "facets", lambda self, f, d: facets_asked.append(f) or real(self, f, d)
-    )
+
+    def facets(worker, filters, dimensions):
+        facets_asked.append(filters)
+        order.append("facets")
+        return real(worker, filters, dimensions)
+
+    monkeypatch.setattr(CountWorker, "facets", facets)
     with qtbot.waitSignal(window.model.total_changed, timeout=10_000):
         qtbot.keyClicks(window.search, "security")
         qtbot.keyClick(window.search, Qt.Key.Key_Return)
@@ -642,8 +649,9 @@ def test_a_slow_search_says_so_until_its_rows_come(
         # The facets wait for the rows: counted meanwhile, they took the interpreter from
         # the window's paging and painting of them.
         assert facets_asked == [] and window.panel.pending()
-    assert facets_asked == []  # not even with the rows: once they are painted
+        PaintLog(window.table.viewport(), order, lambda: "rows" if window.model.rowCount() else "")
     qtbot.waitUntil(lambda: bool(facets_asked))
+    assert "rows" in order and order.index("rows") < order.index("facets")  # once painted
     qtbot.waitUntil(lambda: not window.panel.pending())
     total = catalogue.count(filters)
     assert window.stack.currentWidget() is window.table
@@ -662,3 +670,35 @@ def test_a_slow_search_that_finds_nothing_then_says_so(qtbot, window, slow_searc
     assert window.stack.currentWidget() is window.empty
     assert "No entries match" in window.empty_text.text()
     assert window.detail.entry is None
+
+
+def test_fitting_a_column_reads_only_the_rows_on_screen(qtbot, window, monkeypatch):
+    window.table.scrollToBottom()
+    qtbot.wait(50)
+    view = window.table.viewport().rect()
+    shown = range(window.table.rowAt(view.top()), window.table.rowAt(view.bottom() - 1) + 1)
+    assert window.model.rowCount() > 3 * len(shown)
+    asked = set()
+    row_at = EntriesModel.row_at
+    monkeypatch.setattr(EntriesModel, "row_at", lambda m, row: asked.add(row) or row_at(m, row))
+    window.table.resizeColumnToContents(window.model.column_of("quote"))
+    assert asked and asked <= set(shown)
+
+
+def test_the_country_resolver_is_made_in_the_background_before_the_first_key(
+    qtbot, make_window, monkeypatch
+):
+    # Its first query imports the pipeline's place names and builds their index: 140 ms
+    # in the window's thread, at the first key typed in "Find a country".
+    made = places._catalogue
+    made.cache_clear()
+    threads = []
+    monkeypatch.setattr(
+        places, "_catalogue", lambda: threads.append(threading.current_thread()) or made()
+    )
+    window = make_window()
+    qtbot.waitUntil(lambda: window._resolver is not None and not window._resolver.is_alive())
+    assert threads and threads[0] is not threading.main_thread()
+    country_box = window.panel.lists["countries"]
+    qtbot.keyClicks(country_box.search, "VN")  # found by the resolver alone (alpha-2)
+    assert country_box.visible_ids() == ["VNM"]
