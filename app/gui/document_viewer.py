@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
+from bisect import bisect_right
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QColor, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -15,22 +16,49 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.gui.highlight import search_html
+from app.gui.highlight import MARK_COLOR, spans_for
 from app.query.catalogue import Catalogue
 
-ENTRY_STYLE = "background-color:#dcebff;"
-ANCHOR = "entry"
+ENTRY_COLOR = "#dcebff"
+# Each line of the text a paragraph, its spaces as written: the viewer's positions then follow
+# the text's (Paragraphs.position), and an entry is marked without laying the document out again.
+PARAGRAPH_STYLE = "p { margin-bottom: 6px; white-space: pre-wrap; }"
 
 
-def document_html(text: str, start: int, end: int, search: str) -> str:
-    """The document as paragraphs, the entry's span highlighted and anchored."""
-    before, quote, after = text[:start], text[start:end], text[end:]
-    marked = (
-        f'<a name="{ANCHOR}"></a><span style="{ENTRY_STYLE}">{search_html(quote, search)}</span>'
-    )
-    body = html.escape(before) + marked + html.escape(after)
-    paragraphs = body.split("\n")
-    return "".join(f"<p>{p}</p>" if p.strip() else "" for p in paragraphs)
+def utf16_length(text: str) -> int:
+    """The length of `text` in a QTextDocument, which counts UTF-16 units."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+
+
+class Paragraphs:
+    """A document's lines that hold text, one paragraph each as the viewer shows them, and where
+    a position of the text falls in the viewer's document."""
+
+    def __init__(self, text: str):
+        self.lines: list[str] = []
+        self.starts: list[int] = []  # where each line starts in the text
+        self.positions: list[int] = []  # ... and in the viewer's document
+        at = position = 0
+        for line in text.split("\n"):
+            if line.strip():
+                self.lines.append(line)
+                self.starts.append(at)
+                self.positions.append(position)
+                position += utf16_length(line) + 1  # and the paragraph's end
+            at += len(line) + 1
+
+    def html(self) -> str:
+        return "".join(f"<p>{html.escape(line)}</p>" for line in self.lines)
+
+    def position(self, offset: int) -> int:
+        """Where the text's `offset` is in the viewer's document (in a blank line or a line's
+        break: the end of the paragraph before)."""
+        number = bisect_right(self.starts, offset) - 1
+        if number < 0:
+            return 0
+        line = self.lines[number]
+        within = min(offset - self.starts[number], len(line))
+        return self.positions[number] + utf16_length(line[:within])
 
 
 class DocumentViewer(QDialog):
@@ -48,7 +76,7 @@ class DocumentViewer(QDialog):
         self.title.setWordWrap(True)
         self.browser = QTextBrowser(self)
         self.browser.setOpenLinks(False)
-        self.browser.document().setDefaultStyleSheet("p { margin-bottom: 6px; }")
+        self.browser.document().setDefaultStyleSheet(PARAGRAPH_STYLE)
         font = self.browser.font()
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
         self.browser.setFont(font)
@@ -72,19 +100,61 @@ class DocumentViewer(QDialog):
         layout.addWidget(self.browser, 1)
         layout.addLayout(buttons)
         self._document_id: str | None = None
+        self._paragraphs: Paragraphs | None = None
+        self._marked: tuple[int, int] | None = None  # the entry's span in the browser
 
     def show_entry(self, rowid: int, search: str = "", has_previous=True, has_next=True) -> None:
         entry = self.catalogue.entry(rowid)
         self.entry = entry
-        text = self.catalogue.document_text(entry["document_id"])
         self.setWindowTitle(f"{entry['document']} — {entry['entry_id']}")
         self.title.setText(
             f"<b>{html.escape(entry['document'])}</b>, {entry['edition_year']} edition"
             f"<br><span style='color:#555'>{html.escape(entry.get('section') or '')}</span>"
         )
-        self.browser.setHtml(document_html(text, entry["start"], entry["end"], search))
-        self.browser.scrollToAnchor(ANCHOR)
+        if entry["document_id"] != self._document_id:
+            # Laid out once a document (35-41 ms for 421k characters): Next and Previous in it
+            # only move the marks (4 ms), where each step set the whole document (50-64 ms).
+            self._paragraphs = Paragraphs(self.catalogue.document_text(entry["document_id"]))
+            self.browser.setHtml(self._paragraphs.html())
+            self.browser.document().setUndoRedoEnabled(False)  # marks are no edits to undo
+            self._document_id = entry["document_id"]
+            self._marked = None
+        self._mark(entry["start"], entry["end"], entry["quote"], search)
+        self._scroll_to_entry()
         # Again once the dialog is laid out: before its first show the page has no height yet.
-        QTimer.singleShot(0, lambda: self.browser.scrollToAnchor(ANCHOR))
+        QTimer.singleShot(0, self._scroll_to_entry)
         self.previous_button.setEnabled(has_previous)
         self.next_button.setEnabled(has_next)
+
+    def _mark(self, start: int, end: int, quote: str, search: str) -> None:
+        """The entry's background, and the search's words in it; the last entry's taken off."""
+        assert self._paragraphs is not None
+        where = self._paragraphs.position
+        if self._marked is not None:
+            self._cursor(*self._marked).setCharFormat(QTextCharFormat())
+        self._marked = (where(start), where(end))
+        self._cursor(*self._marked).mergeCharFormat(background(ENTRY_COLOR))
+        for first, last, _ in spans_for(quote, search):
+            self._cursor(where(start + first), where(start + last)).mergeCharFormat(
+                background(MARK_COLOR)
+            )
+
+    def _cursor(self, first: int, last: int) -> QTextCursor:
+        cursor = QTextCursor(self.browser.document())
+        cursor.setPosition(first)
+        cursor.setPosition(last, QTextCursor.MoveMode.KeepAnchor)
+        return cursor
+
+    def _scroll_to_entry(self) -> None:
+        """The entry's first line at the top, below a line of what comes before."""
+        if self._marked is None:
+            return
+        top = self.browser.cursorRect(self._cursor(self._marked[0], self._marked[0])).top()
+        bar = self.browser.verticalScrollBar()
+        bar.setValue(bar.value() + top - self.browser.fontMetrics().height())
+
+
+def background(color: str) -> QTextCharFormat:
+    marked = QTextCharFormat()
+    marked.setBackground(QColor(color))
+    return marked

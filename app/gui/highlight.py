@@ -7,7 +7,8 @@ import re
 
 from app.query.search import highlight_words
 
-MARK_STYLE = "background-color:#ffe58a;"
+MARK_COLOR = "#ffe58a"
+MARK_STYLE = f"background-color:{MARK_COLOR};"
 PLACE_STYLE = "background-color:#cfe6ff;"
 
 
