@@ -10,6 +10,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 from array import array
 from collections import deque
 from collections.abc import Callable
@@ -27,6 +28,20 @@ log = logging.getLogger(__name__)
 WORKER_NICENESS = 10
 # Request numbers are unique across workers, so that a receiver fed by several can tell.
 GENERATIONS = itertools.count(1)
+# Counting threads wait at their yield points while the window's thread handles a change or what
+# they sent it (a result, and the repaints it asks for): bitmap counting holds the interpreter,
+# and each of the window's calls into Python waited for it. At most this long each time.
+WINDOW_WAIT_MAX_S = 0.1
+window_idle = threading.Event()
+window_idle.set()
+
+
+def wait_for_window() -> None:
+    """A counting thread's yield point: wait (without the interpreter) while the window's thread
+    is busy with what the counting sent it, then hand it the interpreter if it waits."""
+    if not window_idle.wait(WINDOW_WAIT_MAX_S):
+        window_idle.set()  # busy this long with something else: counting goes on
+    time.sleep(0)
 
 
 def lower_priority() -> None:
@@ -59,6 +74,7 @@ class CountWorker(QObject):
     # catalogue.positions), the rows of the pages asked for by page number), or None if the
     # sort failed
     order_ready = Signal(int, object)
+    _sent = Signal()  # (queued to the window's thread) after a result: see wait_for_window()
 
     def __init__(self, db_path: Path, parent=None):
         super().__init__(parent)
@@ -72,6 +88,8 @@ class CountWorker(QObject):
         self._running = 0  # the generation of the running query, 0 if none
         self._held = False  # a job waits for the window's event loop to be idle
         self._release_later = WhenIdle(self._release, self)
+        self._window_idle_later = WhenIdle(window_idle.set, self)
+        self._sent.connect(self._window_idle_later.post)
         self._forget = False  # drop the connection's counts before the next job
         self._broken = False  # the catalogue could not be opened: every request fails
 
@@ -137,6 +155,8 @@ class CountWorker(QObject):
             self._job = (self._generation, kind, filters, argument)
             self._held = True
             self._release_later.post()  # (again, if held: after this change is painted too)
+            window_idle.clear()  # what still counts for older requests waits for it too
+            self._window_idle_later.post()
             self._start()
             self._interrupt()
             self._cond.notify()
@@ -147,6 +167,14 @@ class CountWorker(QObject):
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="counts", daemon=True)
             self._thread.start()
+
+    def _send(self, *results) -> None:
+        """Emit results (signal, *arguments) from the counting thread; counting then waits at its
+        yield points until the window's thread has handled them and repainted."""
+        window_idle.clear()
+        for signal, *arguments in results:
+            signal.emit(*arguments)
+        self._sent.emit()
 
     def _release(self) -> None:
         with self._cond:
@@ -187,6 +215,7 @@ class CountWorker(QObject):
         lower_priority()
         try:
             catalogue = Catalogue(self.db_path)  # sqlite connections stay in their thread
+            catalogue.pause = wait_for_window
         except Exception:  # noqa: BLE001 - counts are a convenience; the window keeps working
             log.exception("cannot open %s for counting", self.db_path)
             with self._cond:
@@ -231,7 +260,7 @@ class CountWorker(QObject):
                     if kind == "total":
                         total = catalogue.count(filters, remembered=not argument)
                         if not self._stale(generation):
-                            self.total_ready.emit(generation, total)
+                            self._send((self.total_ready, generation, total))
                         continue
                     if kind == "order":
                         sort, descending, pages = argument
@@ -244,21 +273,26 @@ class CountWorker(QObject):
                                 break
                             rows[number] = catalogue.rows_of(page)
                         if not self._stale(generation):
-                            self.order_ready.emit(generation, (ids.tobytes(), where, rows))
+                            self._send((self.order_ready, generation, (ids.tobytes(), where, rows)))
                         continue
+                    # Sent together once counted: each list repainted as its facet came took
+                    # the interpreter from the counting of the next, and it from the repaint.
+                    counted = []
                     while not self._stale(generation):
+                        wait_for_window()
                         try:
                             dimension = argument.popleft()  # atomic: shared with others
                         except IndexError:
                             break
                         try:
-                            found = catalogue.facet(dimension, filters)
+                            counted.append((dimension, catalogue.facet(dimension, filters)))
                         except sqlite3.OperationalError:
-                            argument.appendleft(dimension)  # if run again, count it then
+                            # If run again, count them then (those counted are kept: at once).
+                            argument.appendleft(dimension)
+                            argument.extendleft(d for d, _ in reversed(counted))
                             raise
-                        if self._stale(generation):
-                            break
-                        self.facet_ready.emit(generation, dimension, found)
+                    if counted and not self._stale(generation):
+                        self._send(*[(self.facet_ready, generation, *result) for result in counted])
                 except sqlite3.OperationalError as exc:
                     if "interrupt" not in str(exc):
                         self._failed(kind, generation)

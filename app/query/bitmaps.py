@@ -26,6 +26,13 @@ FILES_KEPT = 2  # catalogue files whose bitmaps stay loaded
 YIELD_SECONDS = 0.002
 WAIT_SLICE_S = 0.02  # a thread waiting for another's search looks this often whether to stop
 Stop = Callable[[], bool] | None  # true once the caller's request is replaced
+
+
+def yield_now() -> None:
+    """Hand the interpreter to another thread if one waits for it (the window's)."""
+    time.sleep(0)
+
+
 FROM_IDS_BATCH = 32768  # ids made into bits between such pauses (about 2 ms)
 
 
@@ -322,9 +329,17 @@ class BitmapIndex:
     def count(self, conn: sqlite3.Connection, filters: Filters, stop: Stop = None) -> int:
         return self.mask(conn, filters, stop=stop).bit_count()
 
-    def facet(self, conn: sqlite3.Connection, dimension: str, filters: Filters, stop: Stop = None):
+    def facet(
+        self,
+        conn: sqlite3.Connection,
+        dimension: str,
+        filters: Filters,
+        stop: Stop = None,
+        pause: Callable[[], object] = yield_now,
+    ):
         """(value, entries) of every value of `dimension` that the entries matching `filters`
-        hold; the caller leaves the dimension's own filter out of `filters`."""
+        hold; the caller leaves the dimension's own filter out of `filters`. `pause()` is
+        called every YIELD_SECONDS of the work."""
         mask = self.mask(conn, filters, stop=stop)
         raw = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
         found = []
@@ -339,7 +354,7 @@ class BitmapIndex:
             if n:
                 found.append((value, n))
             if time.perf_counter() - paused > YIELD_SECONDS:
-                time.sleep(0)  # hand the interpreter to the window's thread if it waits
+                pause()
                 paused = time.perf_counter()
         return found
 

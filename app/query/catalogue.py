@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.pipeline.schema import ENTRY_FACETS, SCHEMA_VERSION
-from app.query.bitmaps import BitmapIndex, existing_index, index_for, index_key, select
+from app.query.bitmaps import (
+    BitmapIndex,
+    existing_index,
+    index_for,
+    index_key,
+    select,
+    yield_now,
+)
 from app.query.filters import LINK_TABLES, Filters
 from app.query.search import fts_query
 
@@ -319,6 +326,9 @@ class Catalogue:
         # Set by a background worker for its running request: a search that another thread
         # is making is waited for only until this says the request was replaced.
         self.stale: Callable[[], bool] | None = None
+        # Called at the bitmap counting's yield points: a background worker waits there while
+        # the window's thread handles what it was sent.
+        self.pause: Callable[[], object] = yield_now
 
     def close(self) -> None:
         self.conn.close()
@@ -695,7 +705,7 @@ class Catalogue:
         counts are: the same labels, and values without a label row left out by the join."""
         if dimension not in FACET_LABELS and dimension != "years":
             raise KeyError(dimension)
-        counted = self.bitmaps.facet(self.conn, dimension, filters, self.stale)
+        counted = self.bitmaps.facet(self.conn, dimension, filters, self.stale, self.pause)
         if dimension == "years" or not counted:
             return [Facet(value, value, n) for value, n in counted]
         pairs = ", ".join(["(?, ?)"] * len(counted))

@@ -6,6 +6,7 @@ import threading
 import pytest
 from gui_helpers import PaintLog, click_value
 
+import app.gui.count_worker as count_worker
 import app.gui.entries_model as entries_model
 import app.gui.filter_panel as filter_panel
 import app.query.catalogue as catalogue_module
@@ -241,3 +242,65 @@ def test_counting_starts_once_the_change_is_painted(qtbot, make_window, no_budge
     click_value(qtbot, window.panel.lists["domains"], "maritime")
     qtbot.waitUntil(lambda: not window.model.pending() and not window.panel.pending())
     assert "count" in order and order.index("paint") < order.index("count")
+
+
+def test_counting_waits_while_the_window_handles_a_result(qtbot, catalogue):
+    # Bitmap counting holds the interpreter: the window's repaint of the rows a total brought
+    # waited for it at every call into Python (29-58 ms blocks typing a search at 1M).
+    worker = CountWorker(catalogue.path)
+    gate_when_shown = []
+    worker.total_ready.connect(lambda *_: gate_when_shown.append(count_worker.window_idle.is_set()))
+    try:
+        worker.count(Filters(kinds=("body",), countries=("VNM",)))
+        qtbot.waitUntil(lambda: bool(gate_when_shown))
+        assert gate_when_shown == [False]  # closed while the window takes the result in
+        qtbot.waitUntil(count_worker.window_idle.is_set)  # open once its event loop is idle
+    finally:
+        worker.close()
+
+
+def test_a_counting_thread_waits_for_the_window_then_goes_on(monkeypatch):
+    monkeypatch.setattr(count_worker, "WINDOW_WAIT_MAX_S", 30.0)
+    count_worker.window_idle.clear()
+    done = threading.Event()
+    waiting = threading.Thread(target=lambda: (count_worker.wait_for_window(), done.set()))
+    waiting.start()
+    try:
+        assert not done.wait(0.05)
+        count_worker.window_idle.set()
+        assert done.wait(5)
+    finally:
+        count_worker.window_idle.set()
+        waiting.join()
+    # A window busy longer than WINDOW_WAIT_MAX_S (or gone) holds nothing up for good.
+    monkeypatch.setattr(count_worker, "WINDOW_WAIT_MAX_S", 0.01)
+    count_worker.window_idle.clear()
+    count_worker.wait_for_window()
+    assert count_worker.window_idle.is_set()
+
+
+def test_a_requests_facets_are_sent_together_once_counted(qtbot, catalogue, monkeypatch):
+    # Sent one by one, each list's repaint took the interpreter from the next facet's count.
+    order = []
+    shown_first = threading.Event()
+    facet = Catalogue.facet
+
+    def counting(catalogue, dimension, filters):
+        if dimension == "regions":
+            shown_first.wait(1)  # before: the first facet was shown meanwhile
+        order.append(f"counted {dimension}")
+        return facet(catalogue, dimension, filters)
+
+    def shown(_generation, dimension, _facets):
+        order.append(f"shown {dimension}")
+        shown_first.set()
+
+    monkeypatch.setattr(Catalogue, "facet", counting)
+    worker = CountWorker(catalogue.path)
+    worker.facet_ready.connect(shown)
+    try:
+        worker.facets(Filters(kinds=("body",), search="maritime"), ["countries", "regions"])
+        qtbot.waitUntil(lambda: "shown regions" in order)
+    finally:
+        worker.close()
+    assert order == ["counted countries", "counted regions", "shown countries", "shown regions"]

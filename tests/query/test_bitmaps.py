@@ -492,3 +492,18 @@ def test_a_mask_is_ready_once_what_it_reads_is_in_memory(pair, data):
     assert ready is None or ready == expected
     if loaded == set(DIMENSIONS) and members and searched:
         assert ready == expected
+
+
+def test_a_facet_pauses_where_its_caller_says_and_counts_the_same(catalogue, monkeypatch):
+    # A background worker waits there while the window's thread takes in what it sent.
+    filters = Filters(kinds=("body",), domains=("maritime",))  # (kinds alone: built counts)
+    expected = catalogue.bitmaps.facet(catalogue.conn, "countries", filters)
+    monkeypatch.setattr(query_bitmaps, "YIELD_SECONDS", 0.0)
+    paused = []
+    catalogue.pause = lambda: paused.append(1)
+    catalogue.forget()
+    assert catalogue.facet("countries", filters)  # through Catalogue, as the workers count
+    assert paused
+    paused.clear()
+    counted = catalogue.bitmaps.facet(catalogue.conn, "countries", filters, pause=catalogue.pause)
+    assert counted == expected and len(paused) >= len(expected)
