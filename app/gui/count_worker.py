@@ -74,7 +74,6 @@ class CountWorker(QObject):
     # catalogue.positions), the rows of the pages asked for by page number), or None if the
     # sort failed
     order_ready = Signal(int, object)
-    _sent = Signal()  # (queued to the window's thread) after a result: see wait_for_window()
 
     def __init__(self, db_path: Path, parent=None):
         super().__init__(parent)
@@ -89,7 +88,9 @@ class CountWorker(QObject):
         self._held = False  # a job waits for the window's event loop to be idle
         self._release_later = WhenIdle(self._release, self)
         self._window_idle_later = WhenIdle(window_idle.set, self)
-        self._sent.connect(self._window_idle_later.post)
+        # Queued with the result, in the window's thread: see wait_for_window().
+        for result in (self.total_ready, self.facet_ready, self.order_ready):
+            result.connect(self._window_idle_later.post)
         self._forget = False  # drop the connection's counts before the next job
         self._broken = False  # the catalogue could not be opened: every request fails
 
@@ -172,9 +173,15 @@ class CountWorker(QObject):
         """Emit results (signal, *arguments) from the counting thread; counting then waits at its
         yield points until the window's thread has handled them and repainted."""
         window_idle.clear()
-        for signal, *arguments in results:
-            signal.emit(*arguments)
-        self._sent.emit()
+        try:
+            for signal, *arguments in results:
+                signal.emit(*arguments)
+        except RuntimeError:  # the worker was deleted meanwhile: nobody is waiting for these
+            window_idle.set()
+
+    def _send_facets(self, generation: int, counted: list) -> None:
+        if counted and not self._stale(generation):
+            self._send(*[(self.facet_ready, generation, *result) for result in counted])
 
     def _release(self) -> None:
         with self._cond:
@@ -286,13 +293,18 @@ class CountWorker(QObject):
                             break
                         try:
                             counted.append((dimension, catalogue.facet(dimension, filters)))
-                        except sqlite3.OperationalError:
-                            # If run again, count them then (those counted are kept: at once).
-                            argument.appendleft(dimension)
-                            argument.extendleft(d for d, _ in reversed(counted))
+                        except sqlite3.OperationalError as exc:
+                            if "interrupt" in str(exc):
+                                # Run again, it counts them then (those counted: kept, at once).
+                                argument.appendleft(dimension)
+                                argument.extendleft(d for d, _ in reversed(counted))
+                            else:
+                                self._send_facets(generation, counted)  # the rest stay pending
                             raise
-                    if counted and not self._stale(generation):
-                        self._send(*[(self.facet_ready, generation, *result) for result in counted])
+                        except Exception:
+                            self._send_facets(generation, counted)
+                            raise
+                    self._send_facets(generation, counted)
                 except sqlite3.OperationalError as exc:
                     if "interrupt" not in str(exc):
                         self._failed(kind, generation)

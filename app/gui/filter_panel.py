@@ -130,7 +130,7 @@ class FilterPanel(QScrollArea):
             box.setRange(first - 1, last)
             box.setValue(box.minimum())
             box.valueChanged.connect(self._year_stepped)
-            box.editingFinished.connect(self._years_now)  # Enter or leaving the box: no wait
+            box.editingFinished.connect(self.apply_pending_years)  # Enter, or the box left
         self.include_members.toggled.connect(lambda on: self._changed(include_region_members=on))
         self.has_figure.toggled.connect(lambda on: self._changed(has_figure=True if on else None))
 
@@ -138,7 +138,9 @@ class FilterPanel(QScrollArea):
         if not self._updating:
             self.years_timer.start()
 
-    def _years_now(self) -> None:
+    def apply_pending_years(self) -> None:
+        """Apply the years stepped to at once, if they wait (YEAR_STEP_DELAY_MS): before another
+        change made from elsewhere (a chip, Esc, a link), which would drop them."""
         if self.years_timer.isActive():
             self._years_changed()
 

@@ -371,11 +371,13 @@ class MainWindow(QMainWindow):
 
     def _search_now(self) -> None:
         self.search_timer.stop()
+        self.panel.apply_pending_years()
         if self.search.text() != self.filters.search:
             self.apply_filters(self.filters.with_(search=self.search.text()))
 
     def add_filter(self, dimension: str, value: str) -> None:
         """A link of the detail pane: add its value to the filters."""
+        self.panel.apply_pending_years()
         if dimension in LINKED:
             current = getattr(self.filters, dimension)
             if value not in current:
@@ -387,6 +389,7 @@ class MainWindow(QMainWindow):
             self.apply_filters(self.filters.with_(has_figure=True))
 
     def remove_filter(self, dimension: str, value: str | None = None) -> None:
+        self.panel.apply_pending_years()  # a chip takes no focus: the year box kept its step
         if dimension == "search":
             self.search.clear()
         self.apply_filters(self.filters.without(dimension, value))
@@ -407,6 +410,7 @@ class MainWindow(QMainWindow):
             self.cancel_sort()
             return
         self.search_timer.stop()
+        self.panel.apply_pending_years()
         self.search.clear()
         if self.filters.search:
             self.apply_filters(self.filters.with_(search=""))
@@ -881,6 +885,8 @@ class MainWindow(QMainWindow):
             self.message.done(0)  # (close() is ignored by a box without an escape button)
         self.warm_timer.stop()
         self.detail_timer.stop()
+        self.panel.years_timer.stop()  # (a year stepped to just before: not applied now)
+        self._release_facets.cancel()
         if self.export_task is not None:
             self.export_task.worker.cancel()
             self.export_task.wait()

@@ -28,12 +28,15 @@ class WhenIdle(QObject):
         self._limit.setInterval(IDLE_WAIT_MAX_MS)
         self._limit.timeout.connect(self._run)
 
-    def post(self) -> None:
+    def post(self, *_signal_arguments) -> None:
         self._idle.start()  # (re)started: idle after this change's work too
         if not self._limit.isActive():
             self._limit.start()
 
-    def _run(self) -> None:
+    def cancel(self) -> None:
         self._idle.stop()
         self._limit.stop()
+
+    def _run(self) -> None:
+        self.cancel()
         self._callback()

@@ -1,9 +1,11 @@
 """Counts that do not fit their budget are finished in background threads, newest filter wins."""
 
 import shutil
+import sqlite3
 import threading
 
 import pytest
+import shiboken6
 from gui_helpers import PaintLog, click_value
 
 import app.gui.count_worker as count_worker
@@ -304,3 +306,42 @@ def test_a_requests_facets_are_sent_together_once_counted(qtbot, catalogue, monk
     finally:
         worker.close()
     assert order == ["counted countries", "counted regions", "shown countries", "shown regions"]
+
+
+def test_a_worker_deleted_once_its_result_came_leaves_its_thread_quiet(qtbot, catalogue):
+    # As a model dropped once its rows are in: a signal emitted after the result found its
+    # source deleted, and the thread raised (twice: reporting the failure raised again).
+    errors = []
+    previous, threading.excepthook = threading.excepthook, errors.append
+    try:
+        came = []
+        for number in range(5):
+            worker = CountWorker(catalogue.path)
+            worker.total_ready.connect(lambda *_, w=worker: (came.append(1), shiboken6.delete(w)))
+            worker.count(Filters(kinds=("body",), countries=("VNM",)))
+            qtbot.waitUntil(lambda n=number: len(came) > n)
+            qtbot.wait(100)
+    finally:
+        threading.excepthook = previous
+    assert errors == []
+
+
+def test_facets_counted_before_one_fails_are_shown(qtbot, catalogue, monkeypatch, caplog):
+    facet = Catalogue.facet
+
+    def failing(catalogue, dimension, filters):
+        if dimension == "domains":
+            raise sqlite3.OperationalError("disk I/O error")
+        return facet(catalogue, dimension, filters)
+
+    monkeypatch.setattr(Catalogue, "facet", failing)
+    worker = CountWorker(catalogue.path)
+    shown = []
+    worker.facet_ready.connect(lambda _g, dimension, _f: shown.append(dimension))
+    try:
+        worker.facets(Filters(kinds=("body",)), ["countries", "regions", "domains", "kinds"])
+        qtbot.waitUntil(lambda: "counting failed" in caplog.text)
+        qtbot.waitUntil(lambda: len(shown) == 2)
+    finally:
+        worker.close()
+    assert shown == ["countries", "regions"]  # the one that failed and the rest stay pending

@@ -18,6 +18,7 @@ from app.export.csv_export import export_csv, header
 from app.export.neutralise import neutralise
 from app.gui.count_worker import CountWorker
 from app.gui.entries_model import EntriesModel
+from app.gui.filter_panel import YEAR_STEP_DELAY_MS
 from app.gui.highlight import MARK_STYLE
 from app.gui.main_window import SEARCH_DELAY_MS, tsv_cell
 from app.gui.settings import DEFAULT_FILTERS
@@ -722,3 +723,29 @@ def test_copied_cells_that_a_spreadsheet_would_run_are_defused():
         "-5",
         "-5",
     ]
+
+
+def test_a_year_stepped_to_is_kept_by_a_chip_click_or_esc(qtbot, window):
+    # A chip takes no focus, so the year box never says it was left: the step waited, and the
+    # chip's change, made from the applied filters, dropped it.
+    window.apply_filters(window.filters.with_(countries=("VNM",), search="maritime"))
+    box = window.panel.year_from
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    stepped = box.year()
+    qtbot.mouseClick(window.chips.chip("countries", "VNM"), Qt.MouseButton.LeftButton)
+    assert (window.filters.countries, window.filters.year_from) == ((), stepped)
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    qtbot.keyClick(box, Qt.Key.Key_Escape)  # clears the search
+    assert (window.filters.search, window.filters.year_from) == ("", stepped + 1)
+    assert box.year() == stepped + 1
+
+
+def test_a_year_stepped_to_just_before_closing_changes_nothing_after(qtbot, window):
+    emitted = []
+    window.panel.filters_changed.connect(emitted.append)
+    window.panel.year_from.setFocus()
+    qtbot.keyClick(window.panel.year_from, Qt.Key.Key_Up)
+    window.close()
+    qtbot.wait(YEAR_STEP_DELAY_MS + 100)
+    assert emitted == []
