@@ -74,6 +74,8 @@ class CountWorker(QObject):
     # catalogue.positions), the rows of the pages asked for by page number), or None if the
     # sort failed
     order_ready = Signal(int, object)
+    # Emitted after results, queued to the window's thread behind them: see wait_for_window().
+    _sent = Signal()
 
     def __init__(self, db_path: Path, parent=None):
         super().__init__(parent)
@@ -88,9 +90,7 @@ class CountWorker(QObject):
         self._held = False  # a job waits for the window's event loop to be idle
         self._release_later = WhenIdle(self._release, self)
         self._window_idle_later = WhenIdle(window_idle.set, self)
-        # Queued with the result, in the window's thread: see wait_for_window().
-        for result in (self.total_ready, self.facet_ready, self.order_ready):
-            result.connect(self._window_idle_later.post)
+        self._sent.connect(self._window_idle_later.post)
         self._forget = False  # drop the connection's counts before the next job
         self._broken = False  # the catalogue could not be opened: every request fails
 
@@ -176,6 +176,7 @@ class CountWorker(QObject):
         try:
             for signal, *arguments in results:
                 signal.emit(*arguments)
+            self._sent.emit()
         except RuntimeError:  # the worker was deleted meanwhile: nobody is waiting for these
             window_idle.set()
 

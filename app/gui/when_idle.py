@@ -28,7 +28,7 @@ class WhenIdle(QObject):
         self._limit.setInterval(IDLE_WAIT_MAX_MS)
         self._limit.timeout.connect(self._run)
 
-    def post(self, *_signal_arguments) -> None:
+    def post(self) -> None:
         self._idle.start()  # (re)started: idle after this change's work too
         if not self._limit.isActive():
             self._limit.start()
