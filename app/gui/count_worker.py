@@ -10,7 +10,6 @@ import os
 import sqlite3
 import sys
 import threading
-import time
 from array import array
 from collections import deque
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.gui.when_idle import WhenIdle
+from app.query.bitmaps import yield_now
 from app.query.catalogue import Catalogue, QueryInterrupted, positions
 from app.query.filters import Filters
 
@@ -41,7 +41,13 @@ def wait_for_window() -> None:
     is busy with what the counting sent it, then hand it the interpreter if it waits."""
     if not window_idle.wait(WINDOW_WAIT_MAX_S):
         window_idle.set()  # busy this long with something else: counting goes on
-    time.sleep(0)
+    yield_now()
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether `exc` is a query stopped by Connection.interrupt() (or a search waited for that
+    a replaced request gave up), not a failure."""
+    return isinstance(exc, sqlite3.OperationalError) and "interrupt" in str(exc)
 
 
 def lower_priority() -> None:
@@ -88,9 +94,8 @@ class CountWorker(QObject):
         self._conn: sqlite3.Connection | None = None  # the worker's, while a query runs
         self._running = 0  # the generation of the running query, 0 if none
         self._held = False  # a job waits for the window's event loop to be idle
-        self._release_later = WhenIdle(self._release, self)
-        self._window_idle_later = WhenIdle(window_idle.set, self)
-        self._sent.connect(self._window_idle_later.post)
+        self._when_idle = WhenIdle(self._window_is_idle, self)
+        self._sent.connect(self._when_idle.post)
         self._forget = False  # drop the connection's counts before the next job
         self._broken = False  # the catalogue could not be opened: every request fails
 
@@ -155,9 +160,8 @@ class CountWorker(QObject):
                 return self._generation
             self._job = (self._generation, kind, filters, argument)
             self._held = True
-            self._release_later.post()  # (again, if held: after this change is painted too)
-            window_idle.clear()  # what still counts for older requests waits for it too
-            self._window_idle_later.post()
+            window_idle.clear()  # what still counts for older requests waits too
+            self._when_idle.post()  # (again, if held: after this change is painted too)
             self._start()
             self._interrupt()
             self._cond.notify()
@@ -184,7 +188,10 @@ class CountWorker(QObject):
         if counted and not self._stale(generation):
             self._send(*[(self.facet_ready, generation, *result) for result in counted])
 
-    def _release(self) -> None:
+    def _window_is_idle(self) -> None:
+        """The window has painted what it changed or was sent: a held job starts, and counting
+        goes on past its yield points."""
+        window_idle.set()
         with self._cond:
             self._held = False
             self._cond.notify()
@@ -294,20 +301,17 @@ class CountWorker(QObject):
                             break
                         try:
                             counted.append((dimension, catalogue.facet(dimension, filters)))
-                        except sqlite3.OperationalError as exc:
-                            if "interrupt" in str(exc):
+                        except Exception as exc:
+                            if interrupted(exc):
                                 # Run again, it counts them then (those counted: kept, at once).
                                 argument.appendleft(dimension)
                                 argument.extendleft(d for d, _ in reversed(counted))
                             else:
                                 self._send_facets(generation, counted)  # the rest stay pending
                             raise
-                        except Exception:
-                            self._send_facets(generation, counted)
-                            raise
                     self._send_facets(generation, counted)
                 except sqlite3.OperationalError as exc:
-                    if "interrupt" not in str(exc):
+                    if not interrupted(exc):
                         self._failed(kind, generation)
                         continue
                     with self._cond:  # an interrupt meant for the query before: run it again

@@ -26,13 +26,6 @@ FILES_KEPT = 2  # catalogue files whose bitmaps stay loaded
 YIELD_SECONDS = 0.002
 WAIT_SLICE_S = 0.02  # a thread waiting for another's search looks this often whether to stop
 Stop = Callable[[], bool] | None  # true once the caller's request is replaced
-
-
-def yield_now() -> None:
-    """Hand the interpreter to another thread if one waits for it (the window's)."""
-    time.sleep(0)
-
-
 FROM_IDS_BATCH = 32768  # ids made into bits between such pauses (about 2 ms)
 
 
@@ -110,6 +103,11 @@ def full(bitmap: Bitmap) -> int:
     return bits << shift
 
 
+def yield_now() -> None:
+    """Hand the interpreter to another thread if one waits for it (the window's)."""
+    time.sleep(0)
+
+
 def from_ids(ids: Iterable[int]) -> int:
     """The bitmap of entry ids (any order), made as the build stores one, FROM_IDS_BATCH ids
     at a time: encode() runs in C for a whole list, and held the interpreter for 50-60 ms
@@ -118,7 +116,7 @@ def from_ids(ids: Iterable[int]) -> int:
     ids = iter(ids)
     while batch := list(islice(ids, FROM_IDS_BATCH)):
         bits |= full(decode(*encode(batch)))
-        time.sleep(0)  # hand the interpreter to the window's thread if it waits
+        yield_now()
     return bits
 
 
