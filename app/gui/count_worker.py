@@ -44,6 +44,17 @@ def wait_for_window() -> None:
     yield_now()
 
 
+def hold_for_repaint() -> None:
+    """The window is about to repaint: counting threads wait at their yield points until
+    release_after_repaint(). The repaint calls into Python for every cell it draws, and each
+    call waited for a counting thread to hand over the interpreter."""
+    window_idle.clear()
+
+
+def release_after_repaint() -> None:
+    window_idle.set()
+
+
 def interrupted(exc: BaseException) -> bool:
     """Whether `exc` is a query stopped by Connection.interrupt() (or a search waited for that
     a replaced request gave up), not a failure."""

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.export.csv_export import header, raw_cells
 from app.export.neutralise import RISKY_FIRST, neutralise
+from app.gui import count_worker
 from app.gui.about import about_details, about_html
 from app.gui.detail_pane import DetailPane
 from app.gui.document_viewer import DocumentViewer
@@ -95,6 +96,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} — {catalogue.path.name}")
         # The panel's held facet counts start once the rows are painted (_total_changed).
         self._release_facets = WhenIdle(lambda: self.panel.release_counts(), self)
+        # Counting threads wait while the window repaints (event()), until it is idle again.
+        self._repainted = WhenIdle(count_worker.release_after_repaint, self)
         self._build_widgets()
         self._build_menus()
         self.restore_state()
@@ -868,6 +871,12 @@ class MainWindow(QMainWindow):
         if self._resolver is None:
             self._resolver = prepare_country_resolver()
 
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.UpdateRequest:  # a repaint of the window, next
+            count_worker.hold_for_repaint()
+            self._repainted.post()
+        return super().event(event)
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self._closing = False
@@ -887,6 +896,8 @@ class MainWindow(QMainWindow):
         self.detail_timer.stop()
         self.panel.years_timer.stop()  # (a year stepped to just before: not applied now)
         self._release_facets.cancel()
+        self._repainted.cancel()
+        count_worker.release_after_repaint()
         if self.export_task is not None:
             self.export_task.worker.cancel()
             self.export_task.wait()
