@@ -7,6 +7,7 @@ import gc
 import multiprocessing
 import os
 import platform
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -63,13 +64,37 @@ def in_order(step: Callable[[int], Any], count: int, processes: int) -> Iterator
     global _step
     previous, _step = _step, step
     try:
-        with multiprocessing.get_context("fork").Pool(processes, _start_worker) as pool:
-            yield _drained(pool, pool.imap(_run, range(count)))
+        with (
+            multiprocessing.get_context("fork").Pool(processes, _start_worker) as pool,
+            _failure_of(pool._result_handler) as failure,
+        ):
+            yield _drained(pool, pool.imap(_run, range(count)), failure)
     finally:
         _step = previous
 
 
-def _drained(pool, results) -> Iterator[Any]:
+@contextmanager
+def _failure_of(thread: threading.Thread) -> Iterator[list[BaseException]]:
+    """The exception that ends `thread`, if one does inside, kept for the build's error
+    instead of printed as a traceback of the pool's internals."""
+    caught: list[BaseException] = []
+    previous = threading.excepthook
+
+    def keep(args) -> None:
+        if args.thread is thread and args.exc_value is not None:
+            caught.append(args.exc_value)
+        else:
+            previous(args)
+
+    threading.excepthook = keep
+    try:
+        yield caught
+    finally:
+        if threading.excepthook is keep:  # (not if something else has replaced it since)
+            threading.excepthook = previous
+
+
+def _drained(pool, results, failure: list[BaseException]) -> Iterator[Any]:
     """`results`, then the pool closed: its workers and its threads are gone before anything
     else is forked (a fork copies a thread's locks, not the thread). A worker that dies (out
     of memory, a signal) takes its task with it, and the pool would wait for that forever; so
@@ -90,9 +115,10 @@ def _drained(pool, results) -> Iterator[Any]:
                 ) from None
             if not receiver.is_alive():
                 pool._cache.clear()  # what it waits for will never come: terminate() asserts so
+                why = f" ({type(failure[0]).__name__}: {failure[0]})" if failure else ""
                 raise WorkerDied(
-                    "a worker's result could not be read back; the old catalogue is unchanged"
-                ) from None
+                    f"a worker's result could not be read back{why}; the old catalogue is unchanged"
+                ) from (failure[0] if failure else None)
             continue
         yield result
     pool.close()
