@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import logging
 import multiprocessing
+import multiprocessing.pool
 import os
 import platform
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from app.pipeline.sources import BuildError
+
+log = logging.getLogger(__name__)
 
 # Below this much text a build takes about a second, less than starting and feeding workers
 # is worth; the bundled sources and the tests stay in one process.
@@ -64,37 +67,44 @@ def in_order(step: Callable[[int], Any], count: int, processes: int) -> Iterator
     global _step
     previous, _step = _step, step
     try:
-        with (
-            multiprocessing.get_context("fork").Pool(processes, _start_worker) as pool,
-            _failure_of(pool._result_handler) as failure,
-        ):
-            yield _drained(pool, pool.imap(_run, range(count)), failure)
+        with _Pool(processes, _start_worker, context=multiprocessing.get_context("fork")) as pool:
+            yield _drained(pool, pool.imap(_run, range(count)))
     finally:
         _step = previous
 
 
-@contextmanager
-def _failure_of(thread: threading.Thread) -> Iterator[list[BaseException]]:
-    """The exception that ends `thread`, if one does inside, kept for the build's error
-    instead of printed as a traceback of the pool's internals."""
-    caught: list[BaseException] = []
-    previous = threading.excepthook
+class _Pool(multiprocessing.pool.Pool):
+    """A pool whose thread that receives results keeps what stopped it, a result that cannot be
+    unpickled here (for the build's error and the log), rather than dying with a traceback of
+    the pool's internals."""
 
-    def keep(args) -> None:
-        if args.thread is thread and args.exc_value is not None:
-            caught.append(args.exc_value)
-        else:
-            previous(args)
+    unreadable: BaseException | None = None
 
-    threading.excepthook = keep
-    try:
-        yield caught
-    finally:
-        if threading.excepthook is keep:  # (not if something else has replaced it since)
-            threading.excepthook = previous
+    def _setup_queues(self) -> None:
+        super()._setup_queues()
+        receive = self._quick_get
+
+        def get():
+            try:
+                return receive()
+            except (OSError, EOFError):
+                raise
+            except Exception as exc:
+                self.unreadable = exc
+                log.error("a worker's result could not be read back", exc_info=exc)
+                raise EOFError from exc  # the receiving thread's quiet way out
+
+        self._quick_get = get
+
+    def terminate(self) -> None:
+        if not self._result_handler.is_alive():
+            # What the cache waits for will never come (terminate() asserts so): a build
+            # stopped early, after a result could not be read back, raises its own error.
+            self._cache.clear()
+        super().terminate()
 
 
-def _drained(pool, results, failure: list[BaseException]) -> Iterator[Any]:
+def _drained(pool: _Pool, results) -> Iterator[Any]:
     """`results`, then the pool closed: its workers and its threads are gone before anything
     else is forked (a fork copies a thread's locks, not the thread). A worker that dies (out
     of memory, a signal) takes its task with it, and the pool would wait for that forever; so
@@ -114,11 +124,12 @@ def _drained(pool, results, failure: list[BaseException]) -> Iterator[Any]:
                     " memory); the old catalogue is unchanged"
                 ) from None
             if not receiver.is_alive():
-                pool._cache.clear()  # what it waits for will never come: terminate() asserts so
-                why = f" ({type(failure[0]).__name__}: {failure[0]})" if failure else ""
+                why = pool.unreadable
+                because = f" ({type(why).__name__}: {why})" if why is not None else ""
                 raise WorkerDied(
-                    f"a worker's result could not be read back{why}; the old catalogue is unchanged"
-                ) from (failure[0] if failure else None)
+                    f"a worker's result could not be read back{because}; the old catalogue is"
+                    " unchanged"
+                ) from why
             continue
         yield result
     pool.close()

@@ -1,10 +1,13 @@
 """Analysing in worker processes gives what one process gives, reading position included."""
 
+import logging
 import multiprocessing
 import os
 import platform
 import shutil
 import signal
+import threading
+import time
 
 import pytest
 
@@ -163,6 +166,42 @@ def test_a_result_that_cannot_be_read_back_stops_the_work_instead_of_hanging():
     stops_instead_of_hanging(
         _unreadable_at_one, r"could not be read back \(TypeError: cannot be rebuilt here\)"
     )
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="workers need fork"
+)
+def test_a_build_stopped_after_a_result_could_not_be_read_back_keeps_its_own_error():
+    # Before: the pool's teardown raised "AssertionError: Cannot have cache with
+    # result_handler not alive" in place of the build's error, and the unreadable result was
+    # only printed, by the dying thread. Now it is in the log.
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = records.append
+    logger = logging.getLogger(workers.__name__)
+    logger.addHandler(handler)
+    signal.alarm(30)
+    try:
+        with pytest.raises(RuntimeError, match="its own reason"):
+            with workers.in_order(_unreadable_at_one, 6, 2) as done:
+                for _ in done:
+                    deadline = time.monotonic() + 10
+                    # Meanwhile result 1 ends the receiving thread.
+                    while (not records or receiving_threads()) and time.monotonic() < deadline:
+                        time.sleep(0.01)
+                    raise RuntimeError("the build stopped for its own reason")
+    finally:
+        signal.alarm(0)
+        logger.removeHandler(handler)
+    assert [record.getMessage() for record in records] == [
+        "a worker's result could not be read back"
+    ]
+    assert "cannot be rebuilt here" in str(records[0].exc_info[1])
+    assert multiprocessing.active_children() == []
+
+
+def receiving_threads() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if "_handle_results" in thread.name]
 
 
 @pytest.mark.skipif(
