@@ -70,6 +70,12 @@ def tsv(rows) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
+# Events that start a repaint of the window: UpdateRequest (the widgets' update()s, gathered)
+# and the window's own Paint, which comes first when all of it is painted again (shown,
+# uncovered, resized). Counting threads wait through the repaint (event()).
+REPAINTS = frozenset({QEvent.Type.UpdateRequest, QEvent.Type.Paint})
+
+
 class MainWindow(QMainWindow):
     """Everything the user sees; `export_finished` fires when an export ends, however."""
 
@@ -872,7 +878,7 @@ class MainWindow(QMainWindow):
             self._resolver = prepare_country_resolver()
 
     def event(self, event) -> bool:
-        if event.type() == QEvent.Type.UpdateRequest:  # a repaint of the window, next
+        if event.type() in REPAINTS and not self._closing:
             count_worker.hold_for_repaint()
             self._repainted.post()
         return super().event(event)

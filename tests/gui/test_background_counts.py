@@ -7,6 +7,7 @@ import threading
 import pytest
 import shiboken6
 from gui_helpers import PaintLog, click_value
+from PySide6.QtCore import QCoreApplication, QEvent
 
 import app.gui.count_worker as count_worker
 import app.gui.entries_model as entries_model
@@ -280,6 +281,38 @@ def test_counting_waits_while_the_window_repaints(qtbot, make_window):
     qtbot.waitUntil(lambda: len(gate_while_painting) >= 2)
     assert not any(gate_while_painting)  # closed for every widget the repaint draws
     qtbot.waitUntil(count_worker.window_idle.is_set)  # and open again once it is done
+
+
+def test_counting_waits_while_the_window_is_painted_again_whole(qtbot, make_window):
+    # Resized, or shown again: no widget asked for an update, so no UpdateRequest comes first;
+    # the window's own Paint does.
+    window = make_window()
+    qtbot.waitUntil(lambda: not window.model.pending() and not window.panel.pending())
+    viewport = window.table.viewport()
+    for change in (
+        lambda: window.resize(window.width() + 50, window.height() + 40),
+        lambda: (window.hide(), window.show()),
+    ):
+        qtbot.waitUntil(count_worker.window_idle.is_set)
+        gate: list[bool] = []
+        log = PaintLog(viewport, gate, count_worker.window_idle.is_set)
+        change()
+        qtbot.waitUntil(lambda gate=gate: len(gate) >= 1)
+        assert not any(gate)
+        viewport.removeEventFilter(log)
+    qtbot.waitUntil(count_worker.window_idle.is_set)
+
+
+def test_a_repaint_asked_for_before_the_window_closed_leaves_the_gate_open(qtbot, make_window):
+    # The closed window may be deleted before it would have opened the gate again: every
+    # counting thread would then wait its longest at each yield point.
+    window = make_window()
+    qtbot.waitUntil(lambda: not window.model.pending() and not window.panel.pending())
+    qtbot.waitUntil(count_worker.window_idle.is_set)
+    window.table.viewport().update()  # its UpdateRequest is posted, and comes after close()
+    window.close()
+    QCoreApplication.sendPostedEvents(window, QEvent.Type.UpdateRequest)
+    assert count_worker.window_idle.is_set()
 
 
 def test_a_counting_thread_waits_for_the_window_then_goes_on(monkeypatch):
