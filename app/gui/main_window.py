@@ -70,10 +70,11 @@ def tsv(rows) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-# Events that start a repaint of the window: UpdateRequest (the widgets' update()s, gathered)
-# and the window's own Paint, which comes first when all of it is painted again (shown,
-# uncovered, resized). Counting threads wait through the repaint (event()).
+# Events that start a repaint of the window, which counting threads wait through: the widgets'
+# update()s, gathered in an UpdateRequest to the window (event()), and the platform's requests
+# to its QWindow (shown, uncovered, resized: eventFilter()).
 REPAINTS = frozenset({QEvent.Type.UpdateRequest, QEvent.Type.Paint})
+PLATFORM_REPAINTS = frozenset({QEvent.Type.Expose, QEvent.Type.Paint, QEvent.Type.Resize})
 
 
 class MainWindow(QMainWindow):
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self._release_facets = WhenIdle(lambda: self.panel.release_counts(), self)
         # Counting threads wait while the window repaints (event()), until it is idle again.
         self._repainted = WhenIdle(count_worker.release_after_repaint, self)
+        self._platform_window = None  # its QWindow: showEvent()
         self._build_widgets()
         self._build_menus()
         self.restore_state()
@@ -878,14 +880,26 @@ class MainWindow(QMainWindow):
             self._resolver = prepare_country_resolver()
 
     def event(self, event) -> bool:
-        if event.type() in REPAINTS and not self._closing:
+        if event.type() in REPAINTS:
+            self._hold_for_repaint()
+        return super().event(event)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self._platform_window and event.type() in PLATFORM_REPAINTS:
+            self._hold_for_repaint()
+        return super().eventFilter(watched, event)
+
+    def _hold_for_repaint(self) -> None:
+        if not self._closing:
             count_worker.hold_for_repaint()
             self._repainted.post()
-        return super().event(event)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self._closing = False
+        if self.windowHandle() is not self._platform_window:  # (made once shown)
+            self._platform_window = self.windowHandle()
+            self._platform_window.installEventFilter(self)
         self.warm_timer.start()  # once its thread runs, warm_counts() has nothing left to do
 
     def closeEvent(self, event) -> None:

@@ -143,7 +143,9 @@ def test_an_opened_window_reads_the_bitmap_index_before_any_filter(
         assert not bitmaps.loaded()
         window.show()
         qtbot.waitUntil(bitmaps.loaded)  # with nothing asked of the window
-        assert window.model._worker._generation == 0  # no count was requested to get it
+        worker = window.model._worker  # (made for the first count asked: on a busy machine,
+        # the bitmaps can be in before the window's first page is read)
+        assert worker is None or worker._generation == 0  # no count was requested to get it
     finally:
         window.close()
         window.catalogue.close()
@@ -284,8 +286,9 @@ def test_counting_waits_while_the_window_repaints(qtbot, make_window):
 
 
 def test_counting_waits_while_the_window_is_painted_again_whole(qtbot, make_window):
-    # Resized, or shown again: no widget asked for an update, so no UpdateRequest comes first;
-    # the window's own Paint does.
+    # Resized, or shown again: no widget asked for an update, so no UpdateRequest comes first.
+    # The platform asks the QWindow (Expose, Paint), sometimes well after the widgets' own
+    # repaint for the change, once the gate had opened again (a busy machine: CI).
     window = make_window()
     qtbot.waitUntil(lambda: not window.model.pending() and not window.panel.pending())
     viewport = window.table.viewport()
