@@ -73,7 +73,6 @@ def tsv(rows) -> str:
 # Events that start a repaint of the window, which counting threads wait through: the widgets'
 # update()s, gathered in an UpdateRequest to the window (event()), and the platform's requests
 # to its QWindow (shown, uncovered, resized: eventFilter()).
-REPAINTS = frozenset({QEvent.Type.UpdateRequest, QEvent.Type.Paint})
 PLATFORM_REPAINTS = frozenset({QEvent.Type.Expose, QEvent.Type.Paint, QEvent.Type.Resize})
 
 
@@ -880,7 +879,7 @@ class MainWindow(QMainWindow):
             self._resolver = prepare_country_resolver()
 
     def event(self, event) -> bool:
-        if event.type() in REPAINTS:
+        if event.type() == QEvent.Type.UpdateRequest:
             self._hold_for_repaint()
         return super().event(event)
 
