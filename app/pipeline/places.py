@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import pycountry
 
@@ -191,8 +193,32 @@ def _search_key(query: str) -> str:
     return key.removeprefix("the ").strip()
 
 
-@cache
+_made: list[_Catalogue] = []  # the one _catalogue() makes
+_making = threading.Lock()
+
+
 def _catalogue() -> _Catalogue:
+    """The names, their patterns and the regions, made once. The window makes them in a
+    background thread; a key typed meanwhile waits for that rather than making them again in
+    the window's thread (about 140 ms)."""
+    if not _made:
+        with _making:
+            if not _made:
+                _made.append(_make_catalogue())
+    return _made[0]
+
+
+def _new_lock_after_fork() -> None:
+    # A process forked while another thread was making them would otherwise wait for ever.
+    global _making
+    _making = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_lock_after_fork)
+
+
+def _make_catalogue() -> _Catalogue:
     countries = _load("countries.toml")
     region_data = _load("regions.toml")
     known = {c.alpha_3 for c in pycountry.countries}

@@ -694,11 +694,11 @@ def test_the_country_resolver_is_made_in_the_background_before_the_first_key(
 ):
     # Its first query imports the pipeline's place names and builds their index: 140 ms
     # in the window's thread, at the first key typed in "Find a country".
-    made = places._catalogue
-    made.cache_clear()
+    made = places._make_catalogue
+    monkeypatch.setattr(places, "_made", [])
     threads = []
     monkeypatch.setattr(
-        places, "_catalogue", lambda: threads.append(threading.current_thread()) or made()
+        places, "_make_catalogue", lambda: threads.append(threading.current_thread()) or made()
     )
     window = make_window()
     qtbot.waitUntil(lambda: window._resolver is not None and not window._resolver.is_alive())

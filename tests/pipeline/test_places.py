@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -487,3 +491,42 @@ def test_sample_traps_in_context() -> None:
     assert "Guinea" not in quoted
     assert not any("Nippon" in q or "Hampshire" in q for q in quoted)
     assert "Gulf of Guinea" in text and "New Hampshire" in text
+
+
+def test_names_asked_for_by_two_threads_at_once_are_made_once(monkeypatch) -> None:
+    # The window makes them in the background while a key typed in "Find a country" asks too:
+    # the second waits for the first rather than making them again in the window's thread.
+    from app.pipeline import places
+
+    made, calls, started = places._make_catalogue(), [], threading.Event()
+
+    def slow():
+        calls.append(threading.current_thread().name)
+        started.set()
+        time.sleep(0.2)
+        return made
+
+    monkeypatch.setattr(places, "_made", [])
+    monkeypatch.setattr(places, "_make_catalogue", slow)
+    background = threading.Thread(target=resolve_country, args=("",), name="background")
+    background.start()
+    assert started.wait(5)
+    assert resolve_country("VN") == "VNM"  # waited for the one being made
+    background.join(5)
+    assert calls == ["background"]
+
+
+def test_a_process_forked_while_the_names_are_being_made_can_make_them(monkeypatch) -> None:
+    from app.pipeline import places
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork here")
+    monkeypatch.setattr(places, "_made", [])
+    with places._making:  # as if another thread were making them when the process forked
+        pid = os.fork()
+        if pid == 0:  # the child: a new lock, and the names made here
+            signal.alarm(10)  # (waiting for the parent's lock would be for ever)
+            code = 0 if resolve_country("Viet Nam") == "VNM" else 1
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
