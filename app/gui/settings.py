@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -32,14 +32,12 @@ def filters_to_text(filters: Filters) -> str:
 
 
 def filters_from_text(text: str | None) -> Filters:
-    """Filters saved by an earlier run; anything unreadable gives the defaults."""
+    """Filters saved by an earlier run; what cannot be read gives the defaults (a field of the
+    wrong type: the default's)."""
     if not text:
         return DEFAULT_FILTERS
     try:
         data = json.loads(text)
-        if not isinstance(data, dict):
-            return DEFAULT_FILTERS
-        known = {f.name for f in fields(Filters)}
-        return Filters(**{k: v for k, v in data.items() if k in known})
-    except (ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError):
         return DEFAULT_FILTERS
+    return Filters.from_data(data, DEFAULT_FILTERS) if isinstance(data, dict) else DEFAULT_FILTERS

@@ -62,6 +62,15 @@ class Filters:
                 value = (value,)
             object.__setattr__(self, name, tuple(dict.fromkeys(str(v) for v in value)))
 
+    @classmethod
+    def from_data(cls, data: Mapping, base: Filters | None = None) -> Filters:
+        """Filters from plain data, such as a filter saved as JSON by an earlier run: `base`
+        (default: no filter) with the fields `data` gives. Unknown keys are left out, and so
+        is any value not of its field's type: a hand-edited or damaged file must never stop
+        the app from starting."""
+        valid = {k: v for k, v in data.items() if k in _FIELD_CHECKS and _FIELD_CHECKS[k](v)}
+        return replace(base or cls(), **valid)
+
     def is_empty(self) -> bool:
         return self == Filters(kinds=self.kinds) and not self.kinds
 
@@ -204,3 +213,24 @@ def join_words(items: list[str], conjunction: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def _strings(value) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+    )
+
+
+def _year(value) -> bool:
+    return value is None or (type(value) is int and 0 <= value <= 9999)
+
+
+# What Filters.from_data accepts for each field.
+_FIELD_CHECKS = {
+    **{name: _strings for name in LINKED},
+    "include_region_members": lambda v: isinstance(v, bool),
+    "year_from": _year,
+    "year_to": _year,
+    "has_figure": lambda v: v is None or isinstance(v, bool),
+    "search": lambda v: isinstance(v, str),
+}

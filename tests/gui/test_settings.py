@@ -1,5 +1,7 @@
 """Settings live in an injectable INI file; saved filters survive bad input."""
 
+import json
+
 from app.gui.settings import (
     DEFAULT_FILTERS,
     filters_from_text,
@@ -24,3 +26,30 @@ def test_filters_round_trip_and_garbage_gives_defaults():
         result = filters_from_text(bad)
         assert isinstance(result, Filters)
     assert filters_from_text("{") == DEFAULT_FILTERS
+
+
+def test_a_saved_field_of_the_wrong_type_takes_the_default_and_keeps_the_rest():
+    # Hand-edited or damaged files: each of these stopped the app at every start.
+    for field, bad in (
+        ("has_figure", "yes"),
+        ("year_from", "2020"),
+        ("year_to", 123456),
+        ("search", 5),
+        ("countries", [1, 2]),
+        ("include_region_members", "no"),
+        ("kinds", {"body": 1}),
+    ):
+        saved = {"countries": ["VNM"], "year_to": 2020, "search": "piracy", field: bad}
+        filters = filters_from_text(json.dumps(saved))
+        assert getattr(filters, field) == getattr(DEFAULT_FILTERS, field)
+        kept = {k: v for k, v in saved.items() if k != field}
+        assert filters == DEFAULT_FILTERS.with_(**kept)
+
+
+def test_a_window_whose_saved_filter_is_damaged_opens_with_the_rest(make_window, settings_path):
+    settings = open_settings(settings_path)
+    settings.setValue("filters/last", json.dumps({"has_figure": "yes", "search": "piracy"}))
+    settings.sync()
+    window = make_window()
+    assert window.filters == DEFAULT_FILTERS.with_(search="piracy")
+    assert window.search.text() == "piracy"

@@ -58,3 +58,10 @@ def test_without_removes_one_value_or_dimension():
 def test_strings_are_taken_as_one_value():
     assert Filters(countries="VNM").countries == ("VNM",)
     assert hash(Filters(countries=["VNM"])) == hash(Filters(countries=("VNM",)))
+
+
+def test_filters_from_data_keep_what_is_of_the_right_type():
+    data = {"countries": ["VNM", 3], "domains": "maritime", "year_from": True, "year_to": 2020}
+    data |= {"has_figure": False, "search": ["x"], "nonsense": 1}
+    assert Filters.from_data(data) == Filters(domains=("maritime",), year_to=2020, has_figure=False)
+    assert Filters.from_data({}, Filters(kinds=("body",))) == Filters(kinds=("body",))
