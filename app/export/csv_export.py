@@ -6,6 +6,7 @@ import csv
 import errno
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
@@ -130,9 +131,12 @@ def write_atomically(target: Path, write: Callable[[Path], int]) -> int:
     failure is an ExportError that says what to do, and leaves the old file as it was."""
     target = Path(target)
     folder = atomic.folder_of(target)
+    mode = replaceable(target)
     try:
         with atomic.temporary_for(target, PART_SUFFIX) as tmp:
             written = write(tmp)
+            if mode is not None:
+                os.chmod(tmp, mode)  # a file replaced keeps who may read it (0600 stays private)
             try:
                 os.replace(tmp, target)
             except PermissionError as exc:
@@ -160,6 +164,37 @@ def write_atomically(target: Path, write: Callable[[Path], int]) -> int:
     except OSError as exc:
         raise ExportError(f"Cannot write {target}: {describe(exc)}.") from exc
     return written
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def replaceable(target: Path) -> int | None:
+    """The permissions of the file at `target` that an export may replace (None: no file), or
+    an ExportError before anything is written. A file marked read-only is not replaced, though
+    POSIX lets whoever may write its folder rename over it; nor is a database, such as the
+    catalogue itself chosen by a slip in the file dialog."""
+    try:
+        status = os.stat(target)
+    except OSError:
+        return None  # a new file (or one that cannot be read: writing it says why)
+    if not stat.S_ISREG(status.st_mode):
+        return None  # a folder or a device: replacing it fails, and says so
+    if not status.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise ExportError(
+            f"Cannot replace {target}: it is read-only (choose another name, or make it"
+            " writable and try again)."
+        )
+    try:
+        with open(target, "rb") as fh:
+            first = fh.read(len(SQLITE_HEADER))
+    except OSError:
+        first = b""
+    if first == SQLITE_HEADER:
+        raise ExportError(
+            f"Will not replace {target}: it is a database, not a CSV file (choose another name)."
+        )
+    return stat.S_IMODE(status.st_mode)
 
 
 def describe(exc: OSError) -> str:

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import shutil
+import stat
 
 import pytest
 from hypothesis import given, settings
@@ -163,3 +165,34 @@ def test_a_later_share_has_neither_byte_order_mark_nor_header():
     assert write_rows(later, rows[1:], first=False) == 1
     assert first.getvalue() + later.getvalue() == whole.getvalue()
     assert later.getvalue() == '2,"b, c"\r\n'
+
+
+def test_a_read_only_file_is_not_replaced(catalogue, tmp_path):
+    # POSIX lets whoever may write the folder rename over it: the export must not.
+    out = tmp_path / "kept.csv"
+    out.write_bytes(b"old content")
+    out.chmod(0o444)
+    with pytest.raises(ExportError, match="read-only"):
+        export_csv(catalogue.iter_rows(), out)
+    assert out.read_bytes() == b"old content"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o444
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.csv"]
+
+
+def test_a_database_is_not_replaced(catalogue, catalogue_path, tmp_path):
+    # The catalogue itself, chosen by a slip in the file dialog, was replaced by a CSV.
+    target = tmp_path / "catalogue.db"
+    shutil.copy(catalogue_path, target)
+    before = target.read_bytes()
+    with pytest.raises(ExportError, match="database"):
+        export_csv(catalogue.iter_rows(), target)
+    assert target.read_bytes() == before
+
+
+def test_a_replaced_file_keeps_its_permissions(catalogue, tmp_path):
+    out = tmp_path / "private.csv"
+    out.write_bytes(b"old content")
+    out.chmod(0o600)
+    export_csv(catalogue.iter_rows(), out)
+    assert read_back(out)[0] == header()
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600

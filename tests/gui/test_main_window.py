@@ -1,5 +1,6 @@
 """The main window driven as a user would: filters, search, selection, copy, export, state."""
 
+import shutil
 import sqlite3
 import threading
 from pathlib import Path
@@ -282,6 +283,32 @@ def test_failed_export_says_why_offers_retry_and_leaves_no_file(qtbot, window, t
     with qtbot.waitSignal(window.export_finished, timeout=10000):
         retry.click()
     assert good.exists()
+
+
+def test_an_export_onto_the_open_catalogue_is_refused_and_the_catalogue_kept(
+    qtbot, catalogue_path, settings_path, tmp_path
+):
+    from app.gui.main import open_window
+
+    copy = tmp_path / "catalogue.db"  # (not the session's: a failure would destroy it)
+    shutil.copy(catalogue_path, copy)
+    before = copy.read_bytes()
+    window = open_window(copy, settings_path)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.ask_export_path = lambda: str(copy)  # a slip in the file dialog
+    try:
+        with qtbot.waitSignal(window.export_finished, timeout=10000) as outcome:
+            window.export_dialog()
+        assert outcome.args == ["failed"]
+        qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
+        assert "database" in window.message.text()
+        assert copy.read_bytes() == before
+        window.message.close()
+    finally:
+        window.close()
+        window.catalogue.close()
 
 
 def test_a_link_in_the_detail_pane_adds_a_filter(qtbot, window, catalogue):
