@@ -33,8 +33,8 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
         "--region",
         action="append",
         default=[],
-        metavar="ID",
-        help="region or grouping id: asean, africa, gulf-of-guinea ...",
+        metavar="ID|NAME",
+        help="region or grouping, by id or name in any case: asean, Africa, 'Gulf of Guinea' ...",
     )
     group.add_argument(
         "--include-members",
@@ -45,22 +45,23 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
         "--domain",
         action="append",
         default=[],
-        metavar="ID",
-        help="domain id: maritime, cyber, counter-terrorism ...",
+        metavar="ID|NAME",
+        help="domain, by id or name in any case: maritime, Cyber, counter-terrorism ...",
     )
     group.add_argument(
         "--document",
         action="append",
         default=[],
         metavar="ID",
-        help="document id: oda-2018, oda-2021, dbb-2023 ...",
+        help="document, by id in any case: oda-2018, oda-2021, dbb-2023 ...",
     )
     group.add_argument(
         "--organisation",
         action="append",
         default=[],
-        metavar="ID",
-        help="organisation or programme id: unodc, jica, cyder ...",
+        metavar="ID|NAME",
+        help="organisation or programme, by id, acronym or name in any case: unodc, JICA,"
+        " 'Japan Coast Guard' ...",
     )
     group.add_argument(
         "--kind",
@@ -99,7 +100,19 @@ def add_db_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
     )
 
 
-def filters_from(args: argparse.Namespace):
+# Filter options whose values the catalogue lists: option -> (dimension, what a value is).
+LISTED = {
+    "region": ("regions", "region"),
+    "domain": ("domains", "domain"),
+    "document": ("documents", "document"),
+    "organisation": ("organisations", "organisation"),
+}
+
+
+def filters_from(args: argparse.Namespace, catalogue):
+    """The filters the options ask for. A value is an id or a label in any case
+    ("Maritime", "JCG", "Japan Coast Guard"); one that names nothing in `catalogue` is an
+    error, rather than a filter that quietly matches no entry."""
     from app.pipeline.places import resolve_country
     from app.query.filters import Filters
 
@@ -109,19 +122,34 @@ def filters_from(args: argparse.Namespace):
         if code is None:
             raise UsageError(f"unknown country: {name!r} (use a name or ISO alpha-3 code)")
         codes.append(code)
+    listed = {
+        dimension: tuple(
+            value_id(catalogue, dimension, noun, text) for text in getattr(args, option)
+        )
+        for option, (dimension, noun) in LISTED.items()
+    }
     return Filters(
         countries=tuple(codes),
-        regions=tuple(args.region),
         include_region_members=args.include_members,
-        domains=tuple(args.domain),
-        documents=tuple(args.document),
-        organisations=tuple(args.organisation),
         kinds=tuple(args.kind),
         year_from=args.year_from,
         year_to=args.year_to,
         has_figure=args.has_figure,
         search=args.search,
+        **listed,
     )
+
+
+def value_id(catalogue, dimension: str, noun: str, text: str) -> str:
+    """The one id of `dimension` that `text` names, or a UsageError that says what to type."""
+    found = catalogue.value_ids(dimension, text)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise UsageError(f"{noun} {text!r} names several: {', '.join(found)} (use one of these)")
+    close = catalogue.close_values(dimension, text)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise UsageError(f"unknown {noun}: {text!r} ({hint}`catalogue facets {dimension}` lists them)")
 
 
 class UsageError(Exception):
@@ -245,8 +273,8 @@ def run_export(args) -> int:
     from app.export.shares import export_entries
     from app.query.catalogue import Catalogue
 
-    filters = filters_from(args)
     with Catalogue(args.db) as catalogue:
+        filters = filters_from(args, catalogue)
         written = export_entries(args.db, args.output, filters)
         print(f"{written:,} entries ({catalogue.describe(filters)}) written to {args.output}")
     return 0
@@ -255,8 +283,8 @@ def run_export(args) -> int:
 def run_query(args) -> int:
     from app.query.catalogue import Catalogue
 
-    filters = filters_from(args)
     with Catalogue(args.db) as catalogue:
+        filters = filters_from(args, catalogue)
         total = catalogue.count(filters)
         if args.count:
             print(total)
@@ -285,8 +313,8 @@ def run_info(args) -> int:
 def run_facets(args) -> int:
     from app.query.catalogue import Catalogue
 
-    filters = filters_from(args)
     with Catalogue(args.db) as catalogue:
+        filters = filters_from(args, catalogue)
         for facet in catalogue.facet(args.dimension, filters):
             print(f"{facet.count:>6}  {facet.id:<28} {facet.label}")
     return 0

@@ -76,3 +76,35 @@ def test_info_and_facets(catalogue_path, capsys):
     assert "Diplomatic Bluebook 2023" in capsys.readouterr().out
     assert main(["facets", "countries", "--db", str(catalogue_path), "--domain", "maritime"]) == 0
     assert "VNM" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("option", "written", "value"),
+    [
+        ("--organisation", "JCG", "jcg"),
+        ("--organisation", "Japan Coast Guard", "jcg"),
+        ("--region", "ASEAN", "asean"),
+        ("--domain", "Maritime", "maritime"),
+        ("--document", "ODA-2018", "oda-2018"),
+    ],
+)
+def test_a_value_in_another_case_or_by_its_name_counts_as_its_id(
+    catalogue_path, capsys, option, written, value
+):
+    # Each of these printed "0 entries: Entries naming JCG", as if that were the answer.
+    assert main(["query", "--db", str(catalogue_path), option, written, "--count"]) == 0
+    by_name = int(capsys.readouterr().out)
+    assert main(["query", "--db", str(catalogue_path), option, value, "--count"]) == 0
+    assert by_name == int(capsys.readouterr().out) > 0
+
+
+def test_a_value_that_names_nothing_is_an_error_with_suggestions(catalogue_path, tmp_path, capsys):
+    out = tmp_path / "typo.csv"
+    args = ["export", "--db", str(catalogue_path), "--domain", "maritme", "-o", str(out)]
+    assert main(args) == 2
+    assert "unknown domain: 'maritme' (did you mean maritime?" in capsys.readouterr().err
+    assert not out.exists()  # no empty CSV that looks like an answer
+    assert (
+        main(["facets", "--db", str(catalogue_path), "kinds", "--document", "ODA White Paper"]) == 2
+    )
+    assert "names several: oda-2018, oda-2021" in capsys.readouterr().err

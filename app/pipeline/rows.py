@@ -16,7 +16,7 @@ from app.pipeline.model import NOTE_KINDS, Figure, Heading, YearMention
 from app.pipeline.places import country_name, regions
 from app.pipeline.sources import SourceDocument
 
-SEPARATOR = "; "
+SEPARATOR = schema.SEPARATOR
 PATH_SEPARATOR = " › "
 
 # The statements that write rows, by table: rows are tuples in this column order, written with

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 # Bumped whenever a table or column changes; readers refuse other versions.
 SCHEMA_VERSION = 3
 
+# Several values in one column (an entry's countries, an organisation's aliases) are joined by this.
+SEPARATOR = "; "
+
 # Columns of `entries` that filters use, repeated in the link tables (entry_countries,
 # entry_regions, entry_organisations) so that counts and facets over a link table need no
 # join with the wide entries table (version 2).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import os
 import sqlite3
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.pipeline.schema import ENTRY_FACETS, SCHEMA_VERSION
+from app.pipeline.schema import ENTRY_FACETS, SCHEMA_VERSION, SEPARATOR
 from app.query.bitmaps import (
     BitmapIndex,
     existing_index,
@@ -323,6 +324,7 @@ class Catalogue:
         self._index_key: tuple | None = None  # of the shared bitmaps, for pages (_ready_mask)
         self._masks: OrderedDict[Filters, int] = OrderedDict()
         self._labels: dict[str, dict[str, str]] | None = None
+        self._spellings: dict[str, dict[str, list[str]]] = {}  # value_ids()
         # Set by a background worker for its running request: a search that another thread
         # is making is waited for only until this says the request was replaced.
         self.stale: Callable[[], bool] | None = None
@@ -787,6 +789,39 @@ class Catalogue:
 
     def describe(self, filters: Filters) -> str:
         return filters.describe(self.labels())
+
+    def value_ids(self, dimension: str, text: str) -> list[str]:
+        """The ids of the values of `dimension` (regions, domains, documents, organisations)
+        that `text` names, in any case: an id or a label, and an organisation's full name or
+        alias too. Several where it names several ("ODA White Paper"); none if it names none."""
+        return list(self._spellings_of(dimension).get(text.strip().casefold(), ()))
+
+    def close_values(self, dimension: str, text: str, most: int = 3) -> list[str]:
+        """The ids of the values whose spellings are closest to `text` (a typing slip)."""
+        spellings = self._spellings_of(dimension)
+        close = difflib.get_close_matches(text.strip().casefold(), list(spellings), n=most)
+        return list(dict.fromkeys(i for spelling in close for i in spellings[spelling]))
+
+    def _spellings_of(self, dimension: str) -> dict[str, list[str]]:
+        """Every way `dimension`'s values are written, folded -> their ids."""
+        if dimension not in self._spellings:
+            labels = self.labels()[dimension]
+            pairs = [*((i, i) for i in labels), *labels.items()]
+            q = self.conn.execute
+            if dimension == "organisations":
+                pairs += q("SELECT id, name FROM organisations").fetchall()
+                for i, aliases in q("SELECT id, aliases FROM organisations"):
+                    pairs += [(i, alias) for alias in (aliases or "").split(SEPARATOR)]
+            elif dimension == "documents":
+                pairs += q("SELECT id, short_title FROM documents").fetchall()
+            spellings: dict[str, list[str]] = {}
+            for i, name in pairs:
+                if name:
+                    found = spellings.setdefault(str(name).casefold(), [])
+                    if i not in found:
+                        found.append(i)
+            self._spellings[dimension] = spellings
+        return self._spellings[dimension]
 
     def documents(self) -> list[dict]:
         sql = (

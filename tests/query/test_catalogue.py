@@ -349,3 +349,13 @@ def test_a_deadline_on_a_connection_closed_meanwhile_leaves_the_others_theirs(
     with pytest.raises(QueryInterrupted), catalogue.limited(0.05):
         catalogue.conn.execute(LONG_QUERY).fetchone()
     assert time.perf_counter() - started < 5
+
+
+def test_values_are_found_by_id_or_name_in_any_case(catalogue):
+    assert catalogue.value_ids("organisations", "japan coast guard") == ["jcg"]
+    assert catalogue.value_ids("organisations", " JCG ") == ["jcg"]
+    assert catalogue.value_ids("domains", "MARITIME") == ["maritime"]
+    assert catalogue.value_ids("regions", "Gulf of Guinea") == ["gulf-of-guinea"]
+    assert catalogue.value_ids("documents", "ODA White Paper") == ["oda-2018", "oda-2021"]
+    assert catalogue.value_ids("domains", "maritme") == []
+    assert catalogue.close_values("domains", "maritme") == ["maritime"]
