@@ -19,6 +19,11 @@ CHIP_STYLE = (
     " background: #e8f0fa; color: #1d3d63; }"
     "QToolButton:hover { background: #d3e2f4; border-color: #5f8fc3; }"
 )
+# A chip, the status bar and the empty table's button name a filter in at most this many
+# characters: a pasted paragraph searched for made each as wide as itself, and the window wider
+# than the screen.
+SHOWN_CHARS = 40
+
 DIMENSION_NAMES = {
     "countries": "Country",
     "regions": "Region",
@@ -27,6 +32,15 @@ DIMENSION_NAMES = {
     "organisations": "Organisation",
     "kinds": "Kind",
 }
+
+
+def shortened(text: str, most: int = SHOWN_CHARS) -> str:
+    """`text`, or its first words up to `most` characters and "…"."""
+    if len(text) <= most:
+        return text
+    cut = text[: most - 1]
+    words = cut.rsplit(" ", 1)[0] if " " in cut[most // 2 :] else cut
+    return words.rstrip(" ,;:") + "…"
 
 
 def chips_of(filters: Filters, labels) -> list[tuple[str, str | None, str]]:
@@ -40,7 +54,7 @@ def chips_of(filters: Filters, labels) -> list[tuple[str, str | None, str]]:
                 if dimension == "kinds"
                 else (table.get(value, value))
             )
-            chips.append((dimension, value, text))
+            chips.append((dimension, value, shortened(text)))
     if filters.include_region_members:
         chips.append(("include_region_members", None, "incl. member countries"))
     if filters.year_from is not None or filters.year_to is not None:
@@ -48,7 +62,7 @@ def chips_of(filters: Filters, labels) -> list[tuple[str, str | None, str]]:
     if filters.has_figure is not None:
         chips.append(("has_figure", None, "With a figure" if filters.has_figure else "No figure"))
     if filters.search.strip():
-        chips.append(("search", None, f"“{filters.search.strip()}”"))
+        chips.append(("search", None, f"“{shortened(filters.search.strip())}”"))
     return chips
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QProgressDialog,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -36,7 +37,7 @@ from app.gui.document_viewer import DocumentViewer
 from app.gui.entries_model import ROW_ID_ROLE, EntriesModel
 from app.gui.export_task import ExportTask, ExportWorker
 from app.gui.facet_list import prepare_country_resolver
-from app.gui.filter_chips import FilterChips, chips_of
+from app.gui.filter_chips import FilterChips, chips_of, shortened
 from app.gui.filter_panel import FilterPanel
 from app.gui.quote_delegate import QuoteDelegate
 from app.gui.settings import DEFAULT_FILTERS, filters_from_text, filters_to_text
@@ -228,6 +229,8 @@ class MainWindow(QMainWindow):
         self.right_splitter.setSizes([470, 300])
         self.setCentralWidget(self.splitter)
         self.status = QLabel(self)
+        # Clipped rather than widening the window, however many filters it names.
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.statusBar().addWidget(self.status, 1)
         # Shown while a sort runs in the background: it may take seconds at 1M entries.
         self.sort_busy = QProgressBar(self)
@@ -534,12 +537,12 @@ class MainWindow(QMainWindow):
             table = self.labels.get(dimension, {})
             names = [table.get(v, v) for v in getattr(f, dimension)]
             if names:
-                text = ", ".join(names)
+                text = shortened(", ".join(names))
                 parts.append(text.lower() if dimension == "domains" else text)
         if f.year_from is not None or f.year_to is not None:
             parts.append(f"{f.year_from or '…'}–{f.year_to or '…'}")
         if f.search.strip():
-            parts.append(f"“{f.search.strip()}”")
+            parts.append(f"“{shortened(f.search.strip())}”")
         self.status.setText(" · ".join(parts))
 
     def _total_changed(self) -> None:
@@ -570,7 +573,7 @@ class MainWindow(QMainWindow):
         )
         self.undo_button.setVisible(self.last_added is not None)
         if self.last_added is not None:
-            label = self.last_added[2]  # a search's chip is quoted already
+            label = self.last_added[2]  # a chip's text: shortened, a search's quoted already
             self.undo_button.setText(
                 f"Remove {label}" if label.startswith("“") else f"Remove “{label}”"
             )

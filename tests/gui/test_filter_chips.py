@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import Qt
 
-from app.gui.filter_chips import FilterChips, chips_of
+from app.gui.filter_chips import FilterChips, chips_of, shortened
 from app.query.filters import Filters
 
 LABELS = {"countries": {"VNM": "Viet Nam"}, "domains": {"maritime": "Maritime"}}
@@ -42,3 +42,33 @@ def test_clicking_a_chip_asks_to_remove_it(qtbot):
     chips.show_filters(Filters(), LABELS, "Entries", False)
     assert chips.chip("countries", "VNM") is None
     assert not chips.clear_button.isEnabled()
+
+
+def test_a_long_search_is_shortened_on_its_chip(qtbot):
+    search = "capacity building assistance to coast guard authorities " * 6
+    chips = FilterChips()
+    qtbot.addWidget(chips)
+    chips.show_filters(Filters(search=search), {}, "", True)
+    (chip,) = chips.chips
+    assert chip.text() == "“capacity building assistance to coast…”  ✕"
+
+
+def test_shortened_cuts_at_a_word_and_leaves_short_text_alone():
+    assert shortened("Viet Nam") == "Viet Nam"
+    assert shortened("x" * 40) == "x" * 40
+    assert shortened("x" * 41) == "x" * 39 + "…"
+    assert (
+        shortened("one two three four five six seven eight nine")
+        == "one two three four five six seven…"
+    )
+
+
+def test_a_pasted_paragraph_searched_for_leaves_the_window_its_width(qtbot, window):
+    window.resize(900, 700)
+    qtbot.waitUntil(lambda: window.width() == 900)
+    window.search.setText("Japan provides patrol vessels and training to coast guards. " * 10)
+    window._search_now()
+    qtbot.wait(100)  # the chips, status bar and empty table's button laid out
+    assert window.stack.currentWidget() is window.empty
+    assert window.width() == 900
+    assert window.undo_button.text().endswith("…”")
