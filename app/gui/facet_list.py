@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.query.catalogue import Facet
+
+TOGGLE_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)  # on a value in the list
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -200,14 +203,27 @@ class FacetList(QWidget):
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(CountDelegate(self.view))
         self.view.setUniformItemSizes(True)
+        # A click toggles a value; so do Space and Enter on the current one (eventFilter).
+        # Not `activated`: where a double-click activates, it toggled the value straight back.
         self.view.clicked.connect(self._clicked)
-        self.view.activated.connect(self._clicked)
+        self.view.installEventFilter(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.search)
         layout.addWidget(self.view)
         self.model.checked_changed.connect(self.checked_changed)
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            watched is self.view
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in TOGGLE_KEYS
+            and self.view.currentIndex().isValid()
+        ):
+            self._clicked(self.view.currentIndex())
+            return True
+        return super().eventFilter(watched, event)
 
     def _clicked(self, proxy_index) -> None:
         self.model.toggle(self.proxy.mapToSource(proxy_index).row())

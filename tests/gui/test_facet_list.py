@@ -1,6 +1,8 @@
 """Searchable, checkable value lists with counts."""
 
 from gui_helpers import click_value
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QStyle
 
 from app.gui.facet_list import FacetList, FacetModel, resolve_country
 from app.query.catalogue import Facet
@@ -36,6 +38,39 @@ def test_click_toggles_and_reports_the_checked_values(qtbot, catalogue):
     with qtbot.waitSignal(widget.checked_changed) as signal:
         click_value(qtbot, widget, "VNM")
     assert signal.args == [()]
+
+
+def test_a_double_click_leaves_a_value_checked_once(qtbot, catalogue):
+    # Where a double-click activates an item, `activated` toggled the value straight back.
+    widget = FacetList("Find", resolve_country)
+    qtbot.addWidget(widget)
+    widget.set_facets(catalogue.facet("countries"), ())
+    widget.show()
+    seen = []
+    widget.checked_changed.connect(seen.append)
+    index = widget.index_of("VNM")
+    widget.view.scrollTo(index)
+    where = widget.view.visualRect(index).center()
+    viewport = widget.view.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=where)  # a double-click's events
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=where)
+    assert seen[-1:] == [("VNM",)]
+    assert (
+        widget.view.style().styleHint(QStyle.StyleHint.SH_ItemView_ActivateItemOnSingleClick) == 0
+    )
+
+
+def test_space_and_enter_toggle_the_current_value(qtbot, catalogue):
+    widget = FacetList("Find", resolve_country)
+    qtbot.addWidget(widget)
+    widget.set_facets(catalogue.facet("countries"), ())
+    widget.show()
+    widget.view.setCurrentIndex(widget.index_of("VNM"))
+    seen = []
+    widget.checked_changed.connect(seen.append)
+    for key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        qtbot.keyClick(widget.view, key)
+    assert seen == [("VNM",), (), ("VNM",)]
 
 
 def test_search_matches_names_codes_and_aliases(qtbot, catalogue):
