@@ -15,7 +15,9 @@ KINDS = ("body", "caption", "note", "glossary", "column", "heading")
 def year(text: str) -> int:
     """A year for --year-from/--year-to: argparse turns a ValueError into a one-line error."""
     value = int(text)
-    if not 0 <= value <= 9999:
+    from app.query.filters import FIRST_YEAR, LAST_YEAR
+
+    if not FIRST_YEAR <= value <= LAST_YEAR:
         raise ValueError(text)
     return value
 

@@ -212,7 +212,7 @@ class BitmapIndex:
                 bits |= self.any_role(conn, self.members(conn, filters.regions))
             parts.append(bits)
         if filters.year_from is not None or filters.year_to is not None:
-            low, high = filters.year_from or 0, filters.year_to or 9999
+            low, high = filters.year_bounds()
             years = [y for y in self.dimension(conn, "years") if low <= int(y) <= high]
             parts.append(self.union(conn, "years", years))
         if filters.has_figure is not None:

@@ -35,6 +35,7 @@ KIND_NOUNS = {
     "heading": "headings",
 }
 Labels = Mapping[str, Mapping[str, str]]  # dimension -> id -> label
+FIRST_YEAR, LAST_YEAR = 0, 9999  # the years a filter can name; an open end reaches these
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,11 @@ class Filters:
         the app from starting."""
         valid = {k: v for k, v in data.items() if k in _FIELD_CHECKS and _FIELD_CHECKS[k](v)}
         return replace(base or cls(), **valid)
+
+    def year_bounds(self) -> tuple[int, int]:
+        """The first and last year the filter takes in: an open end (or 0) reaches FIRST_YEAR or
+        LAST_YEAR."""
+        return self.year_from or FIRST_YEAR, self.year_to or LAST_YEAR
 
     def is_empty(self) -> bool:
         return self == Filters(kinds=self.kinds) and not self.kinds
@@ -153,7 +159,7 @@ class Filters:
                 clauses.append(
                     f"{entry} IN (SELECT entry_id FROM entry_years WHERE year BETWEEN ? AND ?)"
                 )
-            params += [self.year_from or 0, self.year_to or 9999]
+            params += list(self.year_bounds())
         if self.has_figure is not None:
             clauses.append(f"{alias}.has_figure = ?")
             params.append(int(self.has_figure))
@@ -222,7 +228,7 @@ def _strings(value) -> bool:
 
 
 def _year(value) -> bool:
-    return value is None or (type(value) is int and 0 <= value <= 9999)
+    return value is None or (type(value) is int and FIRST_YEAR <= value <= LAST_YEAR)
 
 
 # What Filters.from_data accepts for each field.
