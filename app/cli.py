@@ -102,12 +102,12 @@ def add_db_option(parser: argparse.ArgumentParser, top: bool = False) -> None:
     )
 
 
-# Filter options whose values the catalogue lists: option -> (dimension, what a value is).
+# Filter options whose values the catalogue lists: option (what a value is) -> dimension.
 LISTED = {
-    "region": ("regions", "region"),
-    "domain": ("domains", "domain"),
-    "document": ("documents", "document"),
-    "organisation": ("organisations", "organisation"),
+    "region": "regions",
+    "domain": "domains",
+    "document": "documents",
+    "organisation": "organisations",
 }
 
 
@@ -126,9 +126,9 @@ def filters_from(args: argparse.Namespace, catalogue):
         codes.append(code)
     listed = {
         dimension: tuple(
-            value_id(catalogue, dimension, noun, text) for text in getattr(args, option)
+            value_id(catalogue, dimension, option, text) for text in getattr(args, option)
         )
-        for option, (dimension, noun) in LISTED.items()
+        for option, dimension in LISTED.items()
     }
     return Filters(
         countries=tuple(codes),

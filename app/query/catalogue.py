@@ -809,9 +809,8 @@ class Catalogue:
             pairs = [*((i, i) for i in labels), *labels.items()]
             q = self.conn.execute
             if dimension == "organisations":
-                pairs += q("SELECT id, name FROM organisations").fetchall()
-                for i, aliases in q("SELECT id, aliases FROM organisations"):
-                    pairs += [(i, alias) for alias in (aliases or "").split(SEPARATOR)]
+                for i, name, aliases in q("SELECT id, name, aliases FROM organisations"):
+                    pairs += [(i, name), *((i, a) for a in (aliases or "").split(SEPARATOR))]
             elif dimension == "documents":
                 pairs += q("SELECT id, short_title FROM documents").fetchall()
             spellings: dict[str, list[str]] = {}
