@@ -118,11 +118,19 @@ class FacetModel(QAbstractListModel):
 
 
 class FacetSearchProxy(QSortFilterProxyModel):
-    """Keeps values whose label or id contains the typed text, or that the resolver names."""
+    """Keeps values whose label, id or other name contains the typed text, or that the
+    resolver names."""
 
-    def __init__(self, resolve: Callable[[str], str | None] | None = None, parent=None):
+    def __init__(
+        self,
+        resolve: Callable[[str], str | None] | None = None,
+        names: Callable[[], dict[str, list[str]]] | None = None,
+        parent=None,
+    ):
         super().__init__(parent)
         self.resolve = resolve
+        self.names = names  # read at the first search: start-up need not pay for it
+        self._names: dict[str, list[str]] | None = None
         self._text = ""
         self._resolved: str | None = None
 
@@ -130,6 +138,8 @@ class FacetSearchProxy(QSortFilterProxyModel):
         self.beginFilterChange()  # Qt 6.10+: replaces the deprecated invalidateFilter()
         self._text = text.strip().casefold()
         self._resolved = self.resolve(text.strip()) if (self.resolve and self._text) else None
+        if self._text and self.names is not None and self._names is None:
+            self._names = self.names()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row, source_parent) -> bool:
@@ -138,7 +148,9 @@ class FacetSearchProxy(QSortFilterProxyModel):
         index = self.sourceModel().index(source_row, 0, source_parent)
         value = str(self.sourceModel().data(index, ID_ROLE))
         label = str(self.sourceModel().data(index, Qt.ItemDataRole.DisplayRole)).casefold()
-        return self._text in label or self._text == value.casefold() or value == self._resolved
+        if self._text in label or self._text == value.casefold() or value == self._resolved:
+            return True
+        return any(self._text in name for name in (self._names or {}).get(value, ()))
 
 
 class CountDelegate(QStyledItemDelegate):
@@ -189,10 +201,10 @@ class FacetList(QWidget):
 
     checked_changed = Signal(tuple)
 
-    def __init__(self, placeholder: str, resolve=None, searchable=True, parent=None):
+    def __init__(self, placeholder: str, resolve=None, searchable=True, names=None, parent=None):
         super().__init__(parent)
         self.model = FacetModel(self)
-        self.proxy = FacetSearchProxy(resolve, self)
+        self.proxy = FacetSearchProxy(resolve, names, self)
         self.proxy.setSourceModel(self.model)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(placeholder)

@@ -79,10 +79,15 @@ class FilterPanel(QScrollArea):
         layout.setSpacing(2)
         self.lists: dict[str, FacetList] = {
             "countries": FacetList("Find a country (Viet Nam, Vietnam, VNM)…", resolve_country),
-            "regions": FacetList("Find a region or grouping…"),
+            "regions": FacetList(
+                "Find a region or grouping…", names=lambda: catalogue.names_of("regions")
+            ),
             "domains": FacetList("", searchable=False),
             "documents": FacetList("", searchable=False),
-            "organisations": FacetList("Find an organisation or programme…"),
+            "organisations": FacetList(
+                "Find an organisation (JCG, Japan Coast Guard)…",
+                names=lambda: catalogue.names_of("organisations"),
+            ),
             "kinds": FacetList("", searchable=False),
         }
         heights = {"countries": 190, "regions": 120, "organisations": 130}

@@ -802,6 +802,15 @@ class Catalogue:
         close = difflib.get_close_matches(text.strip().casefold(), list(spellings), n=most)
         return list(dict.fromkeys(i for spelling in close for i in spellings[spelling]))
 
+    def names_of(self, dimension: str) -> dict[str, list[str]]:
+        """Each value's id -> every way it is written, folded (for a finder that must match
+        "japan coast guard" as well as JCG)."""
+        names: dict[str, list[str]] = {}
+        for spelling, ids in self._spellings_of(dimension).items():
+            for i in ids:
+                names.setdefault(i, []).append(spelling)
+        return names
+
     def _spellings_of(self, dimension: str) -> dict[str, list[str]]:
         """Every way `dimension`'s values are written, folded -> their ids."""
         if dimension not in self._spellings:

@@ -82,3 +82,22 @@ def test_search_matches_names_codes_and_aliases(qtbot, catalogue):
         assert widget.visible_ids() == ["VNM"], typed
     widget.search.setText("")
     assert len(widget.visible_ids()) == len(catalogue.facet("countries"))
+
+
+def test_search_matches_other_names_read_only_when_searching(qtbot):
+    asked = []
+
+    def names():
+        asked.append(True)
+        return {"jcg": ["jcg", "japan coast guard"], "adb": ["adb", "asian development bank"]}
+
+    widget = FacetList("Find", names=names)
+    qtbot.addWidget(widget)
+    widget.set_facets([Facet("jcg", "JCG", 4), Facet("adb", "ADB", 2)], ())
+    assert asked == []  # opening the window does not read them
+    for typed, expected in (("Coast Guard", ["jcg"]), ("bank", ["adb"]), ("JCG", ["jcg"])):
+        widget.search.setText(typed)
+        assert widget.visible_ids() == expected, typed
+    widget.search.setText("nothing like it")
+    assert widget.visible_ids() == []
+    assert asked == [True]  # read once

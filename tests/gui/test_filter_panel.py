@@ -117,3 +117,14 @@ def test_filters_shown_meanwhile_replace_a_waiting_year(qtbot, catalogue):
     panel.show_filters(Filters(has_figure=True))  # e.g. "Clear all" from the window
     qtbot.wait(YEAR_STEP_DELAY_MS + 50)
     assert emitted == [] and panel.year_to.year() is None
+
+
+def test_organisations_are_found_by_their_full_names(qtbot, catalogue):
+    panel = FilterPanel(catalogue)
+    qtbot.addWidget(panel)
+    panel.show_filters(Filters())
+    finder = panel.lists["organisations"]
+    finder.search.setText("Japan Coast Guard")
+    assert finder.visible_ids() == ["jcg"]
+    finder.search.setText("coast guard")
+    assert "jcg" in finder.visible_ids()

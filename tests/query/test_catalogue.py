@@ -359,3 +359,9 @@ def test_values_are_found_by_id_or_name_in_any_case(catalogue):
     assert catalogue.value_ids("documents", "ODA White Paper") == ["oda-2018", "oda-2021"]
     assert catalogue.value_ids("domains", "maritme") == []
     assert catalogue.close_values("domains", "maritme") == ["maritime"]
+
+
+def test_each_value_lists_every_way_it_is_written(catalogue):
+    names = catalogue.names_of("organisations")
+    assert {"jcg", "japan coast guard"} <= set(names["jcg"])
+    assert set(names) == set(catalogue.labels()["organisations"])
