@@ -130,6 +130,10 @@ def filters_from(args: argparse.Namespace, catalogue):
         )
         for option, dimension in LISTED.items()
     }
+    if args.year_from is not None and args.year_to is not None and args.year_from > args.year_to:
+        raise UsageError(
+            f"--year-from {args.year_from} is after --year-to {args.year_to} (no entry could match)"
+        )
     return Filters(
         countries=tuple(codes),
         include_region_members=args.include_members,

@@ -108,3 +108,11 @@ def test_a_value_that_names_nothing_is_an_error_with_suggestions(catalogue_path,
         main(["facets", "--db", str(catalogue_path), "kinds", "--document", "ODA White Paper"]) == 2
     )
     assert "names several: oda-2018, oda-2021" in capsys.readouterr().err
+
+
+def test_years_the_wrong_way_round_are_an_error(catalogue_path, capsys):
+    # 2025 to 1995 matched nothing and printed "0 entries", as if that were the answer.
+    args = ["query", "--db", str(catalogue_path), "--year-from", "2025", "--year-to", "1995"]
+    assert main(args) == 2
+    assert "--year-from 2025 is after --year-to 1995" in capsys.readouterr().err
+    assert main([*args[:4], "2020", "--year-to", "2020", "--count"]) == 0

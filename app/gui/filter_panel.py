@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -134,14 +134,25 @@ class FilterPanel(QScrollArea):
         for box in (self.year_from, self.year_to):
             box.setRange(first - 1, last)
             box.setValue(box.minimum())
-            box.valueChanged.connect(self._year_stepped)
+            box.valueChanged.connect(lambda _year, moved=box: self._year_stepped(moved))
             box.editingFinished.connect(self.apply_pending_years)  # Enter, or the box left
         self.include_members.toggled.connect(lambda on: self._changed(include_region_members=on))
         self.has_figure.toggled.connect(lambda on: self._changed(has_figure=True if on else None))
 
-    def _year_stepped(self) -> None:
+    def _year_stepped(self, moved: YearBox) -> None:
         if not self._updating:
+            self._keep_years_in_order(moved)
             self.years_timer.start()
+
+    def _keep_years_in_order(self, moved: YearBox) -> None:
+        """A "from" stepped past "to" takes "to" along (and the other way round), as date
+        range pickers do: an inverted range matched nothing and said nothing."""
+        first, last = self.year_from.year(), self.year_to.year()
+        if first is None or last is None or first <= last:
+            return
+        other = self.year_to if moved is self.year_from else self.year_from
+        with QSignalBlocker(other):
+            other.set_year(moved.year())
 
     def apply_pending_years(self) -> None:
         """Apply the years stepped to at once, if they wait (YEAR_STEP_DELAY_MS): before another

@@ -340,13 +340,14 @@ class MainWindow(QMainWindow):
     def apply_filters(self, filters: Filters) -> None:
         previous = self.filters
         self.filters = filters
-        before = {(d, v) for d, v, _ in chips_of(previous, self.labels)}
-        added = [c for c in chips_of(filters, self.labels) if (c[0], c[1]) not in before]
+        # A chip whose text changed (other years, another search) is the latest change too:
+        # the empty table's button must name the range it removes, not the first year set.
+        before = set(chips_of(previous, self.labels))
+        now = chips_of(filters, self.labels)
+        added = [chip for chip in now if chip not in before]
         if added:
             self.last_added = added[-1]
-        elif self.last_added and self.last_added[:2] not in {
-            (d, v) for d, v, _ in chips_of(filters, self.labels)
-        }:
+        elif self.last_added and self.last_added[:2] not in {(d, v) for d, v, _ in now}:
             self.last_added = None
         self.model.set_filters(filters)
         self.quote_delegate.search = filters.search

@@ -128,3 +128,26 @@ def test_organisations_are_found_by_their_full_names(qtbot, catalogue):
     assert finder.visible_ids() == ["jcg"]
     finder.search.setText("coast guard")
     assert "jcg" in finder.visible_ids()
+
+
+def type_year(qtbot, box, year: int) -> None:
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, str(year))
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+
+def test_a_year_set_past_the_other_end_takes_it_along(qtbot, catalogue):
+    # 2025 to 1995 matched nothing and said nothing: "to" now follows "from", and back.
+    panel, emitted = years_panel(qtbot, catalogue)
+    type_year(qtbot, panel.year_to, 2015)
+    type_year(qtbot, panel.year_from, 2020)
+    assert emitted[-1] == Filters(year_from=2020, year_to=2020)
+    assert panel.year_to.year() == 2020
+    type_year(qtbot, panel.year_to, 2016)
+    assert emitted[-1] == Filters(year_from=2016, year_to=2016)
+    assert panel.year_from.year() == 2016
+    type_year(qtbot, panel.year_from, 2010)  # in order: the other end stays
+    assert emitted[-1] == Filters(year_from=2010, year_to=2016)
+    qtbot.wait(YEAR_STEP_DELAY_MS + 50)
+    assert len(emitted) == 4

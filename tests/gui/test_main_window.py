@@ -776,3 +776,13 @@ def test_a_year_stepped_to_just_before_closing_changes_nothing_after(qtbot, wind
     window.close()
     qtbot.wait(YEAR_STEP_DELAY_MS + 100)
     assert emitted == []
+
+
+def test_the_empty_tables_button_names_the_years_as_they_are_now(qtbot, window):
+    # It said "Remove “From 1990”" after "to" was set too, though it removes both ends.
+    window.apply_filters(DEFAULT_FILTERS.with_(countries=("VNM",), year_from=1990))
+    window.apply_filters(window.filters.with_(year_to=1990))
+    assert window.model.rowCount() == 0
+    assert window.undo_button.text() == "Remove “Year 1990”"
+    qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert window.filters == DEFAULT_FILTERS.with_(countries=("VNM",))
