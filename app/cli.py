@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -88,7 +89,8 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
         "--search",
         default="",
         metavar="TEXT",
-        help='full-text search: words, "quoted phrases", prefix*',
+        help='full-text search: words, "quoted phrases", prefix*, piracy OR robbery,'
+        " -word to leave it out",
     )
 
 
@@ -354,13 +356,15 @@ def main(argv: list[str] | None = None) -> int:
     from app.pipeline.sources import BuildError, SourceError
     from app.query.catalogue import DAMAGE, CatalogueError, damaged
 
-    args = make_parser().parse_args(argv)
+    args = make_parser().parse_args(searches_joined(sys.argv[1:] if argv is None else argv))
     if args.smoke or args.startup_time:
         from app import smoke
 
         return smoke.run_smoke(args.db) if args.smoke else smoke.run_startup_time(args.db)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a reader gone meanwhile is met here, not at exit
+        return code
     except (CatalogueError, SourceError, ExportError, UsageError, BuildError) as exc:
         print(f"catalogue: {exc}", file=sys.stderr)
         return 2
@@ -370,6 +374,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("catalogue: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `catalogue query | head` stopped reading: not worth a traceback
+        # Python would still flush stdout at exit, into the closed pipe, and complain again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def searches_joined(argv: list[str]) -> list[str]:
+    """`--search -piracy` as `--search=-piracy`: argparse takes a value that starts with "-"
+    for an option, and a search leaves a word out that way."""
+    joined: list[str] = []
+    arguments = iter(argv)
+    for argument in arguments:
+        if argument == "--":  # what follows is not an option
+            return [*joined, argument, *arguments]
+        value = next(arguments, None) if argument == "--search" else None
+        joined.append(argument if value is None else f"--search={value}")
+    return joined
 
 
 if __name__ == "__main__":

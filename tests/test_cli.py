@@ -1,10 +1,12 @@
 """The command line: help for every command, export and query through the query layer."""
 
 import csv
+import subprocess
+import sys
 
 import pytest
 
-from app.cli import main, make_parser
+from app.cli import main, make_parser, searches_joined
 from app.export.csv_export import export_csv
 from app.query.catalogue import Catalogue
 from app.query.filters import Filters
@@ -116,3 +118,63 @@ def test_years_the_wrong_way_round_are_an_error(catalogue_path, capsys):
     assert main(args) == 2
     assert "--year-from 2025 is after --year-to 1995" in capsys.readouterr().err
     assert main([*args[:4], "2020", "--year-to", "2020", "--count"]) == 0
+
+
+def count_of(catalogue_path, capsys, *options) -> int:
+    assert main(["query", "--db", str(catalogue_path), *options, "--count"]) == 0
+    return int(capsys.readouterr().out)
+
+
+def test_a_search_can_leave_a_word_out_or_take_either(catalogue_path, capsys):
+    # `--search -piracy` was refused by argparse, and "piracy OR terrorism" found 0.
+    everything = count_of(catalogue_path, capsys)
+    piracy = count_of(catalogue_path, capsys, "--search", "piracy")
+    terrorism = count_of(catalogue_path, capsys, "--search", "terrorism")
+    assert count_of(catalogue_path, capsys, "--search", "-piracy") == everything - piracy
+    assert count_of(catalogue_path, capsys, "--search=-piracy") == everything - piracy
+    either = count_of(catalogue_path, capsys, "--search", "piracy OR terrorism")
+    assert max(piracy, terrorism) < either <= piracy + terrorism
+
+
+def test_search_values_join_their_option_and_nothing_else():
+    assert searches_joined(["query", "--search", "-a", "--count"]) == [
+        "query",
+        "--search=-a",
+        "--count",
+    ]
+    assert searches_joined(["--search"]) == ["--search"]  # argparse then says it lacks a value
+    assert searches_joined(["--", "--search", "-a"]) == ["--", "--search", "-a"]
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(catalogue_path):
+    process = subprocess.Popen(
+        # More than a pipe holds: the writer is still writing when the reader stops.
+        [sys.executable, "-m", "app", "query", "--db", str(catalogue_path), "--limit", "9999"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.readline()
+    process.stdout.close()  # as `| head -1` does
+    err = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=60) == 1
+    assert err == ""
+
+
+def test_a_reader_gone_before_the_last_write_gets_no_traceback(catalogue_path, monkeypatch):
+    # Output smaller than a pipe is written at exit, where Python printed the traceback.
+    class Gone:
+        def write(self, text):
+            return len(text)
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def fileno(self):
+            return 1
+
+    duplicated = []
+    monkeypatch.setattr("app.cli.os.dup2", lambda old, new: duplicated.append(new))
+    monkeypatch.setattr(sys, "stdout", Gone())
+    assert main(["query", "--db", str(catalogue_path), "--limit", "1"]) == 1
+    assert duplicated == [1]  # stdout is /dev/null from here: the flush at exit cannot fail

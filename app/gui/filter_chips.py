@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.query.filters import KIND_NOUNS, Filters, year_words
+from app.query.search import searches
 
 CHIP_STYLE = (
     "QToolButton { border: 1px solid #9bb7d4; border-radius: 10px; padding: 2px 8px;"
@@ -61,7 +62,7 @@ def chips_of(filters: Filters, labels) -> list[tuple[str, str | None, str]]:
         chips.append(("years", None, year_words(filters.year_from, filters.year_to).capitalize()))
     if filters.has_figure is not None:
         chips.append(("has_figure", None, "With a figure" if filters.has_figure else "No figure"))
-    if filters.search.strip():
+    if searches(filters.search):
         chips.append(("search", None, f"“{shortened(filters.search.strip())}”"))
     return chips
 

@@ -44,6 +44,7 @@ from app.gui.settings import DEFAULT_FILTERS, filters_from_text, filters_to_text
 from app.gui.when_idle import WhenIdle
 from app.query.catalogue import Catalogue
 from app.query.filters import LINKED, Filters
+from app.query.search import searches
 
 APP_NAME = "Security Cooperation Catalogue"
 SEARCH_DELAY_MS = 250  # type a word without re-querying on every keystroke
@@ -122,6 +123,13 @@ class MainWindow(QMainWindow):
         self.panel.filters_changed.connect(self.apply_filters)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText('Search the quotes: words, "a phrase", prefix*   (Ctrl+F)')
+        self.search.setToolTip(
+            "All the words: <i>coast guard</i><br>"
+            'A phrase: <i>"coast guard"</i><br>'
+            "Words that begin so: <i>secur*</i><br>"
+            "Either word: <i>piracy OR robbery</i><br>"
+            "Not this word: <i>-piracy</i> or <i>NOT piracy</i>"
+        )
         self.search.setClearButtonEnabled(True)
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
@@ -542,8 +550,10 @@ class MainWindow(QMainWindow):
                 parts.append(text.lower() if dimension == "domains" else text)
         if f.year_from is not None or f.year_to is not None:
             parts.append(f"{f.year_from or '…'}–{f.year_to or '…'}")
-        if f.search.strip():
+        if searches(f.search):
             parts.append(f"“{shortened(f.search.strip())}”")
+        elif f.search.strip():  # "*" or "-": it would say "matching" and match everything
+            parts.append(f"“{shortened(f.search.strip())}” has no word to search for")
         self.status.setText(" · ".join(parts))
 
     def _total_changed(self) -> None:

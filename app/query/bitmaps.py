@@ -13,7 +13,7 @@ from pathlib import Path
 from app.pipeline.bitmaps import ENTRY_SOURCES, LINK_SOURCES, TERMS, decode, encode, tokens
 from app.pipeline.schema import FTS_TOKENIZE
 from app.query.filters import Filters
-from app.query.search import match_expression, terms
+from app.query.search import Query, Term, parse
 
 Bitmap = tuple[int, int]  # (shift, bits): entry i is in it when bit i - shift of bits is set
 DIMENSIONS = (*LINK_SOURCES, *ENTRY_SOURCES, TERMS)
@@ -234,7 +234,7 @@ class BitmapIndex:
         search's bitmap, the regions' members); else None, rather than read any of it in this
         thread. Not every dimension: a years filter reopened at 1M was paged from SQL, 0.3 s
         in the window's thread, until the idle counting thread had loaded the rest."""
-        key = match_expression(terms(filters.search))
+        key = parse(filters.search).key()
         searched = None if key is None else self._searches.get(key)
         if key is not None and searched is None:
             return None  # (or dropped meanwhile by a thread that kept a newer search)
@@ -256,8 +256,8 @@ class BitmapIndex:
         900k entries, three times the work on two cores. A waiter whose `stop()` turns true
         (its request was replaced) raises an interruption, as its own query would; one whose
         maker failed makes the search itself."""
-        parts = terms(text)
-        key = match_expression(parts)
+        query = parse(text)
+        key = query.key()
         if key is None:
             return None
         waited = False
@@ -276,7 +276,7 @@ class BitmapIndex:
                     self._searching[key] = threading.Event()
             if searching is None:
                 try:
-                    return self._search(conn, key, parts)
+                    return self._search(conn, key, query)
                 finally:
                     with self._lock:
                         self._searching.pop(key).set()
@@ -285,26 +285,49 @@ class BitmapIndex:
                     raise sqlite3.OperationalError("interrupted while waiting for a search")
             waited = True
 
-    def _search(self, conn: sqlite3.Connection, key: str, parts) -> int:
+    def _search(self, conn: sqlite3.Connection, key: str, query: Query) -> int:
         frequent = self.dimension(conn, TERMS)
         bits, rest = None, []
-        for words, prefix in parts:
-            stored = None
-            if len(words) == 1 and not prefix and frequent:
-                stored = frequent.get(self.stem(conn, words[0]))
+        for group in query.groups:
+            stored = self._stored(conn, frequent, group)
             if stored is None:
-                rest.append((words, prefix))
+                rest.append(group)
             else:
-                bits = full(stored) if bits is None else bits & full(stored)
+                bits = stored if bits is None else bits & stored
         if rest:
-            sql = "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?"
-            found = from_ids(r for (r,) in conn.execute(sql, [match_expression(rest)]))
+            found = self._matching(conn, Query(tuple(rest)))
             bits = found if bits is None else bits & found
+        if query.excluded:
+            left_out = self._stored(conn, frequent, query.excluded)
+            if left_out is None:
+                left_out = self._matching(conn, Query((query.excluded,)))
+            bits = (self.universe(conn) if bits is None else bits) & ~left_out
+        assert bits is not None  # a query that searches has a group or an excluded term
         with self._lock:
             self._searches[key] = bits
             while len(self._searches) > SEARCH_CACHE:
                 self._searches.popitem(last=False)
         return bits
+
+    def _stored(
+        self, conn: sqlite3.Connection, frequent: dict[str, Bitmap], terms: tuple[Term, ...]
+    ) -> int | None:
+        """The entries with any of `terms`, from the stored bitmaps if each is a frequent
+        single word; else None."""
+        bits = 0
+        for words, prefix in terms:
+            stored = None
+            if len(words) == 1 and not prefix and frequent:
+                stored = frequent.get(self.stem(conn, words[0]))
+            if stored is None:
+                return None
+            bits |= full(stored)
+        return bits
+
+    @staticmethod
+    def _matching(conn: sqlite3.Connection, query: Query) -> int:
+        sql = "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?"
+        return from_ids(r for (r,) in conn.execute(sql, [query.match()]))
 
     def forget_searches(self) -> None:
         """Drop the searches kept as bitmaps (the benchmark times them from nothing)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
-from app.query.search import fts_query
+from app.query.search import parse, searches
 
 # Every multi-valued dimension: (field, how an entry matches one of its values). `{t}` is the
 # alias of the table the clause filters (entries, or a link table repeating the entry's
@@ -95,9 +95,9 @@ class Filters:
 
     def narrows_only_kinds(self) -> bool:
         """True when nothing but the kinds of text narrows the entries."""
-        return replace(self, kinds=(), include_region_members=False, search="") == Filters() and (
-            fts_query(self.search) is None
-        )
+        return replace(
+            self, kinds=(), include_region_members=False, search=""
+        ) == Filters() and not searches(self.search)
 
     def only_entry_columns(self) -> bool:
         """True when the entries' own columns alone decide (kinds, domains, documents, figure):
@@ -108,7 +108,7 @@ class Filters:
             or self.organisations
             or self.year_from is not None
             or self.year_to is not None
-            or fts_query(self.search)
+            or searches(self.search)
         )
 
     def link_source(self) -> str | None:
@@ -148,7 +148,7 @@ class Filters:
             params += values
         if self.year_from is not None or self.year_to is not None:
             narrowed = self.countries or self.regions or self.organisations or source
-            if narrowed or fts_query(self.search):
+            if narrowed or searches(self.search):
                 # Another dimension narrows the entries first: check each one's years, rather
                 # than list every entry of a range of years that may hold them all.
                 clauses.append(
@@ -163,10 +163,15 @@ class Filters:
         if self.has_figure is not None:
             clauses.append(f"{alias}.has_figure = ?")
             params.append(int(self.has_figure))
-        match = fts_query(self.search)
-        if match:
+        query = parse(self.search)
+        if (match := query.match()) is not None:
             clauses.append(f"{entry} IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)")
             params.append(match)
+        elif (left_out := query.excluded_match()) is not None:  # "-piracy" alone
+            clauses.append(
+                f"{entry} NOT IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)"
+            )
+            params.append(left_out)
         return (" AND ".join(clauses) or "1"), params
 
     def describe(self, labels: Labels | None = None) -> str:
@@ -196,7 +201,7 @@ class Filters:
             parts.append("with a figure")
         elif self.has_figure is False:
             parts.append("without a figure")
-        if fts_query(self.search):
+        if searches(self.search):
             parts.append(f"matching “{self.search.strip()}”")
         text = " ".join(parts)
         extras = []

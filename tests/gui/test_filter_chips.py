@@ -72,3 +72,9 @@ def test_a_pasted_paragraph_searched_for_leaves_the_window_its_width(qtbot, wind
     assert window.stack.currentWidget() is window.empty
     assert window.width() == 900
     assert window.undo_button.text().endswith("…”")
+
+
+def test_a_search_with_no_word_has_no_chip_and_one_that_leaves_words_out_has():
+    # "*" matched everything under a chip that said it was a search.
+    assert chips_of(Filters(search="*"), LABELS) == []
+    assert chips_of(Filters(search="-piracy"), LABELS) == [("search", None, "“-piracy”")]

@@ -18,3 +18,9 @@ def test_prefixes_phrases_and_hostile_input():
 
 def test_overlapping_spans_are_skipped():
     assert marked_html("abcdef", [(0, 3, "a"), (2, 4, "b")]) == '<span style="a">abc</span>def'
+
+
+def test_words_left_out_are_not_marked():
+    html = search_html("piracy off Somalia, and robbery", "piracy OR robbery -somalia")
+    assert html.count(MARK_STYLE) == 2 and "Somalia," in html.replace("</span>", "")
+    assert f'<span style="{MARK_STYLE}">Somalia' not in html

@@ -789,3 +789,15 @@ def test_the_empty_tables_button_names_the_years_as_they_are_now(qtbot, window):
     assert window.undo_button.text() == "Remove “Year 1990”"
     qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
     assert window.filters == DEFAULT_FILTERS.with_(countries=("VNM",))
+
+
+def test_a_search_with_no_word_says_so_and_operators_filter(qtbot, window, catalogue):
+    window.apply_filters(DEFAULT_FILTERS.with_(search="*"))
+    assert "“*” has no word to search for" in window.status.text()
+    assert "matching" not in window.status.text()
+    window.apply_filters(DEFAULT_FILTERS.with_(search="piracy OR terrorism"))
+    either = catalogue.count(DEFAULT_FILTERS.with_(search="piracy OR terrorism"))
+    assert (
+        window.model.rowCount() == either > catalogue.count(DEFAULT_FILTERS.with_(search="piracy"))
+    )
+    assert "Either word" in window.search.toolTip()

@@ -26,6 +26,11 @@ WORDS = [
     "Japan", "japan", "the", "security", "Security", "countries", "maritime", "cooperation",
     "Afghanistan", "piracy", "coast guard", '"coast guard"', "secur*", "mar*", "Japan the",
     "the Afghanistan", "Japan's", "Japan-U.S.", "a", "zzzz", "", "  ", '"', "NEAR(",
+    *(OPERATOR_SEARCHES := [
+        "Japan OR piracy", "piracy OR zzzz", "-Japan", "security -Japan", "-piracy -the",
+        "NOT maritime", 'Japan OR "coast guard" -the', "mar* OR piracy", "-secur*",
+        "the OR zzzz Japan", "-zzzz",
+    ]),
 ]  # fmt: skip
 SETTINGS = settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -117,6 +122,20 @@ def test_the_facets_of_the_examples(pair):
         found = {dimension: fast.facet(dimension, filters) for dimension in FACETS}
         assert found == {dimension: plain.facet(dimension, filters) for dimension in FACETS}
         assert found["kinds"] and found["years"] and found["documents"]  # something compared
+
+
+@pytest.mark.parametrize("search", OPERATOR_SEARCHES)
+def test_alternatives_and_words_left_out_equal_sql(pair, search):
+    fast, plain = pair
+    filters = Filters(search=search)
+    found = {r["id"] for r in plain.iter_rows(filters)}
+    assert fast.bitmaps.mask(fast.conn, filters) == from_ids(found)
+    assert fast.count(filters) == plain.count(filters) == len(found)
+    everything = {r["id"] for r in plain.iter_rows(Filters())}
+    if search.startswith("-") and " " not in search:  # all but the entries with the word
+        kept = search[1:]
+        assert found == everything - {r["id"] for r in plain.iter_rows(Filters(search=kept))}
+    fast.forget()
 
 
 def test_a_frequent_word_is_not_fetched_from_the_full_text_index(with_terms):

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from app.query.search import fts_query, highlight_words, terms
+from app.query.search import MAX_TERMS, fts_query, highlight_words, parse
 
 HOSTILE = [
     'unbalanced "quote',
@@ -71,13 +71,55 @@ def test_nothing_searchable_gives_none():
 
 
 def test_terms_and_highlight_words():
-    assert terms('coast "guard of" pir*') == [
-        (["coast"], False),
-        (["guard", "of"], False),
-        (["pir"], True),
+    assert parse('coast "guard of" pir*').terms() == [
+        (("coast",), False),
+        (("guard", "of"), False),
+        (("pir",), True),
     ]
     assert highlight_words("Coast pir*") == ["coast", "pir*"]
+    assert highlight_words("piracy OR robbery -somalia") == ["piracy", "robbery"]
 
 
 def test_long_input_is_bounded():
-    assert len(terms(" ".join(["w"] * 500))) == 32
+    assert len(parse(" ".join(["w"] * 500)).terms()) == MAX_TERMS == 32
+
+
+def hits(fts, typed):
+    query = parse(typed)
+    if query.match() is not None:
+        sql, value = "SELECT count(*) FROM t WHERE t MATCH ?", query.match()
+    else:
+        sql = "SELECT count(*) FROM t WHERE rowid NOT IN (SELECT rowid FROM t WHERE t MATCH ?)"
+        value = query.excluded_match()
+    return fts.execute(sql, [value]).fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("coast OR gate", 2),  # either word
+        ("coast OR gate OR brien", 3),
+        ("coast OR nothing", 1),
+        ("japan OR gate philippine", 1),  # (japan or gate) and philippine
+        ("-coast", 2),  # every entry but those with the word
+        ("NOT coast", 2),
+        ('-"coast guard"', 2),
+        ('-"guard coast"', 3),  # a phrase left out keeps its order too
+        ("japan -coast", 0),
+        ("japan -gate", 1),
+        ("AND OR gate", 2),  # "and" or "gate": an operator with nothing before it is a word
+        ("gate or coast", 0),  # lower case: the word "or"
+        ("gate OR", 0),  # nothing after it: the word "or"
+        ("-coast -gate", 1),
+    ],
+)
+def test_alternatives_and_words_left_out(fts, typed, expected):
+    assert hits(fts, typed) == expected
+
+
+def test_what_searches_nothing_says_so():
+    for typed in ("*", "--", "- * -", ""):
+        assert not parse(typed).searches(), typed
+        assert parse(typed).key() is None
+    assert parse("-coast").searches() and parse("-coast").key() == 'NOT "coast"'
+    assert parse("a OR b").key() != parse("a b").key()
