@@ -110,6 +110,9 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_menus()
         self.restore_state()
+        # The rows take the keys at start, so that the arrows move through them (else the
+        # first widget that takes focus had them: the filter panel's scroll area).
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         self._resolver: threading.Thread | None = None  # prepare_country_resolver()
         self.warm_timer = QTimer(self)
         self.warm_timer.setSingleShot(True)
@@ -155,6 +158,9 @@ class MainWindow(QMainWindow):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setWordWrap(False)
+        # Tab leaves the table for the next control, as in a file manager's list: the arrows
+        # move between cells, and a row is what is selected, so Tab from cell to cell is no use.
+        self.table.setTabKeyNavigation(False)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)

@@ -801,3 +801,15 @@ def test_a_search_with_no_word_says_so_and_operators_filter(qtbot, window, catal
         window.model.rowCount() == either > catalogue.count(DEFAULT_FILTERS.with_(search="piracy"))
     )
     assert "Either word" in window.search.toolTip()
+
+
+def test_the_table_has_the_keys_at_start_and_tab_leaves_it(qtbot, window):
+    # At start the filter panel's scroll area had the focus; Tab in the table went cell by cell.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.table)
+    row = window.table.currentIndex().row()
+    qtbot.keyClick(window.table, Qt.Key.Key_Down)
+    assert window.table.currentIndex().row() == row + 1
+    qtbot.keyClick(window.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not window.table
+    assert window.table.currentIndex().row() == row + 1
