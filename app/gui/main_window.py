@@ -709,6 +709,15 @@ class MainWindow(QMainWindow):
         if selected_only and not self.selected_row_count():
             self.show_message(QMessageBox.Icon.Information, "Export", "Select rows first.")
             return
+        if not selected_only and self.model.known_total() == 0:
+            # A file with a header and no rows looks like an answer; say why there is none.
+            self.show_message(
+                QMessageBox.Icon.Information,
+                "Export",
+                "No entries match the filters, so there is nothing to export."
+                " Remove a filter to see entries again.",
+            )
+            return
         self._ask_and_export(self._selection_to_export() if selected_only else None)
 
     def _selection_to_export(self) -> Sequence[int] | None:

@@ -813,3 +813,15 @@ def test_the_table_has_the_keys_at_start_and_tab_leaves_it(qtbot, window):
     qtbot.keyClick(window.table, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not window.table
     assert window.table.currentIndex().row() == row + 1
+
+
+def test_exporting_an_empty_table_says_there_is_nothing_to_export(qtbot, window, monkeypatch):
+    # It asked for a file and wrote a header with no rows, as if that were the answer.
+    asked = []
+    monkeypatch.setattr(window, "ask_export_path", lambda: asked.append(True) or "")
+    window.apply_filters(DEFAULT_FILTERS.with_(search="zzqxv"))
+    assert window.model.known_total() == 0
+    qtbot.keyClick(window.table, Qt.Key.Key_E, CTRL)
+    qtbot.waitUntil(lambda: window.message is not None)
+    assert "nothing to export" in window.message.text()
+    assert asked == [] and window.export_task is None
