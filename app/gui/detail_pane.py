@@ -121,7 +121,7 @@ class DetailPane(QWidget):
                 pieces.append(f'<span style="{DIM}">{html.escape(snippet)}</span>')
                 continue
             quote = entry["quote"]
-            spans = spans_for(quote, filters.search)
+            spans = spans_for(quote, filters.search, self.catalogue.stem)
             wanted = {"country": set(filters.countries), "region": set(filters.regions)}
             for mention in entry.get("mentions", []):
                 if mention["ref_id"] in wanted.get(mention["dimension"], ()):

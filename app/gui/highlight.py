@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from app.query.search import highlight_words
 
@@ -26,11 +27,34 @@ def word_pattern(search: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
 
 
-def spans_for(text: str, search: str) -> list[tuple[int, int, str]]:
+def spans_for(
+    text: str, search: str, stem: Callable[[str], str] | None = None
+) -> list[tuple[int, int, str]]:
+    """The spans to mark; with `stem` (a word -> the term the full-text index stores for it),
+    also every word that shares a searched word's stem, as the search found it by."""
     pattern = word_pattern(search)
     if pattern is None:
         return []
-    return [(m.start(), m.end(), MARK_STYLE) for m in pattern.finditer(text)]
+    spans = [(m.start(), m.end(), MARK_STYLE) for m in pattern.finditer(text)]
+    if stem is not None:
+        spans = list(dict.fromkeys([*spans, *stem_spans(text, search, stem)]))
+    return spans
+
+
+def stem_spans(text: str, search: str, stem: Callable[[str], str]) -> list[tuple[int, int, str]]:
+    """The words of `text` that stem as a searched word does: "cooperation" for "cooperate"
+    (both "cooper"), which no list of suffixes finds. Porter's stems are the word's start, bar
+    a last letter (city -> citi), so the candidates are the words that start with one."""
+    wanted = {stem(w) for w in highlight_words(search) if not w.endswith("*")} - {""}
+    if not wanted:
+        return []
+    starts = "|".join(re.escape(s) for s in sorted(wanted, key=len, reverse=True))
+    candidates = re.compile(rf"(?<!\w)(?:{starts})\w*", re.IGNORECASE)
+    return [
+        (m.start(), m.end(), MARK_STYLE)
+        for m in candidates.finditer(text)
+        if stem(m.group()) in wanted
+    ]
 
 
 def marked_html(text: str, spans: list[tuple[int, int, str]]) -> str:
@@ -46,5 +70,5 @@ def marked_html(text: str, spans: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def search_html(text: str, search: str) -> str:
-    return marked_html(text, spans_for(text, search))
+def search_html(text: str, search: str, stem: Callable[[str], str] | None = None) -> str:
+    return marked_html(text, spans_for(text, search, stem))

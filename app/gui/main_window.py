@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.quote_delegate = QuoteDelegate(self.table)
+        self.quote_delegate = QuoteDelegate(self.table, self.catalogue.stem)
         self.table.setItemDelegateForColumn(self.model.column_of("quote"), self.quote_delegate)
         head = self.table.horizontalHeader()
         head.setSectionsMovable(True)

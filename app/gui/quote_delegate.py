@@ -12,9 +12,10 @@ from app.gui.highlight import search_html
 class QuoteDelegate(QStyledItemDelegate):
     """Rich text in one line: the plain text is elided first, then marked, so marks never break."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, stem=None):
         super().__init__(parent)
         self.search = ""
+        self.stem = stem  # word -> its stem in the full-text index (Catalogue.stem)
 
     def paint(self, painter, option, index):
         if not self.search.strip():  # nothing to mark: Qt's own painting, options read once
@@ -41,7 +42,7 @@ class QuoteDelegate(QStyledItemDelegate):
         # every read or write of PaintContext.palette, and the app aborts after a few thousand
         # painted cells.
         doc.setDefaultStyleSheet(f"body {{ color: {opt.palette.color(role).name()}; }}")
-        doc.setHtml(search_html(elided, self.search))
+        doc.setHtml(search_html(elided, self.search, self.stem))
         painter.save()
         painter.translate(rect.left(), rect.top() + (rect.height() - doc.size().height()) / 2)
         context = QAbstractTextDocumentLayout.PaintContext()

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.pipeline.schema import ENTRY_FACETS, SCHEMA_VERSION, SEPARATOR
+from app.pipeline.bitmaps import tokens
+from app.pipeline.schema import ENTRY_FACETS, FTS_TOKENIZE, SCHEMA_VERSION, SEPARATOR
 from app.query.bitmaps import (
     BitmapIndex,
     existing_index,
@@ -179,6 +180,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 # At most this size, opening runs SQLite's PRAGMA quick_check (a few ms per MB: 2 ms for the
 # bundled 1 MB catalogue); larger catalogues get only the header, size and probe checks.
 QUICK_CHECK_BYTES = 32 * 1024 * 1024
+STEMS_KEPT = 50_000  # words stemmed for highlighting (a few MB at most)
 REBUILD = "Rebuild it with `catalogue build`, or open another catalogue with --db"
 # One row at each end of the key tables: cheap, and it walks the b-trees from root to leaf.
 PROBES = (
@@ -325,6 +327,7 @@ class Catalogue:
         self._masks: OrderedDict[Filters, int] = OrderedDict()
         self._labels: dict[str, dict[str, str]] | None = None
         self._spellings: dict[str, dict[str, list[str]]] = {}  # value_ids()
+        self._stems: dict[str, str] = {}  # stem(): word -> stem ("" if none)
         # Set by a background worker for its running request: a search that another thread
         # is making is waited for only until this says the request was replaced.
         self.stale: Callable[[], bool] | None = None
@@ -801,6 +804,18 @@ class Catalogue:
         spellings = self._spellings_of(dimension)
         close = difflib.get_close_matches(text.strip().casefold(), list(spellings), n=most)
         return list(dict.fromkeys(i for spelling in close for i in spellings[spelling]))
+
+    def stem(self, word: str) -> str:
+        """The term the full-text index stores for `word` (its stem: "cooperation" ->
+        "cooper"), from SQLite's own tokenizer; "" if it makes none or several."""
+        key = word.casefold()
+        found = self._stems.get(key)
+        if found is None:
+            made = tokens(self.conn, FTS_TOKENIZE, [key])[0]
+            found = made[0] if len(made) == 1 else ""
+            if len(self._stems) < STEMS_KEPT:
+                self._stems[key] = found
+        return found
 
     def names_of(self, dimension: str) -> dict[str, list[str]]:
         """Each value's id -> every way it is written, folded (for a finder that must match

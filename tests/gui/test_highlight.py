@@ -1,6 +1,6 @@
 """Marks search words in escaped HTML."""
 
-from app.gui.highlight import MARK_STYLE, marked_html, search_html
+from app.gui.highlight import MARK_STYLE, marked_html, search_html, spans_for
 
 
 def test_text_is_escaped_and_words_marked():
@@ -24,3 +24,17 @@ def test_words_left_out_are_not_marked():
     html = search_html("piracy off Somalia, and robbery", "piracy OR robbery -somalia")
     assert html.count(MARK_STYLE) == 2 and "Somalia," in html.replace("</span>", "")
     assert f'<span style="{MARK_STYLE}">Somalia' not in html
+
+
+def test_words_that_share_a_searched_words_stem_are_marked():
+    # "cooperate" found 137 entries of the bundled catalogue; 129 showed no mark.
+    stems = {"cooperate": "cooper", "cooperation": "cooper", "cooperage": "cooperag"}
+
+    def stem(word):
+        return stems.get(word.lower(), word.lower())
+
+    text = "Cooperation, cooperage and cooperate"
+    marked = [text[a:b] for a, b, _ in spans_for(text, "cooperate", stem)]
+    assert sorted(marked) == ["Cooperation", "cooperate"]
+    assert spans_for(text, "cooperate") == [(27, 36, MARK_STYLE)]  # without stems: the word
+    assert spans_for(text, "cooper*", stem) == spans_for(text, "cooper*")  # a prefix is a prefix

@@ -18,7 +18,7 @@ import app.query.catalogue as catalogue_module
 from app.export.csv_export import export_csv, header
 from app.export.neutralise import neutralise
 from app.gui.count_worker import CountWorker
-from app.gui.entries_model import EntriesModel
+from app.gui.entries_model import ROW_ROLE, EntriesModel
 from app.gui.filter_panel import YEAR_STEP_DELAY_MS
 from app.gui.highlight import MARK_STYLE
 from app.gui.main_window import SEARCH_DELAY_MS, tsv_cell
@@ -825,3 +825,20 @@ def test_exporting_an_empty_table_says_there_is_nothing_to_export(qtbot, window,
     qtbot.waitUntil(lambda: window.message is not None)
     assert "nothing to export" in window.message.text()
     assert asked == [] and window.export_task is None
+
+
+def test_the_pane_marks_the_words_a_search_found_by_their_stem(qtbot, window):
+    window.apply_filters(DEFAULT_FILTERS.with_(search="cooperate"))
+    row = next(
+        r
+        for r in range(window.model.rowCount())
+        if "cooperate" not in window.model.index(r, 0).data(ROW_ROLE)["quote"].lower()
+    )
+    window.table.setCurrentIndex(window.model.index(row, 0))
+    entry = window.model.index(row, 0).data(ROW_ROLE)
+    qtbot.waitUntil(
+        lambda: window.detail.entry is not None and window.detail.entry["id"] == entry["id"]
+    )
+    html = window.detail.browser.toHtml().replace(" ", "")
+    assert "background-color:#ffe58a" in html  # "cooperation", "cooperative"…
+    assert window.quote_delegate.stem == window.catalogue.stem

@@ -365,3 +365,9 @@ def test_each_value_lists_every_way_it_is_written(catalogue):
     names = catalogue.names_of("organisations")
     assert {"jcg", "japan coast guard"} <= set(names["jcg"])
     assert set(names) == set(catalogue.labels()["organisations"])
+
+
+def test_words_are_stemmed_as_the_full_text_index_stores_them(catalogue):
+    assert catalogue.stem("Cooperation") == catalogue.stem("cooperate") == "cooper"
+    assert catalogue.stem("vessels") == "vessel"
+    assert catalogue.stem("") == catalogue.stem("two words") == ""
