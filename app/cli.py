@@ -382,14 +382,20 @@ def main(argv: list[str] | None = None) -> int:
 
 def searches_joined(argv: list[str]) -> list[str]:
     """`--search -piracy` as `--search=-piracy`: argparse takes a value that starts with "-"
-    for an option, and a search leaves a word out that way."""
+    for an option, and a search leaves a word out that way. Not `--search --count`: a search
+    left out, there is an option to read."""
     joined: list[str] = []
     arguments = iter(argv)
     for argument in arguments:
         if argument == "--":  # what follows is not an option
             return [*joined, argument, *arguments]
-        value = next(arguments, None) if argument == "--search" else None
-        joined.append(argument if value is None else f"--search={value}")
+        if argument == "--search" and (value := next(arguments, None)) is not None:
+            if value.startswith("--"):
+                joined += [argument, value]
+            else:
+                joined.append(f"--search={value}")
+        else:
+            joined.append(argument)
     return joined
 
 

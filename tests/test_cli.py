@@ -144,6 +144,10 @@ def test_search_values_join_their_option_and_nothing_else():
     ]
     assert searches_joined(["--search"]) == ["--search"]  # argparse then says it lacks a value
     assert searches_joined(["--", "--search", "-a"]) == ["--", "--search", "-a"]
+    # An option after it is an option, as before: argparse says the search lacks a value.
+    assert searches_joined(["--search", "--count"]) == ["--search", "--count"]
+    with pytest.raises(SystemExit):
+        main(["query", "--search", "--count"])
 
 
 def test_a_reader_that_stops_early_gets_no_traceback(catalogue_path):

@@ -79,9 +79,7 @@ class FilterPanel(QScrollArea):
         layout.setSpacing(2)
         self.lists: dict[str, FacetList] = {
             "countries": FacetList("Find a country (Viet Nam, Vietnam, VNM)…", resolve_country),
-            "regions": FacetList(
-                "Find a region or grouping…", names=lambda: catalogue.names_of("regions")
-            ),
+            "regions": FacetList("Find a region or grouping…"),
             "domains": FacetList("", searchable=False),
             "documents": FacetList("", searchable=False),
             "organisations": FacetList(

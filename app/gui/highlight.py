@@ -44,11 +44,13 @@ def spans_for(
 def stem_spans(text: str, search: str, stem: Callable[[str], str]) -> list[tuple[int, int, str]]:
     """The words of `text` that stem as a searched word does: "cooperation" for "cooperate"
     (both "cooper"), which no list of suffixes finds. Porter's stems are the word's start, bar
-    a last letter (city -> citi), so the candidates are the words that start with one."""
+    a last letter ("city" and "cities" are "citi"), so the candidates are the words that start
+    with a stem but its last letter, each checked."""
     wanted = {stem(w) for w in highlight_words(search) if not w.endswith("*")} - {""}
     if not wanted:
         return []
-    starts = "|".join(re.escape(s) for s in sorted(wanted, key=len, reverse=True))
+    starts = {s[:-1] if len(s) > 3 else s for s in wanted}
+    starts = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
     candidates = re.compile(rf"(?<!\w)(?:{starts})\w*", re.IGNORECASE)
     return [
         (m.start(), m.end(), MARK_STYLE)

@@ -813,8 +813,9 @@ class Catalogue:
         if found is None:
             made = tokens(self.conn, FTS_TOKENIZE, [key])[0]
             found = made[0] if len(made) == 1 else ""
-            if len(self._stems) < STEMS_KEPT:
-                self._stems[key] = found
+            if len(self._stems) >= STEMS_KEPT:  # a long session's words: start again
+                self._stems.clear()
+            self._stems[key] = found
         return found
 
     def names_of(self, dimension: str) -> dict[str, list[str]]:

@@ -12,7 +12,10 @@ WORD = re.compile(r"[^\W_]+", re.UNICODE)
 TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 MAX_TERMS = 32  # longer input is cut: 10,000 pasted characters must not become a huge query
 # Operators as search engines write them: upper case, between terms (OR, AND) or before one
-# (NOT). Anywhere else, or in lower case, they are words to look for ("AND" alone finds "and").
+# (NOT); several in a row ("AND NOT") apply together, and one with no term to apply to does
+# nothing ("piracy OR " while typing). In lower case, or when nothing but operators is typed,
+# they are words to look for ("AND" alone finds "and"). OR joins terms to find: a term left out
+# is left out whatever is around it.
 JOINING = ("OR", "AND")
 NEGATING = "NOT"
 
@@ -69,8 +72,8 @@ def _group(terms: tuple[Term, ...]) -> str:
 
 
 def parse(text: str) -> Query:
-    """What `text` asks for. Nothing typed is an error: an operator with no term beside it is
-    a word, a quote left open runs to the end."""
+    """What `text` asks for. Nothing typed is an error: an operator where none can stand does
+    nothing (see JOINING), a quote left open runs to the end."""
     items: list[tuple[str | None, Term, bool]] = []  # (operator, its term as a word, negated)
     for match in TOKEN.finditer(text or ""):
         minus, phrase, bare = match.group(1), match.group(2), match.group(3)
@@ -88,24 +91,22 @@ def parse(text: str) -> Query:
             # "C++", "O'Brien" and "Japan-U.S." become phrases of their parts, as the index
             # holds them.
             items.append((None, (words, bare.endswith("*") and len(words) == 1), negated))
+    if all(operator is not None for operator, _, _ in items):  # "AND" alone finds "and"
+        items = [(None, term, False) for _, term, _ in items]
     groups: list[list[Term]] = []
     excluded: list[Term] = []
-    joined = negate = False
-    for number, (operator, term, negated) in enumerate(items):
-        follows = number + 1 < len(items) and items[number + 1][0] is None
-        if operator in JOINING and groups and follows and not negate:
-            joined = operator == "OR"
-            continue
-        if operator == NEGATING and follows:
-            negate = True
-            continue
-        if negated or negate:
+    pending: set[str] = set()  # the operators typed since the last term ("AND NOT")
+    for operator, term, negated in items:
+        if operator is not None:
+            pending.add(operator)
+        elif negated or NEGATING in pending:
             excluded.append(term)
-        elif joined and groups:
+        elif "OR" in pending and groups:  # with the last term to find ("a OR -b OR c")
             groups[-1].append(term)
         else:
             groups.append([term])
-        joined = negate = False
+        if operator is None:
+            pending = set()
         if sum(map(len, groups)) + len(excluded) >= MAX_TERMS:
             break
     return Query(tuple(map(tuple, groups)), tuple(excluded))

@@ -38,3 +38,14 @@ def test_words_that_share_a_searched_words_stem_are_marked():
     assert sorted(marked) == ["Cooperation", "cooperate"]
     assert spans_for(text, "cooperate") == [(27, 36, MARK_STYLE)]  # without stems: the word
     assert spans_for(text, "cooper*", stem) == spans_for(text, "cooper*")  # a prefix is a prefix
+
+
+def test_a_stem_that_ends_differently_from_the_word_still_marks_it():
+    # Porter writes a last "y" as "i": "cities" found "city", which was left unmarked.
+    stems = {"city": "citi", "cities": "citi", "citizen": "citizen"}
+
+    def stem(word):
+        return stems.get(word.lower(), word.lower())
+
+    text = "A city, two cities and a citizen"
+    assert [text[a:b] for a, b, _ in spans_for(text, "cities", stem)] == ["cities", "city"]

@@ -29,7 +29,8 @@ WORDS = [
     *(OPERATOR_SEARCHES := [
         "Japan OR piracy", "piracy OR zzzz", "-Japan", "security -Japan", "-piracy -the",
         "NOT maritime", 'Japan OR "coast guard" -the', "mar* OR piracy", "-secur*",
-        "the OR zzzz Japan", "-zzzz",
+        "the OR zzzz Japan", "-zzzz", "Japan AND NOT security", "piracy OR -Japan OR the",
+        "security NOT", "OR security",
     ]),
 ]  # fmt: skip
 SETTINGS = settings(

@@ -107,10 +107,15 @@ def hits(fts, typed):
         ('-"guard coast"', 3),  # a phrase left out keeps its order too
         ("japan -coast", 0),
         ("japan -gate", 1),
-        ("AND OR gate", 2),  # "and" or "gate": an operator with nothing before it is a word
+        ("AND OR gate", 1),  # operators with no term before them do nothing
         ("gate or coast", 0),  # lower case: the word "or"
-        ("gate OR", 0),  # nothing after it: the word "or"
+        ("gate OR", 1),  # nothing after it (a search being typed): it does nothing
         ("-coast -gate", 1),
+        ("japan AND NOT gate", 1),  # operators in a row apply together
+        ("coast AND NOT japan", 0),
+        ("gate OR NOT coast", 1),  # a term left out is left out, OR or not
+        ("gate OR -coast OR brien", 2),  # OR joins the terms to find on either side
+        ("OR NOT AND", 0),  # nothing but operators: three words to look for
     ],
 )
 def test_alternatives_and_words_left_out(fts, typed, expected):
