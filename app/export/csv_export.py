@@ -13,6 +13,7 @@ from pathlib import Path
 
 from app.export import atomic
 from app.export.neutralise import RISKY_FIRST, neutralise
+from app.pipeline.schema import SQLITE_HEADER
 from app.resources import Column, columns
 
 PROGRESS_EVERY = 1000  # rows between progress calls: often enough for a bar, cheap enough
@@ -164,9 +165,6 @@ def write_atomically(target: Path, write: Callable[[Path], int]) -> int:
     except OSError as exc:
         raise ExportError(f"Cannot write {target}: {describe(exc)}.") from exc
     return written
-
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def replaceable(target: Path) -> int | None:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 # Bumped whenever a table or column changes; readers refuse other versions.
 SCHEMA_VERSION = 3
 
+SQLITE_HEADER = b"SQLite format 3\x00"  # what every SQLite database file starts with
+
 # Several values in one column (an entry's countries, an organisation's aliases) are joined by this.
 SEPARATOR = "; "
 

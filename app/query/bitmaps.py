@@ -120,6 +120,13 @@ def from_ids(ids: Iterable[int]) -> int:
     return bits
 
 
+def index_term(conn: sqlite3.Connection, word: str) -> str:
+    """The term the full-text index stores for `word` (its stem: "cooperation" -> "cooper"),
+    from SQLite's own tokenizer; "" if it makes none or several."""
+    made = tokens(conn, FTS_TOKENIZE, [word])[0]
+    return made[0] if len(made) == 1 else ""
+
+
 class NotLoaded(Exception):
     """A dimension (or the regions' members) asked for without a connection to read it."""
 
@@ -340,8 +347,7 @@ class BitmapIndex:
         version, so a catalogue this app opens was indexed with it."""
         found = self._stems.get(word)
         if found is None:
-            made = tokens(conn, FTS_TOKENIZE, [word])[0]
-            found = made[0] if len(made) == 1 else ""
+            found = index_term(conn, word)
             if len(self._stems) < STEM_CACHE:
                 self._stems[word] = found
         return found

@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.pipeline.bitmaps import tokens
-from app.pipeline.schema import ENTRY_FACETS, FTS_TOKENIZE, SCHEMA_VERSION, SEPARATOR
+from app.pipeline.schema import ENTRY_FACETS, SCHEMA_VERSION, SEPARATOR, SQLITE_HEADER
 from app.query.bitmaps import (
     BitmapIndex,
     existing_index,
     index_for,
     index_key,
+    index_term,
     select,
     yield_now,
 )
@@ -176,7 +176,6 @@ class Facet:
     count: int
 
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 # At most this size, opening runs SQLite's PRAGMA quick_check (a few ms per MB: 2 ms for the
 # bundled 1 MB catalogue); larger catalogues get only the header, size and probe checks.
 QUICK_CHECK_BYTES = 32 * 1024 * 1024
@@ -806,13 +805,12 @@ class Catalogue:
         return list(dict.fromkeys(i for spelling in close for i in spellings[spelling]))
 
     def stem(self, word: str) -> str:
-        """The term the full-text index stores for `word` (its stem: "cooperation" ->
-        "cooper"), from SQLite's own tokenizer; "" if it makes none or several."""
+        """index_term() of `word` in this catalogue, kept: highlighting asks for each word of
+        every painted quote that may share a searched word's stem."""
         key = word.casefold()
         found = self._stems.get(key)
         if found is None:
-            made = tokens(self.conn, FTS_TOKENIZE, [key])[0]
-            found = made[0] if len(made) == 1 else ""
+            found = index_term(self.conn, key)
             if len(self._stems) >= STEMS_KEPT:  # a long session's words: start again
                 self._stems.clear()
             self._stems[key] = found
