@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Words are runs of letters and digits (what the unicode61 tokenizer keeps); anything else a
 # person types (brackets, quotes left open, SQL, control characters) only separates.
@@ -71,6 +72,9 @@ def _group(terms: tuple[Term, ...]) -> str:
     return "(" + " OR ".join(_term(t) for t in terms) + ")"
 
 
+# Kept: one filter change and its repaint asked for the same search 61 times (the query, its
+# counts and words, twice for each painted quote).
+@lru_cache(maxsize=64)
 def parse(text: str) -> Query:
     """What `text` asks for. Nothing typed is an error: an operator where none can stand does
     nothing (see JOINING), a quote left open runs to the end."""
@@ -99,14 +103,14 @@ def parse(text: str) -> Query:
     for operator, term, negated in items:
         if operator is not None:
             pending.add(operator)
-        elif negated or NEGATING in pending:
+            continue
+        if negated or NEGATING in pending:
             excluded.append(term)
         elif "OR" in pending and groups:  # with the last term to find ("a OR -b OR c")
             groups[-1].append(term)
         else:
             groups.append([term])
-        if operator is None:
-            pending = set()
+        pending = set()
         if sum(map(len, groups)) + len(excluded) >= MAX_TERMS:
             break
     return Query(tuple(map(tuple, groups)), tuple(excluded))
