@@ -1,6 +1,11 @@
 """The GUI benchmark times what a user waits for."""
 
+import subprocess
+import sys
 import time
+from pathlib import Path
+
+import pytest
 
 import app.gui.entries_model as entries_model
 import app.query.catalogue as catalogue_module
@@ -39,3 +44,25 @@ def test_a_first_page_that_comes_with_the_count_is_timed_to_its_rows(
     finally:
         window.close()
         window.catalogue.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads Linux's /proc")
+def test_peak_memory_is_the_programs_own_not_its_parents():
+    # A parent as large as the benchmark after generating the 1M catalogue: its children's
+    # ru_maxrss starts from this size, so it cannot be their peak.
+    ballast = b"x" * (300 * 2**20)
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import resource; from app.bench.gui import peak_rss_mb;"
+            " print(peak_rss_mb(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    del ballast
+    peak, inherited = map(float, child.stdout.split())
+    assert inherited >= 300  # the premise: Linux carried the parent's peak over
+    assert 0 < peak < 200
