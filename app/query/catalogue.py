@@ -28,20 +28,51 @@ from app.query.bitmaps import (
 from app.query.filters import LINK_TABLES, Filters
 from app.query.search import fts_query
 
+
+class Fixed(str):
+    """A sort key that keeps its order in both directions: the groups a column's values fall
+    into, and blank cells last, as spreadsheets sort them."""
+
+
+def blank_last(column: str) -> Fixed:
+    return Fixed(f"{column} = ''")
+
+
+def first_of(table: str, value: str) -> str:
+    """`value` of the entry's first row in `table` (figures or year_mentions): the one its
+    cell shows first."""
+    return (
+        f"(SELECT {value} FROM {table} shown WHERE shown.entry_id = e.id ORDER BY shown.id LIMIT 1)"
+    )
+
+
 # What the query layer can sort by: column key -> SQL expression(s). Anything else is refused.
+# Figures and years sort by the first one in the cell, as numbers: amounts in one currency,
+# then another, then counts of one unit and the next (never converted into each other), each
+# group smallest first or largest first; and years in time order, not by their wording
+# ("since 2015", "until 2030"). 1M entries: 1.1 s in the background, against 1.0 s as text.
 SORT_KEYS = {
     "entry_id": ["e.id"],
     "document": ["e.edition_year", "e.document_id"],
     "edition_year": ["e.edition_year"],
-    "section": ["e.section"],
+    "section": [blank_last("e.section"), "e.section"],
     "kind": ["e.kind"],
     "domain": ["e.domain_id"],
-    "countries": ["e.countries"],
-    "country_names": ["e.country_names"],
-    "regions": ["e.regions"],
-    "organisations": ["e.organisations"],
-    "figures": ["e.figures"],
-    "years": ["e.years"],
+    "countries": [blank_last("e.countries"), "e.countries"],
+    "country_names": [blank_last("e.country_names"), "e.country_names"],
+    "regions": [blank_last("e.regions"), "e.regions"],
+    "organisations": [blank_last("e.organisations"), "e.organisations"],
+    "figures": [
+        Fixed(f"{first_of('figures', 'kind')} IS NULL"),
+        Fixed(f"{first_of('figures', 'kind')} != 'money'"),
+        Fixed(first_of("figures", "coalesce(currency, unit)")),
+        first_of("figures", "value"),
+    ],
+    "years": [
+        Fixed(f"{first_of('year_mentions', 'year_from')} IS NULL"),
+        first_of("year_mentions", "year_from"),
+        first_of("year_mentions", "coalesce(year_to, year_from)"),
+    ],
     "quote": ["e.quote"],
     "source_file": ["e.document_id"],
     "start": ["e.start"],
@@ -445,7 +476,8 @@ class Catalogue:
         if keys is None:
             raise ValueError(f"cannot sort by {sort!r}")
         # e.id last: a stable order for equal keys, the same in the GUI and the export.
-        return ", ".join([f"{k}{direction}" for k in keys] + [f"e.id{direction}"])
+        keys = [k if isinstance(k, Fixed) else f"{k}{direction}" for k in keys]
+        return ", ".join([*keys, f"e.id{direction}"])
 
     def query(self, filters: Filters, sort: str | None = None, descending: bool = False):
         where, params = filters.compile()

@@ -96,6 +96,58 @@ def test_sorting_is_stable_and_whitelisted(catalogue):
     assert desc[0]["id"] == catalogue.count()
 
 
+def first_figure(catalogue, entry: int):
+    return catalogue.conn.execute(
+        "SELECT kind, coalesce(currency, unit), value FROM figures WHERE entry_id = ?"
+        " ORDER BY id LIMIT 1",
+        [entry],
+    ).fetchone()
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_figures_sort_as_amounts_by_currency_then_counts_by_unit(catalogue, descending):
+    rows = catalogue.rows(sort="figures", descending=descending, limit=catalogue.count())
+    firsts = [first_figure(catalogue, r["id"]) for r in rows]
+    shown = [f for f in firsts if f is not None]
+    assert firsts[: len(shown)] == shown, "entries without a figure come last either way"
+    assert not any(r["figures"] for r in rows[len(shown) :])
+    groups = [(kind != "money", group) for kind, group, _ in shown]
+    assert groups == sorted(groups), "money first, one currency then the next, either way"
+    assert {g for g in groups if not g[0]} == {(False, "JPY"), (False, "USD")}
+    for group in set(groups):
+        values = [v for (k, g, v) in shown if (k != "money", g) == group]
+        assert values == sorted(values, reverse=descending), group
+    # As text, "approximately JPY 45,000,000,000" sorted after "USD 570,000".
+    usd = [r["figures"] for r, f in zip(rows, firsts, strict=True) if f and f[1] == "USD"]
+    assert ("USD 570,000" in usd[0]) != descending
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_years_sort_in_time_order_whatever_their_wording(catalogue, descending):
+    rows = catalogue.rows(sort="years", descending=descending, limit=catalogue.count())
+    firsts = [
+        catalogue.conn.execute(
+            "SELECT year_from FROM year_mentions WHERE entry_id = ? ORDER BY id LIMIT 1",
+            [r["id"]],
+        ).fetchone()
+        for r in rows
+    ]
+    years = [f[0] for f in firsts if f is not None]
+    assert [f[0] for f in firsts[: len(years)]] == years, "entries naming no year come last"
+    assert years == sorted(years, reverse=descending)
+    assert any(r["years"].startswith(("since", "until")) for r in rows[: len(years)])
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("key", ["countries", "country_names", "regions", "organisations"])
+def test_blank_cells_sort_last_either_way(catalogue, key, descending):
+    cells = [r[key] for r in catalogue.rows(sort=key, descending=descending, limit=2000)]
+    filled = [c for c in cells if c]
+    assert 0 < len(filled) < len(cells)
+    assert cells == filled + [""] * (len(cells) - len(filled))
+    assert filled == sorted(filled, reverse=descending)
+
+
 def test_paging(catalogue):
     first = catalogue.rows(limit=10)
     second = catalogue.rows(offset=10, limit=10)
