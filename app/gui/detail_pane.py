@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.highlight import PLACE_STYLE, marked_html, spans_for
+from app.pipeline.schema import SEPARATOR
 from app.query.catalogue import Catalogue
 from app.query.filters import Filters
 
@@ -133,7 +134,7 @@ class DetailPane(QWidget):
 
     def facts_html(self, entry: dict) -> str:
         rows = []
-        codes = [c for c in (entry.get("countries") or "").split("; ") if c]
+        codes = [c for c in (entry.get("countries") or "").split(SEPARATOR) if c]
         names = self.labels.get("countries", {})
         if codes:
             rows.append(("Countries", [link("countries", c, names.get(c, c)) for c in codes]))
