@@ -99,7 +99,8 @@ class FilterPanel(QScrollArea):
         }
         self.include_members = QCheckBox("Include member countries")
         self.include_members.setToolTip(
-            "A region also matches entries that name one of its member countries"
+            "A region also matches entries that name one of its member countries as a partner"
+            " (not Japan)"
         )
         self.year_from, self.year_to = YearBox(), YearBox()
         self.has_figure = QCheckBox("Has a figure (amount or count)")

@@ -216,7 +216,7 @@ class BitmapIndex:
         if filters.regions:
             bits = self.union(conn, "regions", filters.regions)
             if filters.include_region_members:
-                bits |= self.any_role(conn, self.members(conn, filters.regions))
+                bits |= self.union(conn, "countries", self.members(conn, filters.regions))
             parts.append(bits)
         if filters.year_from is not None or filters.year_to is not None:
             low, high = filters.year_bounds()
@@ -368,6 +368,8 @@ class BitmapIndex:
         hold; the caller leaves the dimension's own filter out of `filters`. `pause()` is
         called every YIELD_SECONDS of the work."""
         mask = self.mask(conn, filters, stop=stop)
+        if dimension == "regions" and filters.include_region_members:
+            return self._regions_with_members(conn, mask)
         raw = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
         found = []
         paused = time.perf_counter()
@@ -383,6 +385,20 @@ class BitmapIndex:
             if time.perf_counter() - paused > YIELD_SECONDS:
                 pause()
                 paused = time.perf_counter()
+        return found
+
+    def _regions_with_members(self, conn: sqlite3.Connection, mask: int) -> list[tuple[str, int]]:
+        """(region, entries) of the entries in `mask` that name each region or any of its
+        member countries as a partner: what choosing the region gives with its members."""
+        self.members(conn, ())
+        assert self._members is not None
+        named = self.dimension(conn, "regions")
+        found = []
+        for region in named.keys() | self._members.keys():
+            bits = self.union(conn, "regions", [region])
+            bits |= self.union(conn, "countries", self._members.get(region, ()))
+            if n := (mask & bits).bit_count():
+                found.append((region, n))
         return found
 
 

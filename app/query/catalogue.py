@@ -714,7 +714,8 @@ class Catalogue:
         if cached is not None:
             return cached
         key = (dimension, filters.without(dimension))
-        if self.bitmaps is not None and not key[1].narrows_only_kinds():
+        counted_at_build = key[1].narrows_only_kinds() and not self.counts_members(*key)
+        if self.bitmaps is not None and not counted_at_build:
             found = self._bitmap_facet(dimension, key[1])
         else:
             sql, params = self.facet_sql(dimension, key[1])
@@ -757,6 +758,12 @@ class Catalogue:
         while len(self._facets) > FACET_CACHE:
             self._facets.popitem(last=False)
 
+    @staticmethod
+    def counts_members(dimension: str, filters: Filters) -> bool:
+        """Whether each region's count takes in the entries naming its member countries, as
+        choosing the region would with "include member countries"."""
+        return dimension == "regions" and filters.include_region_members
+
     def facet_sql(self, dimension: str, filters: Filters) -> tuple[str, list]:
         """The query of a facet: counted at build time when only kinds of text are chosen;
         otherwise grouped in the narrowest table that holds the value and every filtered
@@ -766,6 +773,18 @@ class Catalogue:
             return YEARS_FACET.format(where=where), params
         if dimension not in FACET_LABELS:
             raise KeyError(dimension)
+        if self.counts_members(dimension, filters):
+            # A region's entries and those naming any of its members as partners (as the
+            # filter does), each pair once.
+            where, params = filters.compile()
+            sql = (
+                "SELECT v, count(*) AS n FROM (SELECT region_id AS v, entry_id FROM entry_regions"
+                " UNION SELECT m.region_id, c.entry_id FROM entry_countries c"
+                " JOIN region_members m ON m.country_code = c.country_code"
+                " WHERE c.role = 'partner')"
+                f" WHERE entry_id IN (SELECT e.id FROM entries e WHERE {where}) GROUP BY v"
+            )
+            return FACET_LABELS[dimension].format(sql), params
         if filters.narrows_only_kinds():
             sql, params = self.built_counts(dimension, filters.kinds)
         elif dimension in LINK_TABLES:

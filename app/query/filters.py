@@ -45,7 +45,9 @@ class Filters:
 
     countries: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
-    include_region_members: bool = False  # a region also matches entries naming its members
+    # A region also matches entries naming its members as partners: Japan, the donor in nearly
+    # every entry, would make the Quad match 350 of the 664 bundled entries.
+    include_region_members: bool = False
     domains: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
@@ -139,8 +141,8 @@ class Filters:
             if name == "regions" and self.include_region_members:
                 clauses.append(
                     f"({clause} OR {entry} IN (SELECT entry_id FROM entry_countries"
-                    f" WHERE country_code IN (SELECT country_code FROM region_members"
-                    f" WHERE region_id IN ({marks}))))"
+                    f" WHERE role = 'partner' AND country_code IN (SELECT country_code"
+                    f" FROM region_members WHERE region_id IN ({marks}))))"
                 )
                 params += values + values
                 continue
