@@ -153,7 +153,7 @@ class DetailPane(QWidget):
             rows.append(("Figures", [link("has_figure", 1, f) for f in figures if f]))
         years = []
         for y in entry.get("year_list", []):
-            span = f"{y['year_from']}-{y['year_to'] or y['year_from']}"
+            span = f"{y['year_from']}-{y['year_to'] or ''}"  # "since 2009": no end
             years.append(link("years", span, y.get("text") or str(y["year_from"])))
         if years:
             rows.append(("Years", years))

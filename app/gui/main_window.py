@@ -43,7 +43,7 @@ from app.gui.quote_delegate import QuoteDelegate
 from app.gui.settings import DEFAULT_FILTERS, filters_from_text, filters_to_text
 from app.gui.when_idle import WhenIdle
 from app.query.catalogue import Catalogue
-from app.query.filters import LINKED, Filters
+from app.query.filters import LINKED, Filters, year_words
 from app.query.search import searches
 
 APP_NAME = "Security Cooperation Catalogue"
@@ -411,8 +411,10 @@ class MainWindow(QMainWindow):
             if value not in current:
                 self.apply_filters(self.filters.with_(**{dimension: (*current, value)}))
         elif dimension == "years":
-            first, _, last = value.partition("-")
-            self.apply_filters(self.filters.with_(year_from=int(first), year_to=int(last or first)))
+            # "2009-2018", "2009" (one year) or "2009-" (since 2009: no end).
+            first, dash, last = value.partition("-")
+            year_to = int(last) if last else None if dash else int(first)
+            self.apply_filters(self.filters.with_(year_from=int(first), year_to=year_to))
         elif dimension == "has_figure":
             self.apply_filters(self.filters.with_(has_figure=True))
 
@@ -555,7 +557,7 @@ class MainWindow(QMainWindow):
                 text = shortened(", ".join(names))
                 parts.append(text.lower() if dimension == "domains" else text)
         if f.year_from is not None or f.year_to is not None:
-            parts.append(f"{f.year_from or '…'}–{f.year_to or '…'}")
+            parts.append(year_words(f.year_from, f.year_to))
         if searches(f.search):
             parts.append(f"“{shortened(f.search.strip())}”")
         elif f.search.strip():  # "*" or "-": it would say "matching" and match everything

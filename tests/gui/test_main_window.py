@@ -329,6 +329,23 @@ def test_a_link_in_the_detail_pane_adds_a_filter(qtbot, window, catalogue):
     assert window.chips.chip("domains", entry["domain"]) is not None
 
 
+@pytest.mark.parametrize(
+    ("search", "href", "years", "said"),
+    [
+        # "since 2009" filtered to 2009 alone, and the status bar said "2009–2009".
+        ('"anti-piracy operations since 2009"', "2009-", (2009, None), "from 2009"),
+        ('"from 2016 to 2018"', "2016-2018", (2016, 2018), "years 2016–2018"),
+    ],
+)
+def test_a_year_link_filters_the_years_it_names(qtbot, window, search, href, years, said):
+    window.apply_filters(DEFAULT_FILTERS.with_(search=search))
+    qtbot.waitUntil(lambda: (window.detail.entry or {}).get("id") == window.current_id())
+    click_link(qtbot, window.detail.browser, f"filter:years:{href}")
+    assert (window.filters.year_from, window.filters.year_to) == years
+    assert said in window.status.text()
+    assert window.model.rowCount() >= 1
+
+
 def test_chips_remove_one_filter_and_clear_all_removes_every_one(qtbot, window, catalogue):
     click_value(qtbot, window.panel.lists["countries"], "VNM")
     click_value(qtbot, window.panel.lists["countries"], "PHL")
