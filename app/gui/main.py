@@ -63,10 +63,8 @@ def freeze_startup_objects() -> None:
 
 def cannot_open(message: str) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Critical, "Cannot open the catalogue", message)
-    box.setInformativeText(
-        "Start the browser with another catalogue (catalogue --db PATH), or rebuild the "
-        "bundled one with `catalogue build`."
-    )
+    # Each message says what to do about its file; this is the way round it.
+    box.setInformativeText("Or start the browser with another catalogue: catalogue --db PATH")
     return box
 
 

@@ -262,6 +262,11 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     Startup checks are cheap: the file's header and size, the schema version and tables, a
     row at each end of the key tables, and PRAGMA quick_check for catalogues up to 32 MB."""
     path = Path(path)
+    if path.is_dir():  # "Build one with --out <a folder>" would fail: "Is a directory"
+        raise CatalogueError(
+            f"{path} is a folder, not a catalogue. Open a catalogue's file with --db"
+            " (a .db file, such as data/catalogue.db)."
+        )
     if not path.is_file():
         raise CatalogueError(
             f"No catalogue at {path}. Build one with `catalogue build --out {path}`."

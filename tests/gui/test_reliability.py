@@ -42,6 +42,7 @@ def test_bad_catalogue_shows_what_is_wrong_and_what_to_do(
     assert main.run(path, tmp_path / "settings.ini") == main.CANNOT_OPEN
     [(text, advice)] = shown
     assert words in text and "catalogue build" in text + advice
+    assert "catalogue build" not in advice  # said once, in the message about this file
     assert path.read_bytes() == before
 
 

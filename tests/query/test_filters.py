@@ -44,7 +44,8 @@ def test_describe_in_words():
     assert Filters(regions=("asean",), include_region_members=True).describe(LABELS) == (
         "Entries about ASEAN or its member countries"
     )
-    assert Filters().describe() == "Entries"
+    assert Filters().describe() == "All entries"
+    assert Filters(year_from=2020).describe() == "Entries, from 2020"
 
 
 def test_without_removes_one_value_or_dimension():
