@@ -214,10 +214,7 @@ class BitmapIndex:
         if filters.countries:
             parts.append(self.any_role(conn, filters.countries))
         if filters.regions:
-            bits = self.union(conn, "regions", filters.regions)
-            if filters.include_region_members:
-                bits |= self.union(conn, "countries", self.members(conn, filters.regions))
-            parts.append(bits)
+            parts.append(self.regions(conn, filters.regions, filters.include_region_members))
         if filters.year_from is not None or filters.year_to is not None:
             low, high = filters.year_bounds()
             years = [y for y in self.dimension(conn, "years") if low <= int(y) <= high]
@@ -249,6 +246,14 @@ class BitmapIndex:
             return self.mask(None, filters, searched)  # no connection: reads nothing
         except NotLoaded:
             return None
+
+    def regions(self, conn: sqlite3.Connection | None, regions, with_members: bool) -> int:
+        """The entries naming any of `regions`, and with `with_members` those naming one of
+        their member countries as a partner."""
+        bits = self.union(conn, "regions", regions)
+        if with_members:
+            bits |= self.union(conn, "countries", self.members(conn, regions))
+        return bits
 
     def any_role(self, conn: sqlite3.Connection | None, codes) -> int:
         return self.union(conn, "countries", codes) | self.union(conn, "donors", codes)
@@ -395,9 +400,7 @@ class BitmapIndex:
         named = self.dimension(conn, "regions")
         found = []
         for region in named.keys() | self._members.keys():
-            bits = self.union(conn, "regions", [region])
-            bits |= self.union(conn, "countries", self._members.get(region, ()))
-            if n := (mask & bits).bit_count():
+            if n := (mask & self.regions(conn, [region], with_members=True)).bit_count():
                 found.append((region, n))
         return found
 

@@ -205,15 +205,14 @@ class Filters:
             parts.append("without a figure")
         if searches(self.search):
             parts.append(f"matching “{self.search.strip()}”")
-        if parts == ["Entries"] and self.year_from is None and self.year_to is None:
-            if not self.documents:
-                return "All entries"  # not "664 entries (Entries) written to all.csv"
         text = " ".join(parts)
         extras = []
         if self.year_from is not None or self.year_to is not None:
             extras.append(year_words(self.year_from, self.year_to))
         if self.documents:
             extras.append(names("documents", self.documents))
+        if text == "Entries" and not extras:
+            return "All entries"  # not "664 entries (Entries) written to all.csv"
         return ", ".join([text, *extras])
 
 
