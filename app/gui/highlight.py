@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable
 
 from app.query.search import highlight_words
@@ -32,31 +33,62 @@ def spans_for(
 ) -> list[tuple[int, int, str]]:
     """The spans to mark; with `stem` (a word -> the term the full-text index stores for it),
     also every word that shares a searched word's stem, as the search found it by."""
-    pattern = word_pattern(search)
+    pattern = word_pattern(_folded(search)[0])
     if pattern is None:
         return []
-    spans = [(m.start(), m.end(), MARK_STYLE) for m in pattern.finditer(text)]
+    # The index folds accents ("Turkiye" finds "Türkiye"), so words are looked for in the
+    # text with its accents folded, and marked where they stand in the text as written.
+    folded, at = _folded(text)
+    spans = [(at(m.start(), m.end()), MARK_STYLE) for m in pattern.finditer(folded)]
     if stem is not None:
-        spans = list(dict.fromkeys([*spans, *stem_spans(text, search, stem)]))
-    return spans
+        stemmed = stem_spans(folded, _folded(search)[0], stem, text, at)
+        spans = list(dict.fromkeys([*spans, *stemmed]))
+    return [(start, end, style) for (start, end), style in spans]
 
 
-def stem_spans(text: str, search: str, stem: Callable[[str], str]) -> list[tuple[int, int, str]]:
-    """The words of `text` that stem as a searched word does: "cooperation" for "cooperate"
-    (both "cooper"), which no list of suffixes finds. Porter's stems are the word's start, bar
-    a last letter ("city" and "cities" are "citi"), so the candidates are the words that start
-    with a stem but its last letter, each checked."""
+def _folded(text: str) -> tuple[str, Callable[[int, int], tuple[int, int]]]:
+    """`text` with accents left off its letters ("Türkiye": "Turkiye"), and what gives a span
+    of the folded text as a span of `text` (the folded text can be shorter where accents
+    were written as letters of their own)."""
+    if text.isascii():
+        return text, lambda start, end: (start, end)
+    letters, origin = [], []
+    for place, char in enumerate(text):
+        for letter in unicodedata.normalize("NFD", char):
+            if not unicodedata.combining(letter):
+                letters.append(letter)
+                origin.append(place)
+    ends = len(text)
+
+    def at(start: int, end: int) -> tuple[int, int]:
+        last = origin[end - 1] + 1
+        while last < ends and unicodedata.combining(text[last]):  # its accents with it
+            last += 1
+        return origin[start], last
+
+    return "".join(letters), at
+
+
+def stem_spans(
+    folded: str,
+    search: str,
+    stem: Callable[[str], str],
+    text: str,
+    at: Callable[[int, int], tuple[int, int]],
+) -> list[tuple[tuple[int, int], str]]:
+    """The words that stem as a searched word does: "cooperation" for "cooperate" (both
+    "cooper"), which no list of suffixes finds. Porter's stems are the word's start, bar a
+    last letter ("city" and "cities" are "citi"), so the candidates are the words of `folded`
+    (`text` without accents, _folded) that start with a stem but its last letter, each
+    checked as `text` writes it."""
     wanted = {stem(w) for w in highlight_words(search) if not w.endswith("*")} - {""}
     if not wanted:
         return []
     starts = {s[:-1] if len(s) > 3 else s for s in wanted}
     starts = "|".join(re.escape(s) for s in sorted(starts, key=len, reverse=True))
     candidates = re.compile(rf"(?<!\w)(?:{starts})\w*", re.IGNORECASE)
-    return [
-        (m.start(), m.end(), MARK_STYLE)
-        for m in candidates.finditer(text)
-        if stem(m.group()) in wanted
-    ]
+    spans = [at(m.start(), m.end()) for m in candidates.finditer(folded)]
+    return [(span, MARK_STYLE) for span in spans if stem(text[span[0] : span[1]]) in wanted]
 
 
 def marked_html(text: str, spans: list[tuple[int, int, str]]) -> str:

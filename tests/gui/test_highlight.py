@@ -1,5 +1,10 @@
 """Marks search words in escaped HTML."""
 
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.gui.highlight import MARK_STYLE, marked_html, search_html, spans_for
 
 
@@ -49,3 +54,51 @@ def test_a_stem_that_ends_differently_from_the_word_still_marks_it():
 
     text = "A city, two cities and a citizen"
     assert [text[a:b] for a, b, _ in spans_for(text, "cities", stem)] == ["cities", "city"]
+
+
+def test_words_are_marked_whatever_their_accents_as_the_index_finds_them():
+    # The index folds accents: "turkiye" finds "Türkiye", which was left unmarked.
+    text = "Türkiye and the Communiqué; a communique"
+    assert [text[a:b] for a, b, _ in spans_for(text, "turkiye")] == ["Türkiye"]
+    assert [text[a:b] for a, b, _ in spans_for(text, "Communiqué")] == ["Communiqué", "communique"]
+    assert [text[a:b] for a, b, _ in spans_for(text, "turk*")] == ["Türkiye"]
+
+
+def test_an_accent_written_as_a_mark_of_its_own_is_marked_with_its_letter():
+    text = "De\u0301tente, then de\u0301tentes"  # "e" and a combining acute accent
+    marked = [text[a:b] for a, b, _ in spans_for(text, "detente")]
+    assert marked == ["De\u0301tente", "de\u0301tentes"]
+
+
+def test_accented_words_that_share_a_stem_are_marked(catalogue):
+    # The real index's stems: "Communiqués" is "communiqu", as "communique" is.
+    text = "Les Communiqués et la coopération"
+    marked = [text[a:b] for a, b, _ in spans_for(text, "communique", catalogue.stem)]
+    assert marked == ["Communiqués"]
+    assert [text[a:b] for a, b, _ in spans_for(text, "cooperation", catalogue.stem)] == [
+        "coopération"
+    ]
+
+
+def test_every_bundled_quote_the_search_finds_has_a_mark(catalogue):
+    # Searches for the accented words of the bundled catalogue, typed without accents.
+    for word in ("communique", "vendemiaire"):
+        quotes = catalogue.conn.execute(
+            "SELECT quote FROM entries WHERE id IN"
+            " (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)",
+            [word],
+        ).fetchall()
+        assert quotes
+        assert all(spans_for(quote, word, catalogue.stem) for (quote,) in quotes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from("aeéE\u0301\u0308 ü-’ßñÑ\u00c5ǅ한"), max_size=40),
+    word=st.text(alphabet=st.sampled_from("aeéuüsñ"), min_size=1, max_size=4),
+)
+def test_marks_cover_whole_letters_of_the_text_as_written(text, word):
+    for start, end, _ in spans_for(text, word):
+        assert 0 <= start < end <= len(text)
+        assert not unicodedata.combining(text[start])  # a mark is not cut from its letter
+        assert end == len(text) or not unicodedata.combining(text[end])
