@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.highlight import PLACE_STYLE, marked_html, spans_for
-from app.pipeline.schema import SEPARATOR
+from app.pipeline.schema import PATH_SEPARATOR, SEPARATOR
 from app.query.catalogue import Catalogue
 from app.query.filters import Filters
 
@@ -30,9 +30,24 @@ PAGE_STYLE = (
 LINK_DIMENSIONS = {"country": "countries", "region": "regions", "organisation": "organisations"}
 
 
+def section_headings(entry: dict) -> list[str]:
+    """The headings above the entry, from the outermost, without those that only name its
+    document: a report often opens with its title as a heading ("Diplomatic Bluebook 2023"),
+    which the crumb and the citation already give."""
+    headings = [h.strip() for h in (entry.get("section") or "").split(PATH_SEPARATOR.strip())]
+    headings = [h for h in headings if h]
+    short, year = entry.get("short_title") or "", entry.get("edition_year") or ""
+    names = {entry.get("document") or "", short, f"{short} {year}"}
+    names = {" ".join(name.split()).casefold() for name in names if name.strip()}
+    while headings and " ".join(headings[0].split()).casefold() in names:
+        headings.pop(0)
+    return headings
+
+
 def citation(entry: dict) -> str:
     """One line for a memo: title, edition, section, the quote in quotation marks."""
-    section = f", {entry['section']}" if entry.get("section") else ""
+    headings = section_headings(entry)
+    section = f", {PATH_SEPARATOR.join(headings)}" if headings else ""
     quote = " ".join(entry["quote"].split())
     return f"{entry['document']}, {entry['edition_year']} edition{section}: “{quote}”"
 
@@ -89,9 +104,9 @@ class DetailPane(QWidget):
     # -- the page ------------------------------------------------------------------------
     def page_html(self, entry: dict, filters: Filters) -> str:
         crumbs = [entry.get("short_title") or entry["document"], f"{entry['edition_year']} edition"]
-        crumbs += [p.strip() for p in (entry.get("section") or "").split("›") if p.strip()]
+        crumbs += section_headings(entry)
         parts = [
-            f'<p class="crumb">{" › ".join(html.escape(c) for c in crumbs)}</p>',
+            f'<p class="crumb">{PATH_SEPARATOR.join(html.escape(c) for c in crumbs)}</p>',
             f"<p>{self.paragraph_html(entry, filters)}</p>",
             self.facts_html(entry),
         ]

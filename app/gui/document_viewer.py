@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.gui.detail_pane import section_headings
 from app.gui.highlight import MARK_COLOR, spans_for
+from app.pipeline.schema import PATH_SEPARATOR
 from app.query.catalogue import Catalogue
 
 ENTRY_COLOR = "#dcebff"
@@ -107,9 +109,10 @@ class DocumentViewer(QDialog):
         entry = self.catalogue.entry(rowid)
         self.entry = entry
         self.setWindowTitle(f"{entry['document']} — {entry['entry_id']}")
+        headings = section_headings(entry)
         self.title.setText(
             f"<b>{html.escape(entry['document'])}</b>, {entry['edition_year']} edition"
-            f"<br><span style='color:#555'>{html.escape(entry.get('section') or '')}</span>"
+            f"<br><span style='color:#555'>{html.escape(PATH_SEPARATOR.join(headings))}</span>"
         )
         if entry["document_id"] != self._document_id:
             # Set once a document: Next and Previous in it only move the marks (4 ms), where

@@ -17,7 +17,7 @@ from app.pipeline.places import country_name, regions
 from app.pipeline.sources import SourceDocument
 
 SEPARATOR = schema.SEPARATOR
-PATH_SEPARATOR = " › "
+PATH_SEPARATOR = schema.PATH_SEPARATOR
 
 # The statements that write rows, by table: rows are tuples in this column order, written with
 # the connection's executemany (sqlite-utils' per-row dicts and conversions cost more than

@@ -19,6 +19,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"  # what every SQLite database file starts
 
 # Several values in one column (an entry's countries, an organisation's aliases) are joined by this.
 SEPARATOR = "; "
+# The headings above an entry, outermost first, are joined by this (sections.path, entries.section).
+PATH_SEPARATOR = " › "
 
 # Columns of `entries` that filters use, repeated in the link tables (entry_countries,
 # entry_regions, entry_organisations) so that counts and facets over a link table need no

@@ -3,7 +3,7 @@
 from gui_helpers import click_link
 from PySide6.QtWidgets import QApplication
 
-from app.gui.detail_pane import DetailPane, citation
+from app.gui.detail_pane import DetailPane, citation, section_headings
 from app.gui.highlight import MARK_STYLE, PLACE_STYLE
 from app.query.filters import Filters
 
@@ -65,3 +65,33 @@ def test_copy_citation_and_escaping(qtbot, catalogue):
     assert text.endswith(f"“{' '.join(row['quote'].split())}”") and "\n" not in text
     entry = {**catalogue.entry(row["id"]), "quote": "<b>bold</b> & co", "context": []}
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in pane.page_html(entry, Filters())
+
+
+def test_a_heading_that_only_names_the_document_is_not_repeated(qtbot, catalogue):
+    # The Bluebook opens with its title as a heading: the crumb read "Diplomatic Bluebook ›
+    # 2023 edition › Diplomatic Bluebook 2023 › Chapter 3 › …".
+    (entry_id,) = catalogue.conn.execute(
+        "SELECT e.id FROM entries e JOIN documents d ON d.id = e.document_id"
+        " WHERE e.section LIKE d.title || ' › %' LIMIT 1"
+    ).fetchone()
+    entry = catalogue.entry(entry_id)
+    pane = DetailPane(catalogue)
+    qtbot.addWidget(pane)
+    pane.show_entry(entry_id, Filters())
+    crumb = pane.browser.toPlainText().splitlines()[0]
+    assert entry["document"] not in crumb
+    assert crumb.startswith(f"{entry['short_title']} › {entry['edition_year']} edition › ")
+    assert crumb.endswith(entry["section"].split(" › ")[-1])
+    assert citation(entry).count(entry["document"]) == 1
+
+
+def test_section_headings_keep_headings_that_say_more_than_the_title():
+    entry = {
+        "document": "Diplomatic Bluebook 2023",
+        "short_title": "Diplomatic Bluebook",
+        "edition_year": 2023,
+        "section": "Diplomatic  Bluebook 2023 › Diplomatic Bluebook 2023: Overview › Chapter 3",
+    }
+    assert section_headings(entry) == ["Diplomatic Bluebook 2023: Overview", "Chapter 3"]
+    assert section_headings({**entry, "section": "diplomatic bluebook"}) == []
+    assert section_headings({**entry, "section": None}) == []

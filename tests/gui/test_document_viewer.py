@@ -126,3 +126,18 @@ def test_a_step_in_the_same_document_moves_the_marks_only(qtbot, catalogue, monk
     start = viewer._marked[0]
     top = viewer.browser.cursorRect(viewer._cursor(start, start)).top()
     assert 0 <= top <= 3 * viewer.browser.fontMetrics().height()  # scrolled to the new entry
+
+
+def test_the_heading_line_does_not_repeat_the_documents_title(qtbot, catalogue):
+    (entry_id,) = catalogue.conn.execute(
+        "SELECT e.id FROM entries e JOIN documents d ON d.id = e.document_id"
+        " WHERE e.section LIKE d.title || ' › %' LIMIT 1"
+    ).fetchone()
+    viewer = DocumentViewer(catalogue)
+    qtbot.addWidget(viewer)
+    viewer.show_entry(entry_id)
+    entry = catalogue.entry(entry_id)
+    heading = QTextDocument()
+    heading.setHtml(viewer.title.text())
+    assert heading.toPlainText().count(entry["document"]) == 1  # the title line's, only
+    assert heading.toPlainText().endswith(entry["section"].split(" › ")[-1])
