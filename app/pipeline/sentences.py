@@ -37,6 +37,7 @@ _SENTENCE_STARTERS = frozenset(
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _ENUMERATION = re.compile(r"\((?:\d{1,2}|[ivx]{1,4}|[a-z])\)\s*[a-z]")
 _OPENERS = "“‘\"'([【<"
+_CLOSING_BRACKETS = ")]"
 # Capitals after which a full stop and a space end a sentence unless an abbreviation precedes:
 # not "N", which may start a note marker ("... Conduct. Note 36 This ...").
 _PLAIN_CAPITALS = frozenset("ABCDEFGHIJKLMOPQRSTUVWXYZ")
@@ -110,7 +111,11 @@ def _sentence_end(text: str, match: re.Match[str], sentence_start: int, end: int
         return match.end()
     if not _starts_new_sentence(text, match.end(), end):
         return None
-    if match.group() == "." and _is_abbreviation(text, match, sentence_start, end):
+    # A bracket may close around an abbreviation: "the Quad (Japan-Australia-India-U.S.)
+    # Counter-Terrorism tabletop exercise" goes on.
+    if match.group().rstrip(_CLOSING_BRACKETS) == "." and _is_abbreviation(
+        text, match, sentence_start, end
+    ):
         return None
     return match.end()
 

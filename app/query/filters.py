@@ -46,7 +46,7 @@ class Filters:
     countries: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
     # A region also matches entries naming its members as partners: Japan, the donor in nearly
-    # every entry, would make the Quad match 350 of the 664 bundled entries.
+    # every entry, would make the Quad match over half the bundled entries.
     include_region_members: bool = False
     domains: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()

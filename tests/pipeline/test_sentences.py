@@ -37,6 +37,10 @@ def test_empty_or_blank_span_gives_no_sentences():
         "Japan contributed a total of $15.53 million to the fund.",
         "The areas are: (i) improvement of capacity, (ii) measures and (iii) support.",
         "Dialogue is held at track 1.5 level. Note 33",
+        # The bracket closes around the abbreviation, not the sentence (the Bluebook's entry
+        # stopped at "U.S.)", and the next began "Counter-Terrorism tabletop exercise, …").
+        "The Quad (Japan-Australia-India-U.S.) Counter-Terrorism tabletop exercise was held.",
+        "Japan met Australia and the U.S. (and others, e.g.) Prime Ministers agreed.",
     ],
 )
 def test_no_false_sentence_breaks(text):
@@ -60,6 +64,18 @@ def test_closing_quote_and_bracket_after_the_period():
         "These include scanners.",
         "(See below.)",
         "Next.",
+    ]
+
+
+def test_a_bracket_closing_after_an_initialism_ends_the_sentence_before_a_starter():
+    text = (
+        "Japan met the Quad (Japan-Australia-India-U.S.). It agreed. Talks (with the U.S.) The end."
+    )
+    assert sentences(text) == [
+        "Japan met the Quad (Japan-Australia-India-U.S.).",
+        "It agreed.",
+        "Talks (with the U.S.)",
+        "The end.",
     ]
 
 
