@@ -211,6 +211,11 @@ def test_every_sample_amount_is_found_exactly(name):
         ),
         ("Seven African countries11 presented reports", [(7, "countries")]),
         ("1.5 million refugees", [(1_500_000, "refugees")]),
+        # Meetings, exercises and visits are counted as seminars were (the audit's miss).
+        ("Japan and India held three summit meetings─during", [(3, "summit meetings")]),
+        ("conducted 14 exercises and 5 visits", [(14, "exercises"), (5, "visits")]),
+        ("held two dialogues in 2022", [(2, "dialogues")]),
+        ("at the two meetings", []),
     ],
 )
 def test_counts(text, expected):
