@@ -8,6 +8,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,10 +58,11 @@ def build_catalogue(
     progress = progress or (lambda stage, done, total: None)
     cancelled = cancelled or (lambda: False)
     started = time.perf_counter()
+    out = Path(out)
+    refuse_a_source(Path(sources), out)
     report = BuildReport()
     documents = discover(Path(sources))
     processes = workers.processes_for([doc.text for doc in documents])
-    out = Path(out)
     with workers.gc_paused():  # millions of objects and row tuples, no reference cycles
         # No other reference to the corpus: the build lets it go once its rows are written.
         layout = Layout.of(read_corpus(documents, progress, cancelled, processes))
@@ -75,6 +77,23 @@ def build_catalogue(
     report.seconds = time.perf_counter() - started
     report.out = out
     return report
+
+
+def refuse_a_source(sources: Path, out: Path) -> None:
+    """A build never replaces a file of its sources folder (a report, the manifest) by a
+    catalogue: `--out` naming one by mistake would lose that text. An earlier catalogue there
+    may be replaced."""
+    try:
+        inside = out.is_file() and sources.resolve() in out.resolve().parents
+        with open(out, "rb") if inside else nullcontext() as fh:
+            if fh is None or fh.read(len(schema.SQLITE_HEADER)) == schema.SQLITE_HEADER:
+                return
+    except OSError:
+        return  # writing it says why
+    raise BuildError(
+        f"Will not replace {out}: it is a file of the sources folder, not a catalogue"
+        " (choose another --out)."
+    )
 
 
 def write_atomically(out: Path, write: Callable[[Path], None]) -> None:

@@ -9,7 +9,7 @@ import pytest
 from app.paths import bundled_catalogue, bundled_sources
 from app.pipeline.build import BuildCancelled, build_catalogue, content_digest
 from app.pipeline.schema import SCHEMA_VERSION
-from app.pipeline.sources import SourceError
+from app.pipeline.sources import BuildError, SourceError
 
 
 def rows(path, sql, params=()):
@@ -235,3 +235,25 @@ def test_a_large_old_catalogue_is_deleted_after_the_new_one_is_in_place(tmp_path
             thread.join()
     assert [p.name for p in tmp_path.iterdir()] == ["catalogue.db"]
     assert content_digest(out) == first
+
+
+@pytest.mark.parametrize("name", ["oda-white-paper-2018-security-stability.txt", "sources.toml"])
+def test_a_build_never_replaces_a_file_of_its_sources(tmp_path, name):
+    # `--out` naming a report by mistake replaced it with the catalogue: its text was lost.
+    sources = tmp_path / "sources"
+    shutil.copytree(bundled_sources(), sources)
+    before = (sources / name).read_bytes()
+    with pytest.raises(BuildError, match="Will not replace .*a file of the sources folder"):
+        build_catalogue(sources, sources / name)
+    assert (sources / name).read_bytes() == before
+    assert sorted(p.name for p in sources.iterdir()) == sorted(
+        p.name for p in bundled_sources().iterdir()
+    )
+
+
+def test_a_catalogue_in_the_sources_folder_may_be_replaced(built, tmp_path):
+    sources = tmp_path / "sources"
+    shutil.copytree(bundled_sources(), sources)
+    shutil.copy(built[0], sources / "catalogue.db")
+    build_catalogue(sources, sources / "catalogue.db")
+    assert content_digest(sources / "catalogue.db") == content_digest(built[0])
