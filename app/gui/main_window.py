@@ -6,7 +6,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -866,13 +866,18 @@ class MainWindow(QMainWindow):
         box.addButton(QMessageBox.StandardButton.Close)
 
     # -- remembered state ----------------------------------------------------------------
+    def default_size(self) -> QSize:
+        """1360 x 860, or nine tenths of the screen where it is smaller."""
+        screen = self.screen().availableGeometry()
+        return QSize(min(1360, screen.width() * 9 // 10), min(860, screen.height() * 9 // 10))
+
     def restore_state(self) -> None:
         s = self.settings
         geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1360, 860)
+        # Qt refuses a geometry saved on a screen much wider or narrower than this one (a
+        # laptop undocked): the window then opens at its default size, not its smallest.
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self.resize(self.default_size())
         # The header's saved sort is only recorded: the saved filters, applied next, sort once.
         self.model.sorts_held = True
         try:

@@ -9,7 +9,7 @@ import pytest
 from gui_helpers import PaintLog, click_link, click_value
 from hypothesis import given
 from hypothesis import strategies as st
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 import app.gui.entries_model as entries_model
@@ -859,3 +859,17 @@ def test_the_pane_marks_the_words_a_search_found_by_their_stem(qtbot, window):
     html = window.detail.browser.toHtml().replace(" ", "")
     assert "background-color:#ffe58a" in html  # "cooperation", "cooperative"…
     assert window.quote_delegate.stem == window.catalogue.stem
+
+
+def test_a_geometry_qt_refuses_opens_the_window_at_its_default_size(make_window, settings_path):
+    # Qt refuses a geometry saved on a much wider screen (a laptop undocked): the window
+    # opened at its smallest, 530 x 512, instead of its default size.
+    settings_path.parent.mkdir(parents=True, exist_ok=True)
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    settings.setValue("window/geometry", QByteArray(b"not a geometry Qt can restore"))
+    settings.sync()
+    window = make_window()
+    assert window.size() == window.default_size()
+    screen = window.screen().availableGeometry()
+    assert window.width() <= screen.width() and window.height() <= screen.height()
+    assert window.width() >= min(1360, screen.width() * 9 // 10) - 1
