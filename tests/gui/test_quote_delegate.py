@@ -6,6 +6,8 @@ from app.gui.settings import DEFAULT_FILTERS
 
 
 def test_search_words_are_painted_in_the_table(qtbot, window):
+    # The quote column in view: a new window fits the test platform's 800 x 600 screen.
+    window.resize(1360, 860)
     window.search.setText("Japan")
     window._search_now()
     window.table.clearSelection()
