@@ -33,15 +33,16 @@ def spans_for(
 ) -> list[tuple[int, int, str]]:
     """The spans to mark; with `stem` (a word -> the term the full-text index stores for it),
     also every word that shares a searched word's stem, as the search found it by."""
-    pattern = word_pattern(_folded(search)[0])
-    if pattern is None:
-        return []
     # The index folds accents ("Turkiye" finds "Türkiye"), so words are looked for in the
     # text with its accents folded, and marked where they stand in the text as written.
+    search = _folded(search)[0]
+    pattern = word_pattern(search)
+    if pattern is None:
+        return []
     folded, at = _folded(text)
     spans = [(at(m.start(), m.end()), MARK_STYLE) for m in pattern.finditer(folded)]
     if stem is not None:
-        stemmed = stem_spans(folded, _folded(search)[0], stem, text, at)
+        stemmed = stem_spans(folded, search, stem, text, at)
         spans = list(dict.fromkeys([*spans, *stemmed]))
     return [(start, end, style) for (start, end), style in spans]
 
