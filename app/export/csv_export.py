@@ -13,7 +13,7 @@ from pathlib import Path
 
 from app.export import atomic
 from app.export.neutralise import RISKY_FIRST, neutralise
-from app.pipeline.schema import SQLITE_HEADER
+from app.pipeline.schema import holds_database
 from app.resources import Column, columns
 
 PROGRESS_EVERY = 1000  # rows between progress calls: often enough for a bar, cheap enough
@@ -183,12 +183,7 @@ def replaceable(target: Path) -> int | None:
             f"Cannot replace {target}: it is read-only (choose another name, or make it"
             " writable and try again)."
         )
-    try:
-        with open(target, "rb") as fh:
-            first = fh.read(len(SQLITE_HEADER))
-    except OSError:
-        first = b""
-    if first == SQLITE_HEADER:
+    if holds_database(target):
         raise ExportError(
             f"Will not replace {target}: it is a database, not a CSV file (choose another name)."
         )

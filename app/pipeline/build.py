@@ -8,7 +8,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,17 +82,12 @@ def refuse_a_source(sources: Path, out: Path) -> None:
     """A build never replaces a file of its sources folder (a report, the manifest) by a
     catalogue: `--out` naming one by mistake would lose that text. An earlier catalogue there
     may be replaced."""
-    try:
-        inside = out.is_file() and sources.resolve() in out.resolve().parents
-        with open(out, "rb") if inside else nullcontext() as fh:
-            if fh is None or fh.read(len(schema.SQLITE_HEADER)) == schema.SQLITE_HEADER:
-                return
-    except OSError:
-        return  # writing it says why
-    raise BuildError(
-        f"Will not replace {out}: it is a file of the sources folder, not a catalogue"
-        " (choose another --out)."
-    )
+    inside = out.is_file() and sources.resolve() in out.resolve().parents
+    if inside and not schema.holds_database(out):
+        raise BuildError(
+            f"Will not replace {out}: it is a file of the sources folder, not a catalogue"
+            " (choose another --out)."
+        )
 
 
 def write_atomically(out: Path, write: Callable[[Path], None]) -> None:

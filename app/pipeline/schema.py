@@ -17,6 +17,17 @@ SCHEMA_VERSION = 3
 
 SQLITE_HEADER = b"SQLite format 3\x00"  # what every SQLite database file starts with
 
+
+def holds_database(path) -> bool:
+    """Whether the file at `path` starts as every SQLite database does (False if it cannot
+    be read)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 # Several values in one column (an entry's countries, an organisation's aliases) are joined by this.
 SEPARATOR = "; "
 # The headings above an entry, outermost first, are joined by this (sections.path, entries.section).
