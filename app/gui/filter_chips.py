@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.gui.flow_layout import FlowLayout
 from app.query.filters import KIND_NOUNS, Filters, year_words
 from app.query.search import searches
 
@@ -33,6 +34,13 @@ DIMENSION_NAMES = {
     "organisations": "Organisation",
     "kinds": "Kind",
 }
+# What a chip that is not one value of a dimension filters, in its tooltip.
+OTHER_CHIP_NAMES = {
+    "include_region_members": "Member countries of the regions",
+    "years": "Years",
+    "has_figure": "Figure",
+    "search": "Search",
+}
 
 
 def shortened(text: str, most: int = SHOWN_CHARS) -> str:
@@ -42,6 +50,11 @@ def shortened(text: str, most: int = SHOWN_CHARS) -> str:
     cut = text[: most - 1]
     words = cut.rsplit(" ", 1)[0] if " " in cut[most // 2 :] else cut
     return words.rstrip(" ,;:") + "…"
+
+
+def chip_name(dimension: str) -> str:
+    """What a chip of `dimension` filters, in words: "Country", "Years"."""
+    return DIMENSION_NAMES.get(dimension) or OTHER_CHIP_NAMES[dimension]
 
 
 def chips_of(filters: Filters, labels) -> list[tuple[str, str | None, str]]:
@@ -57,7 +70,7 @@ def chips_of(filters: Filters, labels) -> list[tuple[str, str | None, str]]:
             )
             chips.append((dimension, value, shortened(text)))
     if filters.include_region_members:
-        chips.append(("include_region_members", None, "incl. member countries"))
+        chips.append(("include_region_members", None, "Incl. member countries"))
     if filters.year_from is not None or filters.year_to is not None:
         chips.append(("years", None, year_words(filters.year_from, filters.year_to).capitalize()))
     if filters.has_figure is not None:
@@ -75,9 +88,9 @@ class FilterChips(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.row = QHBoxLayout()
-        self.row.setSpacing(4)
-        self.row.setContentsMargins(0, 0, 0, 0)
+        # Chips wrap onto more rows: in one row, a few filters made the window wider than
+        # the screen, squeezing the filter panel.
+        self.row = FlowLayout(spacing=4)
         self.clear_button = QPushButton("Clear all")
         self.clear_button.setToolTip("Remove every filter (back to all body text)")
         self.clear_button.clicked.connect(self.clear_all)
@@ -103,12 +116,10 @@ class FilterChips(QWidget):
             chip.hide()
             chip.deleteLater()
         self.chips = []
-        while self.row.count():  # the trailing stretch of the previous filters
-            self.row.takeAt(0)
         for dimension, value, text in chips_of(filters, labels):
             chip = QToolButton(self)
             chip.setText(f"{text}  ✕")
-            chip.setToolTip(f"Remove this filter ({DIMENSION_NAMES.get(dimension, dimension)})")
+            chip.setToolTip(f"Remove this filter ({chip_name(dimension)})")
             chip.setObjectName(f"chip:{dimension}:{value or ''}")
             chip.setStyleSheet(CHIP_STYLE)
             chip.setIconSize(QSize(0, 0))
@@ -120,7 +131,6 @@ class FilterChips(QWidget):
             none.setStyleSheet("color: palette(placeholder-text);")
             self.row.addWidget(none)
             self.chips.append(none)
-        self.row.addStretch(1)
         self.clear_button.setEnabled(can_clear)
         self.description.setText(description)
 

@@ -78,3 +78,48 @@ def test_a_search_with_no_word_has_no_chip_and_one_that_leaves_words_out_has():
     # "*" matched everything under a chip that said it was a search.
     assert chips_of(Filters(search="*"), LABELS) == []
     assert chips_of(Filters(search="-piracy"), LABELS) == [("search", None, "“-piracy”")]
+
+
+def test_every_chip_names_what_it_filters_in_words(qtbot):
+    # The tooltips showed field names ("include_region_members", "has_figure").
+    chips = FilterChips()
+    qtbot.addWidget(chips)
+    filters = Filters(
+        regions=("ASEAN",),
+        include_region_members=True,
+        year_from=2019,
+        has_figure=False,
+        search="piracy",
+    )
+    chips.show_filters(filters, {"regions": {"ASEAN": "ASEAN"}}, "", True)
+    tips = [chip.toolTip() for chip in chips.chips]
+    assert tips == [
+        "Remove this filter (Region)",
+        "Remove this filter (Member countries of the regions)",
+        "Remove this filter (Years)",
+        "Remove this filter (Figure)",
+        "Remove this filter (Search)",
+    ]
+    assert all("_" not in tip for tip in tips)
+
+
+def test_many_chips_wrap_onto_rows_and_leave_the_window_its_width(qtbot, window):
+    # In one row, seven chips widened a 1000 px window to 1515 px.
+    window.resize(1000, 700)
+    qtbot.waitUntil(lambda: window.width() == 1000)
+    one_row = window.chips.height()
+    countries = tuple(window.catalogue.labels()["countries"])[:6]
+    window.apply_filters(
+        window.filters.with_(countries=countries, domains=("maritime",), year_from=2015)
+    )
+    qtbot.wait(100)  # laid out
+    assert len(window.chips.chips) >= 8
+    assert window.width() == 1000
+    tops = {chip.geometry().top() for chip in window.chips.chips}
+    assert len(tops) >= 2  # more than one row
+    assert window.chips.height() > one_row
+    for chip in window.chips.chips:  # every chip is whole, inside the strip
+        assert window.chips.rect().contains(chip.geometry())
+    window.clear_all()
+    qtbot.wait(100)
+    assert window.chips.height() == one_row
