@@ -9,16 +9,19 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QEvent,
     QModelIndex,
+    QRect,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QLineEdit,
     QListView,
     QStyle,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -154,24 +157,42 @@ class FacetSearchProxy(QSortFilterProxyModel):
 
 
 class CountDelegate(QStyledItemDelegate):
-    """Draws the entry count right-aligned and dimmed beside the value's label."""
+    """Draws the entry count right-aligned and dimmed beside the value's label, which is
+    elided short of the count (in a narrow panel the count was painted over the label)."""
+
+    COUNT_GAP = 6  # between the label's end and the count, and after the count
 
     def paint(self, painter, option, index):
-        super().paint(painter, option, index)
         count = index.data(COUNT_ROLE)
         if count is None or count < 0:  # no count, or counting
+            super().paint(painter, option, index)
             return
+        text = f"{count:,}"
+        label_option = QStyleOptionViewItem(option)
+        label_option.rect = self.label_rect(option, text)
+        style = option.widget.style() if option.widget else QApplication.style()
+        # The row's background and selection across its width; the label in what is left.
+        style.drawPrimitive(
+            QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+        )
+        super().paint(painter, label_option, index)
         painter.save()
         selected = option.state & QStyle.StateFlag.State_Selected
         role = (
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.PlaceholderText
         )
         painter.setPen(option.palette.color(role))
-        rect = option.rect.adjusted(0, 0, -6, 0)
         painter.drawText(
-            rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{count:,}"
+            option.rect.adjusted(0, 0, -self.COUNT_GAP, 0),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            text,
         )
         painter.restore()
+
+    def label_rect(self, option, count_text: str) -> QRect:
+        """The part of the row left for the check box and label beside `count_text`."""
+        room = option.fontMetrics.horizontalAdvance(count_text) + 2 * self.COUNT_GAP
+        return option.rect.adjusted(0, 0, -room, 0)
 
 
 def prepare_country_resolver() -> threading.Thread:
@@ -211,6 +232,7 @@ class FacetList(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_text)
         self.search.setVisible(searchable)
+        self.search.installEventFilter(self)
         self.view = QListView(self)
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(CountDelegate(self.view))
@@ -227,6 +249,8 @@ class FacetList(QWidget):
         self.model.checked_changed.connect(self.checked_changed)
 
     def eventFilter(self, watched, event) -> bool:
+        if watched is self.search and self._escape_clears_the_box(event):
+            return True
         if (
             watched is self.view
             and event.type() == QEvent.Type.KeyPress
@@ -236,6 +260,22 @@ class FacetList(QWidget):
             self._clicked(self.view.currentIndex())
             return True
         return super().eventFilter(watched, event)
+
+    def _escape_clears_the_box(self, event) -> bool:
+        """Esc in a finder with text clears it; the window's Esc (clear the main search)
+        took it before. An empty finder leaves Esc to the window."""
+        if not (
+            event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+            and event.key() == Qt.Key.Key_Escape
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and self.search.text()
+        ):
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # the key comes to the box, not to the window's shortcut
+            return False
+        self.search.clear()
+        return True
 
     def _clicked(self, proxy_index) -> None:
         self.model.toggle(self.proxy.mapToSource(proxy_index).row())

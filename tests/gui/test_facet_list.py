@@ -4,7 +4,7 @@ from gui_helpers import click_value
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStyle
 
-from app.gui.facet_list import FacetList, FacetModel, resolve_country
+from app.gui.facet_list import CountDelegate, FacetList, FacetModel, resolve_country
 from app.query.catalogue import Facet
 
 
@@ -101,3 +101,28 @@ def test_search_matches_other_names_read_only_when_searching(qtbot):
     widget.search.setText("nothing like it")
     assert widget.visible_ids() == []
     assert asked == [True]  # read once
+
+
+def test_a_long_label_is_cut_short_of_its_count(qtbot):
+    # In a narrow panel the count was painted over the end of a long label.
+    widget = FacetList("Find", searchable=False)
+    qtbot.addWidget(widget)
+    widget.set_facets(
+        [
+            Facet("long", "Democratic Republic of the Congo and its neighbours " * 2, 12345),
+            Facet("short", "Chad", 12345),
+        ],
+        (),
+    )
+    widget.resize(180, 120)
+    widget.show()
+    qtbot.waitExposed(widget)
+    image = widget.view.viewport().grab().toImage()
+    long_row = widget.view.visualRect(widget.index_of("long"))
+    short_row = widget.view.visualRect(widget.index_of("short"))
+    room = widget.view.fontMetrics().horizontalAdvance("12,345") + 2 * CountDelegate.COUNT_GAP
+    count_left = long_row.right() - room + 1
+    # The count's part of both rows is the same picture: no letter of the label in it.
+    for x in range(count_left, long_row.right() + 1):
+        for dy in range(long_row.height()):
+            assert image.pixel(x, long_row.top() + dy) == image.pixel(x, short_row.top() + dy)

@@ -873,3 +873,22 @@ def test_a_geometry_qt_refuses_opens_the_window_at_its_default_size(make_window,
     screen = window.screen().availableGeometry()
     assert window.width() <= screen.width() and window.height() <= screen.height()
     assert window.width() >= min(1360, screen.width() * 9 // 10) - 1
+
+
+def test_esc_in_a_list_finder_clears_that_box_and_not_the_main_search(qtbot, window):
+    # The window's Esc (Clear search) took the key: the finder kept "Som" and the table lost
+    # its search.
+    window.search.setText("piracy")
+    window._search_now()
+    rows = window.model.rowCount()
+    finder = window.panel.lists["countries"].search
+    finder.setFocus()
+    qtbot.keyClicks(finder, "Som")
+    assert window.panel.lists["countries"].visible_ids() == ["SOM"]
+    qtbot.keyClick(finder, Qt.Key.Key_Escape)
+    assert finder.text() == ""
+    assert window.search.text() == "piracy" and window.filters.search == "piracy"
+    assert window.model.rowCount() == rows
+    # An empty finder leaves Esc to the window, as elsewhere.
+    qtbot.keyClick(finder, Qt.Key.Key_Escape)
+    assert window.search.text() == "" and window.filters.search == ""
