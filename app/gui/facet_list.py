@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -40,8 +40,11 @@ class FacetModel(QAbstractListModel):
 
     checked_changed = Signal(tuple)
 
-    def __init__(self, parent=None):
+    def __init__(self, labels: Mapping[str, str] | None = None, parent=None):
         super().__init__(parent)
+        # Names for checked values the counts do not list (none match): a filter restored
+        # at start-up showed its raw ids ("VNM", "body") there.
+        self._labels = labels or {}
         self._facets: list[Facet] = []
         self._checked: list[str] = []
         self._pending = False  # counts being recomputed: shown without numbers
@@ -62,9 +65,8 @@ class FacetModel(QAbstractListModel):
         """New counts; checked values stay listed (count 0) even when nothing matches them."""
         self._pending = False
         present = {f.id for f in facets}
-        missing = [Facet(i, i, 0) for i in checked if i not in present]
-        known = {f.id: f.label for f in self._facets}
-        missing = [Facet(f.id, known.get(f.id, f.label), 0) for f in missing]
+        known = {**self._labels, **{f.id: f.label for f in self._facets}}
+        missing = [Facet(i, known.get(i, i), 0) for i in checked if i not in present]
         self.beginResetModel()
         self._facets = list(facets) + missing
         self._checked = list(checked)
@@ -222,9 +224,11 @@ class FacetList(QWidget):
 
     checked_changed = Signal(tuple)
 
-    def __init__(self, placeholder: str, resolve=None, searchable=True, names=None, parent=None):
+    def __init__(
+        self, placeholder: str, resolve=None, searchable=True, names=None, labels=None, parent=None
+    ):
         super().__init__(parent)
-        self.model = FacetModel(self)
+        self.model = FacetModel(labels, self)
         self.proxy = FacetSearchProxy(resolve, names, self)
         self.proxy.setSourceModel(self.model)
         self.search = QLineEdit(self)

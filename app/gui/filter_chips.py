@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.flow_layout import FlowLayout
-from app.query.filters import KIND_NOUNS, Filters, year_words
+from app.query.filters import DIMENSION_NAMES, KIND_NOUNS, Filters, year_words
 from app.query.search import searches
 
 CHIP_STYLE = (
@@ -26,14 +26,6 @@ CHIP_STYLE = (
 # than the screen.
 SHOWN_CHARS = 40
 
-DIMENSION_NAMES = {
-    "countries": "Country",
-    "regions": "Region",
-    "domains": "Domain",
-    "documents": "Document",
-    "organisations": "Organisation",
-    "kinds": "Kind",
-}
 # What a chip that is not one value of a dimension filters, in its tooltip.
 OTHER_CHIP_NAMES = {
     "include_region_members": "Member countries of the regions",

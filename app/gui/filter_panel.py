@@ -38,6 +38,9 @@ YEAR_STEP_DELAY_MS = 250  # as the search box's: the years apply once the arrows
 FACET_WORKERS = 1
 
 
+KIND_LABELS = {kind: noun.capitalize() for kind, noun in KIND_NOUNS.items()}  # "Body text"
+
+
 def heading(text: str) -> QLabel:
     label = QLabel(f"<b>{text}</b>")
     label.setContentsMargins(0, 8, 0, 0)
@@ -77,16 +80,22 @@ class FilterPanel(QScrollArea):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 4, 8, 8)
         layout.setSpacing(2)
+        labels = {**catalogue.labels(), "kinds": KIND_LABELS}
         self.lists: dict[str, FacetList] = {
-            "countries": FacetList("Find a country (Viet Nam, Vietnam, VNM)…", resolve_country),
-            "regions": FacetList("Find a region or grouping…"),
-            "domains": FacetList("", searchable=False),
-            "documents": FacetList("", searchable=False),
+            "countries": FacetList(
+                "Find a country (Viet Nam, Vietnam, VNM)…",
+                resolve_country,
+                labels=labels["countries"],
+            ),
+            "regions": FacetList("Find a region or grouping…", labels=labels["regions"]),
+            "domains": FacetList("", searchable=False, labels=labels["domains"]),
+            "documents": FacetList("", searchable=False, labels=labels["documents"]),
             "organisations": FacetList(
                 "Find an organisation (JCG, Japan Coast Guard)…",
                 names=lambda: catalogue.names_of("organisations"),
+                labels=labels["organisations"],
             ),
-            "kinds": FacetList("", searchable=False),
+            "kinds": FacetList("", searchable=False, labels=KIND_LABELS),
         }
         heights = {"countries": 190, "regions": 120, "organisations": 130}
         titles = {
@@ -123,7 +132,8 @@ class FilterPanel(QScrollArea):
         layout.addWidget(self.has_figure)
         layout.addStretch(1)
         self.setWidget(body)
-        first, last = catalogue.year_range() or (2000, 2030)
+        self.years = catalogue.year_range()  # the catalogue's first and last, or None
+        first, last = self.years or (2000, 2030)
         # A held arrow steps through a year every 40 ms or so: the table follows once it stops
         # (each step a filter change, counts overlapping the next: 59-97 ms blocks at 1M).
         self.years_timer = QTimer(self)
@@ -238,9 +248,7 @@ class FilterPanel(QScrollArea):
 
     def _show_facets(self, dimension: str, facets) -> None:
         if dimension == "kinds":
-            facets = [
-                f.__class__(f.id, KIND_NOUNS.get(f.id, f.id).capitalize(), f.count) for f in facets
-            ]
+            facets = [f.__class__(f.id, KIND_LABELS.get(f.id, f.id), f.count) for f in facets]
         self.lists[dimension].set_facets(facets, getattr(self.filters, dimension))
 
     def _facet_ready(self, generation: int, dimension: str, facets) -> None:

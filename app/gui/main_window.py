@@ -51,6 +51,7 @@ SEARCH_DELAY_MS = 250  # type a word without re-querying on every keystroke
 # Once the window shows, the background counting thread starts reading the bitmap index (at
 # 1M entries the first filter change waited for it): after the first paint, not beside it.
 WARM_DELAY_MS = 200
+DROPPED_MESSAGE_MS = 20_000  # how long the status bar names remembered filters left out
 # Rows copied at most: a copy is made in the window's thread, about 22 µs a row at 1M (2,000
 # rows held it for 45-92 ms); more are exported instead, in the background.
 COPY_MAX_ROWS = 1_000
@@ -895,7 +896,14 @@ class MainWindow(QMainWindow):
                 self.model.sort(head.sortIndicatorSection(), head.sortIndicatorOrder())
         finally:
             self.model.sorts_held = False
-        filters = filters_from_text(s.value("filters/last"))
+        # Saved with another catalogue, the filters may name what this one lacks: the lists
+        # and chips then showed raw ids, and the year boxes other years than the filter's.
+        filters, dropped = filters_from_text(s.value("filters/last")).within(
+            self.labels, self.panel.years
+        )
+        # Said once the window is shown (showEvent): a status bar message shown before it
+        # was painted over the status text.
+        self.dropped_filters = dropped
         self.search.setText(filters.search)
         self.apply_filters(filters)
         self.last_added = None
@@ -936,6 +944,13 @@ class MainWindow(QMainWindow):
             self._platform_window = self.windowHandle()
             self._platform_window.installEventFilter(self)
         self.warm_timer.start()  # once its thread runs, warm_counts() has nothing left to do
+        if self.dropped_filters:
+            self.statusBar().showMessage(
+                "Left out of the remembered filters, not in this catalogue: "
+                + "; ".join(self.dropped_filters),
+                DROPPED_MESSAGE_MS,
+            )
+            self.dropped_filters = []
 
     def closeEvent(self, event) -> None:
         if self.export_task is not None and not self._stop_export_to_close:

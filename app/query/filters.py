@@ -34,6 +34,15 @@ KIND_NOUNS = {
     "column": "column text",
     "heading": "headings",
 }
+# A dimension in words, as a chip's tooltip or a message names it.
+DIMENSION_NAMES = {
+    "countries": "Country",
+    "regions": "Region",
+    "domains": "Domain",
+    "documents": "Document",
+    "organisations": "Organisation",
+    "kinds": "Kind",
+}
 Labels = Mapping[str, Mapping[str, str]]  # dimension -> id -> label
 FIRST_YEAR, LAST_YEAR = 0, 9999  # the years a filter can name; an open end reaches these
 
@@ -94,6 +103,33 @@ class Filters:
             return replace(self, year_from=None, year_to=None)
         default = next(f.default for f in fields(self) if f.name == dimension)
         return replace(self, **{dimension: default})
+
+    def within(self, labels: Labels, years: tuple[int, int] | None) -> tuple[Filters, list[str]]:
+        """These filters kept to what a catalogue has, and what was left out in words.
+
+        For filters remembered from another catalogue: a value `labels` does not list (kinds:
+        KIND_NOUNS) is dropped, and so is a year range outside `years`, the catalogue's first
+        and last; a bound beyond them that changes nothing (from 1990 where entries start in
+        2015) is opened."""
+        kept, dropped = {}, []
+        for dimension in LINKED:
+            known = KIND_NOUNS if dimension == "kinds" else labels.get(dimension, {})
+            values = getattr(self, dimension)
+            kept[dimension] = tuple(v for v in values if v in known)
+            dropped += [f"{DIMENSION_NAMES[dimension]} {v}" for v in values if v not in known]
+        year_from, year_to = self.year_from, self.year_to
+        if years is not None and (year_from is not None or year_to is not None):
+            low, high = years
+            if (year_from or FIRST_YEAR) > high or (year_to or LAST_YEAR) < low:
+                dropped.append(f"{year_words(year_from, year_to)} (its entries: {low}–{high})")
+                year_from = year_to = None
+            else:
+                year_from = None if year_from is not None and year_from <= low else year_from
+                year_to = None if year_to is not None and year_to >= high else year_to
+        kept_filters = replace(self, **kept, year_from=year_from, year_to=year_to)
+        if kept_filters.include_region_members and not kept_filters.regions:
+            kept_filters = replace(kept_filters, include_region_members=False)
+        return kept_filters, dropped
 
     def narrows_only_kinds(self) -> bool:
         """True when nothing but the kinds of text narrows the entries."""

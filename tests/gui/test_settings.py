@@ -53,3 +53,47 @@ def test_a_window_whose_saved_filter_is_damaged_opens_with_the_rest(make_window,
     window = make_window()
     assert window.filters == DEFAULT_FILTERS.with_(search="piracy")
     assert window.search.text() == "piracy"
+
+
+def test_remembered_filters_another_catalogue_lacks_are_left_out_and_said(
+    make_window, settings_path, catalogue
+):
+    first, last = catalogue.year_range()
+    saved = Filters(
+        countries=("VNM", "ZZZ"),
+        documents=("no-such-report",),
+        year_from=last + 1,
+        year_to=last + 5,
+        search="piracy",
+    )
+    settings = open_settings(settings_path)
+    settings.setValue("filters/last", filters_to_text(saved))
+    settings.sync()
+    window = make_window()
+    assert window.filters == Filters(countries=("VNM",), search="piracy")
+    assert [chip.text() for chip in window.chips.chips] == ["Viet Nam  ✕", "“piracy”  ✕"]
+    assert (window.panel.year_from.year(), window.panel.year_to.year()) == (None, None)
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Left out of the remembered filters, not in this catalogue:")
+    assert "Country ZZZ" in message and "Document no-such-report" in message
+    assert f"years {last + 1}–{last + 5}" in message
+
+
+def test_remembered_values_that_match_nothing_keep_their_names_in_the_lists(
+    make_window, settings_path, qtbot
+):
+    # Ticked values with no entry under the other filters showed their ids ("VNM", "body").
+    saved = DEFAULT_FILTERS.with_(countries=("VNM",), domains=("maritime",), search="zzzzqq")
+    settings = open_settings(settings_path)
+    settings.setValue("filters/last", filters_to_text(saved))
+    settings.sync()
+    window = make_window()
+    assert window.filters == saved
+    for dimension, value, label in (
+        ("countries", "VNM", "Viet Nam"),
+        ("domains", "maritime", "Maritime"),
+        ("kinds", "body", "Body text"),
+    ):
+        facets = window.panel.lists[dimension]
+        qtbot.waitUntil(lambda facets=facets: not facets.model.pending())
+        assert facets.model.label_of(value) == label

@@ -66,3 +66,37 @@ def test_filters_from_data_keep_what_is_of_the_right_type():
     data |= {"has_figure": False, "search": ["x"], "nonsense": 1}
     assert Filters.from_data(data) == Filters(domains=("maritime",), year_to=2020, has_figure=False)
     assert Filters.from_data({}, Filters(kinds=("body",))) == Filters(kinds=("body",))
+
+
+def test_within_keeps_only_what_the_catalogue_has_and_says_what_it_left_out():
+    # Remembered from another catalogue: the lists and chips showed raw ids, and the year
+    # boxes other years than the filter's.
+    labels = {"countries": {"VNM": "Viet Nam"}, "documents": {"oda-2018": "ODA 2018"}}
+    filters = Filters(
+        countries=("VNM", "XKX"),
+        documents=("dbb-2023",),
+        kinds=("body", "sidebar"),
+        regions=("ASEAN",),
+        include_region_members=True,
+        search="piracy",
+    )
+    kept, dropped = filters.within(labels, (1989, 2018))
+    assert kept == Filters(countries=("VNM",), kinds=("body",), search="piracy")
+    assert dropped == ["Country XKX", "Region ASEAN", "Document dbb-2023", "Kind sidebar"]
+    assert Filters(countries=("VNM",)).within(labels, None) == (Filters(countries=("VNM",)), [])
+
+
+def test_within_drops_a_year_range_outside_the_catalogue_and_opens_a_bound_beyond_it():
+    years = (1989, 2018)
+    assert Filters(year_from=2019, year_to=2023).within({}, years) == (
+        Filters(),
+        ["years 2019–2023 (its entries: 1989–2018)"],
+    )
+    assert Filters(year_to=1980).within({}, years)[0] == Filters()
+    # A bound past the catalogue's years changes nothing it matches: it is opened.
+    assert Filters(year_from=1950, year_to=2030).within({}, years) == (Filters(), [])
+    assert Filters(year_from=2000, year_to=2030).within({}, years) == (Filters(year_from=2000), [])
+    assert Filters(year_from=2000, year_to=2010).within({}, years) == (
+        Filters(year_from=2000, year_to=2010),
+        [],
+    )
