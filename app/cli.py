@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app import __version__
 from app.paths import bundled_catalogue, bundled_sources
+from app.wording import counted
 
 KINDS = ("body", "caption", "note", "glossary", "column", "heading")
 
@@ -284,7 +285,9 @@ def run_export(args) -> int:
     with Catalogue(args.db) as catalogue:
         filters = filters_from(args, catalogue)
         written = export_entries(args.db, args.output, filters)
-        print(f"{written:,} entries ({catalogue.describe(filters)}) written to {args.output}")
+        print(
+            f"{counted(written, 'entry')} ({catalogue.describe(filters)}) written to {args.output}"
+        )
     return 0
 
 
@@ -297,7 +300,7 @@ def run_query(args) -> int:
         if args.count:
             print(total)
             return 0
-        print(f"{total:,} entries: {catalogue.describe(filters)}")
+        print(f"{counted(total, 'entry')}: {catalogue.describe(filters)}")
         for row in catalogue.rows(filters, limit=args.limit):
             where = f"{row['entry_id']} [{row['kind']}, {row['domain'] or 'no domain'}]"
             print(f"\n{where} {row['section']}\n  {row['quote']}")
@@ -312,7 +315,8 @@ def run_info(args) -> int:
         print(f"{args.db}: {meta.get('entries', '?')} entries, built {meta.get('built_at', '?')}")
         for doc in catalogue.documents():
             print(
-                f"  {doc['id']:<12} {doc['n_entries']:>5} entries  {doc['title']}"
+                f"  {doc['id']:<12} {doc['n_entries']:>5} "
+                f"{'entry  ' if doc['n_entries'] == 1 else 'entries'}  {doc['title']}"
                 f" ({doc['chapter'] or doc['source_file']})"
             )
     return 0

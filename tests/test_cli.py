@@ -65,6 +65,18 @@ def test_query_and_count(catalogue_path, capsys):
     assert out.startswith(f"{count:,} entries: Entries matching “piracy”")
 
 
+def test_one_entry_is_said_in_the_singular(catalogue_path, capsys, tmp_path):
+    # "1 entries: Entries matching …".
+    search = ["--search", '"New Hampshire"']
+    assert main(["query", "--db", str(catalogue_path), *search, "--count"]) == 0
+    assert capsys.readouterr().out.strip() == "1"
+    assert main(["query", "--db", str(catalogue_path), *search]) == 0
+    assert capsys.readouterr().out.startswith("1 entry: ")
+    out = tmp_path / "one.csv"
+    assert main(["export", "--db", str(catalogue_path), *search, "-o", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("1 entry (")
+
+
 def test_unknown_country_and_missing_db_are_one_line_errors(tmp_path, capsys):
     assert main(["query", "--db", str(tmp_path / "none.db")]) == 2
     err = capsys.readouterr().err

@@ -6,6 +6,7 @@ import html
 
 from app import __version__
 from app.query.catalogue import Catalogue
+from app.wording import counted
 
 # Documents named in the box itself. A catalogue of years of reports has hundreds: as a rich
 # text table in a message box, 500 of them held the window for 1.5 s while Qt laid the table
@@ -24,22 +25,22 @@ def about_html(catalogue: Catalogue, listed: int = ABOUT_LISTED) -> str:
     )
     more = len(documents) - listed
     rest = (
-        f"<p>… and {more:,} more documents: “Show Details…” lists every one.</p>"
+        f"<p>… and {counted(more, 'more document')}: “Show Details…” lists every one.</p>"
         if more > 0
         else ""
     )
     total = meta.get("entries") or str(catalogue.count())
     try:
-        total = f"{int(total):,}"
+        total = counted(int(total), "entry")
     except ValueError:
-        pass
+        total = f"{total} entries"
     return (
         f"<h3>Security Cooperation Catalogue {html.escape(__version__)}</h3>"
         "<p>Japan's security cooperation, sentence by sentence, from reports of the "
         "Ministry of Foreign Affairs of Japan. Read offline; nothing is sent anywhere.</p>"
         f"<p>Catalogue <code>{html.escape(str(catalogue.path))}</code><br>"
         f"built {html.escape(meta.get('built_at', 'at an unknown date'))}, "
-        f"{total} entries, from {len(documents):,} documents:</p>"
+        f"{total}, from {counted(len(documents), 'document')}:</p>"
         "<table cellspacing='4'><tr><th align='left'>Document</th><th>Edition</th>"
         "<th align='left'>Part</th><th align='right'>Entries</th></tr>"
         f"{rows}</table>{rest}"
@@ -52,7 +53,7 @@ def about_details(catalogue: Catalogue, listed: int = ABOUT_LISTED) -> str:
     if len(documents) <= listed:
         return ""
     return "\n".join(
-        f"{d['title']} ({d['edition_year']}), {_part(d)}: {d['n_entries']:,} entries"
+        f"{d['title']} ({d['edition_year']}), {_part(d)}: {counted(d['n_entries'], 'entry')}"
         for d in documents
     )
 

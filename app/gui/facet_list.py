@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.query.catalogue import Facet
+from app.wording import counted
 
 TOGGLE_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)  # on a value in the list
 
@@ -106,7 +107,7 @@ class FacetModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if self._pending:
                 return f"{facet.label} ({facet.id}): counting…"
-            return f"{facet.label} ({facet.id}): {facet.count:,} entries"
+            return f"{facet.label} ({facet.id}): {counted(facet.count, 'entry')}"
         if role == ID_ROLE:
             return facet.id
         if role == COUNT_ROLE:

@@ -45,6 +45,7 @@ from app.gui.when_idle import WhenIdle
 from app.query.catalogue import Catalogue
 from app.query.filters import LINKED, Filters, year_words
 from app.query.search import searches
+from app.wording import counted
 
 APP_NAME = "Security Cooperation Catalogue"
 SEARCH_DELAY_MS = 250  # type a word without re-querying on every keystroke
@@ -692,7 +693,7 @@ class MainWindow(QMainWindow):
         else:
             rows = self.catalogue.iter_rows_of(self.selected_ids())
         QGuiApplication.clipboard().setText(tsv(rows))
-        self.statusBar().showMessage(f"Copied {count:,} rows", 4000)
+        self.statusBar().showMessage(f"Copied {counted(count, 'row')}", 4000)
 
     # -- export --------------------------------------------------------------------------
     def ask_export_path(self) -> str:
@@ -753,7 +754,7 @@ class MainWindow(QMainWindow):
             ids,
         )
         self.export_task = ExportTask(worker, self)
-        entries = "entries" if expected is None else f"{expected:,} entries"
+        entries = "entries" if expected is None else counted(expected, "entry")
         most = 0 if expected is None else max(expected, 1)
         dialog = QProgressDialog(f"Writing {entries} to {target.name}…", "Cancel", 0, most, self)
         dialog.setWindowTitle("Export CSV")
@@ -798,14 +799,14 @@ class MainWindow(QMainWindow):
         box = self.show_message(
             QMessageBox.Icon.Information,
             "Export finished",
-            f"Wrote {written:,} entries to\n{target}",
+            f"Wrote {counted(written, 'entry')} to\n{target}",
         )
         open_folder = box.addButton("Open folder", QMessageBox.ButtonRole.ActionRole)
         open_folder.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.parent)))
         )
         box.addButton(QMessageBox.StandardButton.Ok)
-        self.statusBar().showMessage(f"Exported {written:,} entries to {target}", 8000)
+        self.statusBar().showMessage(f"Exported {counted(written, 'entry')} to {target}", 8000)
 
     def _export_failed(self, text: str) -> None:
         ids = self._export_ids
