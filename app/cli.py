@@ -72,6 +72,7 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         choices=KINDS,
+        type=lambda text: text.strip().casefold(),  # "Body" as well as "body", as documented
         help="kind of entry (default: all kinds)",
     )
     group.add_argument(
@@ -125,7 +126,12 @@ def filters_from(args: argparse.Namespace, catalogue):
     for name in args.country:
         code = resolve_country(name)
         if code is None:
-            raise UsageError(f"unknown country: {name!r} (use a name or ISO alpha-3 code)")
+            close = [
+                f"{catalogue.labels()['countries'][c]} ({c})"
+                for c in close_countries(catalogue, name)
+            ]
+            hint = f"did you mean {' or '.join(close)}? " if close else ""
+            raise UsageError(f"unknown country: {name!r} ({hint}use a name or ISO alpha-3 code)")
         codes.append(code)
     listed = {
         dimension: tuple(
@@ -147,6 +153,18 @@ def filters_from(args: argparse.Namespace, catalogue):
         search=args.search,
         **listed,
     )
+
+
+def close_countries(catalogue, text: str, most: int = 3) -> list[str]:
+    """The codes of the catalogue's countries a name that resolves to none may mean: those
+    whose names contain it ("Korea": both Koreas), or else those spelt closest ("Phillipines")."""
+    folded = text.strip().casefold()
+    containing = [
+        code
+        for code, name in catalogue.labels()["countries"].items()
+        if folded and folded in name.casefold()
+    ]
+    return (containing or catalogue.close_values("countries", text))[:most]
 
 
 def value_id(catalogue, dimension: str, noun: str, text: str) -> str:

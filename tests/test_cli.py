@@ -85,6 +85,26 @@ def test_unknown_country_and_missing_db_are_one_line_errors(tmp_path, capsys):
     assert "unknown country" in capsys.readouterr().err
 
 
+def test_a_country_that_names_none_gets_the_close_ones_as_other_values_do(catalogue_path, capsys):
+    for typed, meant in (
+        ("Phillipines", "did you mean Philippines (PHL)?"),
+        ("Korea", "did you mean Republic of Korea (KOR) or North Korea (PRK)?"),
+    ):
+        assert main(["query", "--db", str(catalogue_path), "--country", typed]) == 2
+        err = capsys.readouterr().err
+        assert f"unknown country: {typed!r} ({meant} use a name" in err
+    assert main(["query", "--db", str(catalogue_path), "--country", "Xyzzy"]) == 2
+    assert "did you mean" not in capsys.readouterr().err
+
+
+def test_a_kind_is_taken_in_any_case(catalogue_path, capsys):
+    # The README says any case; argparse's choices refused "Body".
+    assert main(["query", "--db", str(catalogue_path), "--kind", "Body", "--count"]) == 0
+    body = int(capsys.readouterr().out)
+    assert main(["query", "--db", str(catalogue_path), "--kind", "body", "--count"]) == 0
+    assert int(capsys.readouterr().out) == body > 0
+
+
 def test_info_and_facets(catalogue_path, capsys):
     assert main(["info", "--db", str(catalogue_path)]) == 0
     assert "Diplomatic Bluebook 2023" in capsys.readouterr().out
