@@ -558,8 +558,12 @@ class MainWindow(QMainWindow):
             if names:
                 text = shortened(", ".join(names))
                 parts.append(text.lower() if dimension == "domains" else text)
+                if dimension == "regions" and f.include_region_members:
+                    parts[-1] += " (incl. member countries)"
         if f.year_from is not None or f.year_to is not None:
             parts.append(year_words(f.year_from, f.year_to))
+        if f.has_figure is not None:
+            parts.append("with a figure" if f.has_figure else "no figure")
         if searches(f.search):
             parts.append(f"“{shortened(f.search.strip())}”")
         elif f.search.strip():  # "*" or "-": it would say "matching" and match everything

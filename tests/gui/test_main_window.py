@@ -892,3 +892,20 @@ def test_esc_in_a_list_finder_clears_that_box_and_not_the_main_search(qtbot, win
     # An empty finder leaves Esc to the window, as elsewhere.
     qtbot.keyClick(finder, Qt.Key.Key_Escape)
     assert window.search.text() == "" and window.filters.search == ""
+
+
+def test_the_status_bar_names_every_kind_of_filter(qtbot, window, catalogue):
+    # It left out "with a figure" and a region's member countries.
+    region = next(iter(catalogue.labels()["regions"]))
+    window.apply_filters(
+        window.filters.with_(regions=(region,), include_region_members=True, has_figure=True)
+    )
+    qtbot.waitUntil(lambda: "counting" not in window.status.text())
+    name = catalogue.labels()["regions"][region]
+    parts = window.status.text().split(" · ")
+    assert f"{name} (incl. member countries)" in parts
+    assert parts[-1] == "with a figure"
+    window.apply_filters(window.filters.with_(include_region_members=False, has_figure=False))
+    qtbot.waitUntil(lambda: "counting" not in window.status.text())
+    parts = window.status.text().split(" · ")
+    assert name in parts and parts[-1] == "no figure"
