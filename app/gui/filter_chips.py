@@ -20,6 +20,8 @@ CHIP_STYLE = (
     "QToolButton { border: 1px solid #9bb7d4; border-radius: 10px; padding: 2px 8px;"
     " background: #e8f0fa; color: #1d3d63; }"
     "QToolButton:hover { background: #d3e2f4; border-color: #5f8fc3; }"
+    # Reached with Tab, a chip looked like the others: Space would remove an unseen choice.
+    "QToolButton:focus { border: 2px solid palette(highlight); padding: 1px 7px; }"
 )
 # A chip, the status bar and the empty table's button name a filter in at most this many
 # characters: a pasted paragraph searched for made each as wide as itself, and the window wider

@@ -123,3 +123,27 @@ def test_many_chips_wrap_onto_rows_and_leave_the_window_its_width(qtbot, window)
     window.clear_all()
     qtbot.wait(100)
     assert window.chips.height() == one_row
+
+
+def test_a_chip_reached_from_the_keyboard_shows_it_has_the_focus(qtbot):
+    # It looked as the others: Space would have removed a filter the user could not see chosen.
+    chips = FilterChips()
+    qtbot.addWidget(chips)
+    chips.show_filters(Filters(countries=("VNM", "PHL")), {}, "", True)
+    chips.show()
+    chips.activateWindow()
+    qtbot.waitActive(chips)
+    chip, other = chips.chip("countries", "VNM"), chips.chip("countries", "PHL")
+
+    def picture_with_focus_on(widget):
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(widget.hasFocus)
+        return chip.grab().toImage()
+
+    unfocused, focused = picture_with_focus_on(other), picture_with_focus_on(chip)
+    changed = sum(
+        unfocused.pixel(x, y) != focused.pixel(x, y)
+        for x in range(chip.width())
+        for y in range(chip.height())
+    )
+    assert changed > chip.width() + chip.height()  # a ring around it, not a pixel or two
