@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -42,7 +42,7 @@ from app.gui.filter_panel import FilterPanel
 from app.gui.quote_delegate import QuoteDelegate
 from app.gui.settings import DEFAULT_FILTERS, filters_from_text, filters_to_text
 from app.gui.when_idle import WhenIdle
-from app.query.catalogue import Catalogue
+from app.query.catalogue import SORT_KEYS, Catalogue
 from app.query.filters import LINKED, Filters, year_words
 from app.query.search import searches
 from app.wording import counted
@@ -307,6 +307,9 @@ class MainWindow(QMainWindow):
         self.columns_menu = view_menu.addMenu("&Columns")
         self.columns_menu.aboutToShow.connect(lambda: self._fill_columns_menu(self.columns_menu))
         action(view_menu, "&Reset columns", self.reset_columns)
+        # The header sorts with the mouse only; the menu is the keyboard's way (Alt+V, S).
+        self.sort_menu = view_menu.addMenu("&Sort by")
+        self.sort_menu.aboutToShow.connect(self._fill_sort_menu)
         action(view_menu, "Show in &document", self.show_document, "Ctrl+D")
         help_menu = self.menuBar().addMenu("&Help")
         action(help_menu, "&About this catalogue", self.show_about, "F1")
@@ -331,6 +334,36 @@ class MainWindow(QMainWindow):
             act.setCheckable(True)
             act.setChecked(not head.isSectionHidden(number))
             act.toggled.connect(lambda on, n=number: self.set_column_visible(n, on))
+
+    def _fill_sort_menu(self) -> None:
+        menu = self.sort_menu
+        menu.clear()
+        head = self.table.horizontalHeader()
+        shown = head.sortIndicatorSection()
+        descending = head.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        group = QActionGroup(menu)
+        choices = [(-1, "&Entry order")] + [
+            (number, column.title)
+            for number, column in enumerate(self.model.columns)
+            if column.key in SORT_KEYS and not head.isSectionHidden(number)
+        ]
+        for number, title in choices:
+            act = menu.addAction(title)
+            act.setCheckable(True)
+            act.setChecked(number == shown or (number == -1 and shown < 0))
+            act.setActionGroup(group)
+            act.triggered.connect(lambda _=False, n=number: self.sort_by(n, descending))
+        menu.addSeparator()
+        reverse = menu.addAction("&Descending")
+        reverse.setCheckable(True)
+        reverse.setChecked(descending)
+        reverse.setEnabled(shown >= 0)  # entry order has one direction
+        reverse.triggered.connect(lambda on: self.sort_by(shown, on))
+
+    def sort_by(self, column: int, descending: bool = False) -> None:
+        """Sort the table by `column` (-1: entry order), as a click on its header does."""
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        self.table.horizontalHeader().setSortIndicator(column, order)
 
     def _header_menu(self, pos) -> None:
         menu = QMenu(self)

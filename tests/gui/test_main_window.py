@@ -909,3 +909,34 @@ def test_the_status_bar_names_every_kind_of_filter(qtbot, window, catalogue):
     qtbot.waitUntil(lambda: "counting" not in window.status.text())
     parts = window.status.text().split(" · ")
     assert name in parts and parts[-1] == "no figure"
+
+
+def test_the_view_menu_sorts_from_the_keyboard(qtbot, window):
+    # Sorting was for the mouse only: the header takes no focus and no menu item sorted.
+    window.sort_menu.aboutToShow.emit()
+    titles = [act.text() for act in window.sort_menu.actions() if act.text()]
+    assert titles[0] == "&Entry order" and titles[-1] == "&Descending"
+    assert "Quote" in titles
+    checked = [act.text() for act in window.sort_menu.actions() if act.isChecked()]
+    assert checked == ["&Entry order"]
+    assert not window.sort_menu.actions()[-1].isEnabled()  # entry order has one direction
+    quote = next(act for act in window.sort_menu.actions() if act.text() == "Quote")
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        quote.trigger()
+    assert (window.model.sort_key, window.model.descending) == ("quote", False)
+    head = window.table.horizontalHeader()
+    assert head.sortIndicatorSection() == window.model.column_of("quote")
+    window.sort_menu.aboutToShow.emit()
+    reverse = window.sort_menu.actions()[-1]
+    assert reverse.isEnabled() and not reverse.isChecked()
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        reverse.trigger()
+    assert (window.model.sort_key, window.model.descending) == ("quote", True)
+    quotes = [window.model.index(r, window.model.column_of("quote")).data() for r in range(5)]
+    assert quotes == sorted(quotes, key=str.casefold, reverse=True)
+    window.sort_menu.aboutToShow.emit()
+    checked = [act.text() for act in window.sort_menu.actions() if act.isChecked()]
+    assert checked == ["Quote", "&Descending"]
+    with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
+        window.sort_menu.actions()[0].trigger()
+    assert window.model.sort_key is None and head.sortIndicatorSection() == -1
