@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.flow_layout import FlowLayout
-from app.query.filters import DIMENSION_NAMES, KIND_NOUNS, Filters, year_words
+from app.query.filters import DIMENSION_NAMES, KIND_LABELS, Filters, year_words
 from app.query.search import searches
 
 CHIP_STYLE = (
@@ -55,13 +55,10 @@ def chips_of(filters: Filters, labels) -> list[tuple[str, str | None, str]]:
     """(dimension, value or None for the whole dimension, chip text) for every active filter."""
     chips = []
     for dimension in DIMENSION_NAMES:
-        table = labels.get(dimension, {})
+        kinds = dimension == "kinds"
+        table = KIND_LABELS if kinds else labels.get(dimension, {})
         for value in getattr(filters, dimension):
-            text = (
-                KIND_NOUNS.get(value, value).capitalize()
-                if dimension == "kinds"
-                else (table.get(value, value))
-            )
+            text = table[value] if value in table else value.capitalize() if kinds else value
             chips.append((dimension, value, shortened(text)))
     if filters.include_region_members:
         chips.append(("include_region_members", None, "Incl. member countries"))

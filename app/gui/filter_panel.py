@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from app.gui.count_worker import CountWorker
 from app.gui.facet_list import FacetList, resolve_country
 from app.query.catalogue import Catalogue, QueryInterrupted
-from app.query.filters import KIND_NOUNS, Filters
+from app.query.filters import KIND_LABELS, Filters
 
 FACET_DIMENSIONS = ("countries", "regions", "domains", "documents", "organisations", "kinds")
 # Counts that take longer than this in all are finished in the background: the window never
@@ -36,9 +36,6 @@ YEAR_STEP_DELAY_MS = 250  # as the search box's: the years apply once the arrows
 # blocks over 40 ms 15 of 200 against 31 of 200, the longest 39-54 ms against 53-56 ms (and
 # one of 153 ms), every count in as soon within the noise (medians 65-79 ms against 65-72).
 FACET_WORKERS = 1
-
-
-KIND_LABELS = {kind: noun.capitalize() for kind, noun in KIND_NOUNS.items()}  # "Body text"
 
 
 def heading(text: str) -> QLabel:
@@ -80,7 +77,7 @@ class FilterPanel(QScrollArea):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 4, 8, 8)
         layout.setSpacing(2)
-        labels = {**catalogue.labels(), "kinds": KIND_LABELS}
+        labels = catalogue.labels()
         self.lists: dict[str, FacetList] = {
             "countries": FacetList(
                 "Find a country (Viet Nam, Vietnam, VNM)…",

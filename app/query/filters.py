@@ -34,6 +34,7 @@ KIND_NOUNS = {
     "column": "column text",
     "heading": "headings",
 }
+KIND_LABELS = {kind: noun.capitalize() for kind, noun in KIND_NOUNS.items()}  # "Body text"
 # A dimension in words, as a chip's tooltip or a message names it.
 DIMENSION_NAMES = {
     "countries": "Country",
