@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app import __version__
 from app.paths import bundled_catalogue, bundled_sources
-from app.wording import counted
+from app.wording import counted, noun_for
 
 KINDS = ("body", "caption", "note", "glossary", "column", "heading")
 
@@ -334,7 +334,7 @@ def run_info(args) -> int:
         for doc in catalogue.documents():
             print(
                 f"  {doc['id']:<12} {doc['n_entries']:>5} "
-                f"{'entry  ' if doc['n_entries'] == 1 else 'entries'}  {doc['title']}"
+                f"{noun_for(doc['n_entries'], 'entry'):<7}  {doc['title']}"
                 f" ({doc['chapter'] or doc['source_file']})"
             )
     return 0

@@ -5,6 +5,11 @@ from __future__ import annotations
 PLURALS = {"entry": "entries"}  # nouns that do not just take an "s"
 
 
+def noun_for(number: int, noun: str) -> str:
+    """`noun` in the singular or the plural, as `number` needs."""
+    return noun if number == 1 else PLURALS.get(noun, noun + "s")
+
+
 def counted(number: int, noun: str) -> str:
-    """`number`, with thousands separators, and `noun` in the singular or plural it needs."""
-    return f"{number:,} {noun if number == 1 else PLURALS.get(noun, noun + 's')}"
+    """`number`, with thousands separators, and `noun` as it needs."""
+    return f"{number:,} {noun_for(number, noun)}"
