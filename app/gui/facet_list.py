@@ -66,8 +66,11 @@ class FacetModel(QAbstractListModel):
         """New counts; checked values stay listed (count 0) even when nothing matches them."""
         self._pending = False
         present = {f.id for f in facets}
-        known = {**self._labels, **{f.id: f.label for f in self._facets}}
-        missing = [Facet(i, known.get(i, i), 0) for i in checked if i not in present]
+        missing: list[Facet] = []
+        if absent := [i for i in checked if i not in present]:
+            # Named as the list showed them, else as the catalogue does.
+            shown = {f.id: f.label for f in self._facets}
+            missing = [Facet(i, shown.get(i, self._labels.get(i, i)), 0) for i in absent]
         self.beginResetModel()
         self._facets = list(facets) + missing
         self._checked = list(checked)
