@@ -30,6 +30,16 @@ PAGE_STYLE = (
 LINK_DIMENSIONS = {"country": "countries", "region": "regions", "organisation": "organisations"}
 
 
+def term_html(entry: dict) -> str:
+    """What the source prints before a note or glossary entry and the quote leaves out:
+    "Note 33", or the term defined."""
+    label = entry.get("label")
+    if not label or entry.get("kind") not in ("note", "glossary"):
+        return ""
+    shown = f"Note {label}" if entry["kind"] == "note" else label
+    return f'<span class="label"><b>{html.escape(shown)}</b></span> '
+
+
 def section_headings(entry: dict) -> list[str]:
     """The headings above the entry, from the outermost, without those that only name its
     document: a report often opens with its title as a heading ("Diplomatic Bluebook 2023"),
@@ -107,7 +117,7 @@ class DetailPane(QWidget):
         crumbs += section_headings(entry)
         parts = [
             f'<p class="crumb">{PATH_SEPARATOR.join(html.escape(c) for c in crumbs)}</p>',
-            f"<p>{self.paragraph_html(entry, filters)}</p>",
+            f"<p>{term_html(entry)}{self.paragraph_html(entry, filters)}</p>",
             self.facts_html(entry),
         ]
         if entry.get("notes"):
@@ -117,6 +127,20 @@ class DetailPane(QWidget):
                 for n in entry["notes"]
             )
             parts.append(f'<p class="label">Footnotes</p>{notes}')
+        if entry.get("referred_by"):
+            # A note's own place says little (end notes follow the chapter's last heading):
+            # the sentences that call it are its context.
+            callers = "".join(
+                f'<p class="note"><b>{html.escape(r["entry_id"])}</b>'
+                + (
+                    f' <span class="crumb">{html.escape(r["section"] or "")}</span>'
+                    if r["section"] != entry.get("section")  # else the crumb above says it
+                    else ""
+                )
+                + f"<br>{html.escape(r['quote'])}</p>"
+                for r in entry["referred_by"]
+            )
+            parts.append(f'<p class="label">Referred to in</p>{callers}')
         period = f", covering {entry['period']}" if entry.get("period") else ""
         parts.append(
             f'<p class="crumb">{html.escape(entry["document"])}, {entry["edition_year"]} edition'

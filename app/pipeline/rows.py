@@ -275,9 +275,31 @@ def document_rows(
                 shown_years,
             )
         )
+    links = note_links(notes, referring)
+    if links:
+        _place_notes_with_their_text(entries, links, next_entry)
     tables = (sections, entries, entry_countries, entry_regions, entry_organisations)
-    tables += (mentions, figures, year_mentions, entry_years, note_links(notes, referring))
+    tables += (mentions, figures, year_mentions, entry_years, links)
     return list(zip(ROW_TABLES, tables, strict=True))
+
+
+KIND_COLUMN = INSERT_COLUMNS["entries"].index("kind")
+SECTION_COLUMN = INSERT_COLUMNS["entries"].index("section_id")  # "section" comes next
+
+
+def _place_notes_with_their_text(entries: list[tuple], links: list[tuple], first: int) -> None:
+    """Gives each note that is referred to the section of the first entry referring to it."""
+    # End notes follow a chapter's last heading, so where they are printed would file notes on
+    # trafficking under "Cyberspace"; the sentence that calls a note is where it belongs. A
+    # glossary sits under a heading of its own ("Glossary"), which says what it is: kept.
+    placed = set()
+    for referrer, note, _label in links:
+        row = entries[note - first]
+        if note in placed or row[KIND_COLUMN] != "note":
+            continue
+        placed.add(note)
+        at = SECTION_COLUMN
+        entries[note - first] = (*row[:at], *entries[referrer - first][at : at + 2], *row[at + 2 :])
 
 
 class _Memo(dict):

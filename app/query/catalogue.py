@@ -964,4 +964,9 @@ class Catalogue:
             " JOIN entries n ON n.id = nl.note_entry_id WHERE nl.entry_id = ? ORDER BY n.id",
             [rowid],
         )
+        entry["referred_by"] = self.dicts(
+            "SELECT r.id, r.entry_id, r.section, r.quote FROM note_links nl"
+            " JOIN entries r ON r.id = nl.entry_id WHERE nl.note_entry_id = ? ORDER BY r.id",
+            [rowid],
+        )
         return entry

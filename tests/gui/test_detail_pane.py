@@ -43,13 +43,41 @@ def test_links_ask_for_filters(qtbot, catalogue):
 
 def test_footnotes_are_shown(qtbot, catalogue):
     noted = catalogue.conn.execute("SELECT entry_id FROM note_links LIMIT 1").fetchone()
-    if noted is None:
-        return
+    assert noted is not None  # the seed reports call notes
     pane = DetailPane(catalogue)
     qtbot.addWidget(pane)
     pane.show_entry(noted[0], Filters())
     note = catalogue.entry(noted[0])["notes"][0]
     assert " ".join(note["quote"].split())[:50] in " ".join(pane.browser.toPlainText().split())
+
+
+def test_a_note_shows_its_number_and_the_sentences_calling_it(qtbot, catalogue):
+    caller_id, note_id = catalogue.conn.execute(
+        "SELECT l.entry_id, l.note_entry_id FROM note_links l JOIN entries n"
+        " ON n.id = l.note_entry_id WHERE n.kind = 'note' AND n.label = '33'"
+    ).fetchone()
+    pane = DetailPane(catalogue)
+    qtbot.addWidget(pane)
+    pane.show_entry(note_id, Filters())
+    shown = " ".join(pane.browser.toPlainText().split())
+    caller = catalogue.entry(caller_id)
+    assert shown.startswith(f"{caller['short_title'] or caller['document']}")
+    assert f"Note 33 {' '.join(catalogue.entry(note_id)['quote'].split())[:40]}" in shown
+    # The caller's section is the note's, which the crumb already names.
+    assert f"Referred to in {caller['entry_id']} {' '.join(caller['quote'].split())}" in shown
+    other = {**catalogue.entry(note_id), "section": "Elsewhere"}
+    assert f"<b>{caller['entry_id']}</b> <span" in pane.page_html(other, Filters())
+
+
+def test_a_glossary_entry_shows_its_term(qtbot, catalogue):
+    term_id, term = catalogue.conn.execute(
+        "SELECT id, label FROM entries WHERE kind = 'glossary' LIMIT 1"
+    ).fetchone()
+    pane = DetailPane(catalogue)
+    qtbot.addWidget(pane)
+    pane.show_entry(term_id, Filters())
+    quote = " ".join(catalogue.entry(term_id)["quote"].split())
+    assert f"{term} {quote[:40]}" in " ".join(pane.browser.toPlainText().split())
 
 
 def test_copy_citation_and_escaping(qtbot, catalogue):

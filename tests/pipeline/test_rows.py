@@ -30,8 +30,10 @@ def document(period: str = "FY2022") -> SourceDocument:
     )
 
 
-def record(kind="sentence", label=None, note_refs=(), years=(), countries=()) -> EntryRecord:
-    piece = Piece(kind, 0, 10, ("Part",), 1, 1, note_refs=note_refs, label=label)
+def record(
+    kind="sentence", label=None, note_refs=(), years=(), countries=(), section=("Part",)
+) -> EntryRecord:
+    piece = Piece(kind, 0, 10, section, 1, 1, note_refs=note_refs, label=label)
     return EntryRecord(
         piece=piece,
         quote="x" * 10,
@@ -120,6 +122,32 @@ def test_note_links_go_to_the_last_note_of_a_label_and_never_to_itself():
     ]
     rows = document_rows(document(), [], records, {}, 10, 1)
     assert table(rows, "note_links") == [(10, 12, "1")]
+
+
+def test_a_note_is_filed_under_the_section_of_the_first_sentence_calling_it():
+    # End notes printed after a chapter's last heading ("Cyberspace") belong with the text
+    # that calls them; a note nothing calls stays where it is printed.
+    crime, cyber = ("Crime", "Trafficking"), ("Crime", "Cyberspace")
+    records = [
+        record(note_refs=("33",), section=crime),
+        record(section=cyber, note_refs=("33",)),
+        record(kind="note", label="33", section=cyber),
+        record(kind="note", label="34", section=cyber),
+        record(kind="glossary", label="Money laundering", section=("Glossary",)),
+        record(note_refs=("money laundering",), section=crime),
+    ]
+    rows = document_rows(document(), [], records, {}, 10, 1)
+    columns = INSERT_COLUMNS["entries"]
+    section = columns.index("section")
+    assert [e[section] for e in table(rows, "entries")] == [
+        "Crime › Trafficking",
+        "Crime › Cyberspace",
+        "Crime › Trafficking",
+        "Crime › Cyberspace",
+        "Glossary",  # a glossary's own heading says what it is
+        "Crime › Trafficking",
+    ]
+    assert (15, 14, "money laundering") in table(rows, "note_links")
 
 
 def root_pages(data: bytes) -> dict[str, int]:

@@ -162,6 +162,12 @@ def test_entry_detail_has_context_and_notes(catalogue):
     assert any(c["id"] == row["id"] for c in detail["context"])
     text = catalogue.document_text(detail["document_id"])
     assert text[detail["start"] : detail["end"]] == detail["quote"]
+    # The note knows the sentence calling it, and is filed under that sentence's section
+    # rather than under the heading that happens to precede the end notes.
+    note = catalogue.entry(next(n["id"] for n in detail["notes"] if n["label"] == "33"))
+    assert [r["id"] for r in note["referred_by"]] == [row["id"]]
+    assert note["referred_by"][0]["section"] == detail["section"] == note["section"]
+    assert note["section"].endswith("Measures against Trafficking in Persons")
 
 
 def test_describe_uses_labels(catalogue):
