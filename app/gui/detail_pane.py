@@ -117,7 +117,9 @@ class DetailPane(QWidget):
         crumbs += section_headings(entry)
         parts = [
             f'<p class="crumb">{PATH_SEPARATOR.join(html.escape(c) for c in crumbs)}</p>',
-            f"<p>{term_html(entry)}{self.paragraph_html(entry, filters)}</p>",
+            # pre-wrap: rich text would fold a quote's double spaces and tabs into one space.
+            f'<p style="white-space:pre-wrap">{term_html(entry)}'
+            f"{self.paragraph_html(entry, filters)}</p>",
             self.facts_html(entry),
         ]
         if entry.get("notes"):

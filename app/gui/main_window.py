@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -260,6 +261,22 @@ class MainWindow(QMainWindow):
             widget.hide()
             self.statusBar().addPermanentWidget(widget)
 
+    def _order_tab_chain(self) -> None:
+        """Tab goes down the right-hand side as laid out (search, chips, table, detail pane),
+        then through the filter panel, rather than in the order the widgets were made."""
+        panel = []  # its own widgets in the order it made them, wherever Qt put them
+        widget = self.panel.nextInFocusChain()
+        while widget is not self.panel:
+            if self.panel.isAncestorOf(widget):
+                panel.append(widget)
+            widget = widget.nextInFocusChain()
+        chips = [c for c in self.chips.chips if c.focusPolicy() & Qt.FocusPolicy.TabFocus]
+        chain = [self.search, *chips, self.chips.clear_button, self.table, self.undo_button]
+        chain += [self.empty_clear, self.detail.browser, self.detail.copy_button]
+        chain += [self.detail.document_button, self.panel, *panel, self.search]
+        for before, after in itertools.pairwise(chain):
+            QWidget.setTabOrder(before, after)
+
     def _build_menus(self) -> None:
         def action(menu, text, slot, shortcut=None, tip=""):
             act = QAction(text, self)
@@ -345,7 +362,8 @@ class MainWindow(QMainWindow):
         choices = [(-1, "&Entry order")] + [
             (number, column.title)
             for number, column in enumerate(self.model.columns)
-            if column.key in SORT_KEYS and not head.isSectionHidden(number)
+            # The sorted column stays listed when hidden: the menu then still says the order.
+            if column.key in SORT_KEYS and (not head.isSectionHidden(number) or number == shown)
         ]
         for number, title in choices:
             act = menu.addAction(title)
@@ -409,6 +427,7 @@ class MainWindow(QMainWindow):
         )
         description = self.catalogue.describe(filters)
         self.chips.show_filters(filters, self.labels, description, filters != DEFAULT_FILTERS)
+        self._order_tab_chain()  # the chips are new widgets, which Qt puts last
         if self.search.text() != filters.search and not self.search_timer.isActive():
             self.search.setText(filters.search)
         self._update_status()
@@ -873,8 +892,8 @@ class MainWindow(QMainWindow):
             f"The export to {self._export_target.name} is still being written. Stop it and"
             " close the window? Nothing is written if it stops.",
         )
-        stop = box.addButton("Stop Export and Close", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("Keep Exporting", QMessageBox.ButtonRole.RejectRole)
+        stop = box.addButton("Stop export and close", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep exporting", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         stop.clicked.connect(self._stop_export_and_close)

@@ -69,6 +69,15 @@ def test_a_note_shows_its_number_and_the_sentences_calling_it(qtbot, catalogue):
     assert f"<b>{caller['entry_id']}</b> <span" in pane.page_html(other, Filters())
 
 
+def test_the_quote_keeps_its_spaces_and_tabs(qtbot, catalogue):
+    pane = DetailPane(catalogue)
+    qtbot.addWidget(pane)
+    row = an_entry(catalogue)
+    entry = {**catalogue.entry(row["id"]), "quote": "Japan  gave\tmore.", "context": []}
+    pane.browser.setHtml(pane.page_html(entry, Filters()))
+    assert "Japan  gave\tmore." in pane.browser.toPlainText()
+
+
 def test_a_glossary_entry_shows_its_term(qtbot, catalogue):
     term_id, term = catalogue.conn.execute(
         "SELECT id, label FROM entries WHERE kind = 'glossary' LIMIT 1"

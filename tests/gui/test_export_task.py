@@ -148,7 +148,7 @@ def test_closing_the_window_during_an_export_asks_and_can_cancel_it_and_close(
     assert window.isVisible() and window.export_task is not None  # not before asking
     qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
     assert "out.csv" in window.message.text()
-    stop = next(b for b in window.message.buttons() if b.text() == "Stop Export and Close")
+    stop = next(b for b in window.message.buttons() if b.text() == "Stop export and close")
     signal.alarm(30)
     try:
         stop.click()
@@ -203,7 +203,7 @@ def test_closing_the_window_during_an_export_can_keep_exporting(
     qtbot.waitUntil(lambda: window.message is not None and window.message.isVisible())
     qtbot.wait(50)
     assert open_boxes() == ["Export not finished"]
-    keep = next(b for b in window.message.buttons() if b.text() == "Keep Exporting")
+    keep = next(b for b in window.message.buttons() if b.text() == "Keep exporting")
     assert window.message.defaultButton() is keep
     keep.click()
     go_on.set()

@@ -937,6 +937,49 @@ def test_the_view_menu_sorts_from_the_keyboard(qtbot, window):
     window.sort_menu.aboutToShow.emit()
     checked = [act.text() for act in window.sort_menu.actions() if act.isChecked()]
     assert checked == ["Quote", "&Descending"]
+    # Hiding the sorted column keeps the order, so the menu still names it, ticked.
+    window.set_column_visible(window.model.column_of("quote"), False)
+    window.sort_menu.aboutToShow.emit()
+    checked = [act.text() for act in window.sort_menu.actions() if act.isChecked()]
+    assert checked == ["Quote", "&Descending"]
     with qtbot.waitSignal(window.model.order_applied, timeout=10_000):
         window.sort_menu.actions()[0].trigger()
+    window.sort_menu.aboutToShow.emit()
+    assert "Quote" not in [act.text() for act in window.sort_menu.actions()]
     assert window.model.sort_key is None and head.sortIndicatorSection() == -1
+
+
+def tab_stops(start, count):
+    """The next `count` widgets Tab would reach from `start`: shown, enabled, tab-focusable."""
+    found, widget = [], start
+    while len(found) < count:
+        widget = widget.nextInFocusChain()
+        if (
+            widget.isVisible()
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            found.append(widget)
+    return found
+
+
+def test_tab_follows_the_layout(qtbot, window):
+    # Tab went from the detail pane to the chips and through the filter panel before it
+    # reached the search box at the top: the order the widgets were made in.
+    window.apply_filters(window.filters.with_(countries=("VNM",)))
+    chips = window.chips.chips  # in the order they are laid out
+    assert {window.chips.chip("kinds", "body"), window.chips.chip("countries", "VNM")} == set(chips)
+    qtbot.waitUntil(lambda: all(chip.isVisible() for chip in chips))  # layouts show them later
+    detail = window.detail
+    assert tab_stops(window.search, 7) == [
+        *chips,
+        window.chips.clear_button,
+        window.table,
+        detail.browser,
+        detail.copy_button,
+        detail.document_button,
+    ]
+    stops = tab_stops(detail.document_button, 40)
+    panel = stops[: stops.index(window.search)]
+    assert panel and all(w is window.panel or window.panel.isAncestorOf(w) for w in panel)
+    assert window.panel.lists["countries"].search in panel
