@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.flow_layout import FlowLayout
-from app.query.filters import DIMENSION_NAMES, KIND_LABELS, Filters, year_words
+from app.query.filters import DIMENSION_NAMES, FIGURE_WORDS, KIND_LABELS, Filters, year_words
 from app.query.search import searches
 
 CHIP_STYLE = (
@@ -65,7 +65,7 @@ def chips_of(filters: Filters, labels) -> list[tuple[str, str | None, str]]:
     if filters.year_from is not None or filters.year_to is not None:
         chips.append(("years", None, year_words(filters.year_from, filters.year_to).capitalize()))
     if filters.has_figure is not None:
-        chips.append(("has_figure", None, "With a figure" if filters.has_figure else "No figure"))
+        chips.append(("has_figure", None, FIGURE_WORDS[filters.has_figure].capitalize()))
     if searches(filters.search):
         chips.append(("search", None, f"“{shortened(filters.search.strip())}”"))
     return chips

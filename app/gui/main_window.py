@@ -44,7 +44,7 @@ from app.gui.quote_delegate import QuoteDelegate
 from app.gui.settings import DEFAULT_FILTERS, filters_from_text, filters_to_text
 from app.gui.when_idle import WhenIdle
 from app.query.catalogue import SORT_KEYS, Catalogue
-from app.query.filters import LINKED, Filters, year_words
+from app.query.filters import FIGURE_WORDS, LINKED, Filters, year_words
 from app.query.search import searches
 from app.wording import counted
 
@@ -615,7 +615,7 @@ class MainWindow(QMainWindow):
         if f.year_from is not None or f.year_to is not None:
             parts.append(year_words(f.year_from, f.year_to))
         if f.has_figure is not None:
-            parts.append("with a figure" if f.has_figure else "no figure")
+            parts.append(FIGURE_WORDS[f.has_figure])
         if searches(f.search):
             parts.append(f"“{shortened(f.search.strip())}”")
         elif f.search.strip():  # "*" or "-": it would say "matching" and match everything

@@ -35,6 +35,8 @@ KIND_NOUNS = {
     "heading": "headings",
 }
 KIND_LABELS = {kind: noun.capitalize() for kind, noun in KIND_NOUNS.items()}  # "Body text"
+# The figure filter in words, the same in the description, the status bar and its chip.
+FIGURE_WORDS = {True: "with a figure", False: "without a figure"}
 # A dimension in words, as a chip's tooltip or a message names it.
 DIMENSION_NAMES = {
     "countries": "Country",
@@ -236,10 +238,8 @@ class Filters:
             parts.append(f"about {names('regions', self.regions)}{members}")
         if self.organisations:
             parts.append(f"naming {names('organisations', self.organisations)}")
-        if self.has_figure is True:
-            parts.append("with a figure")
-        elif self.has_figure is False:
-            parts.append("without a figure")
+        if self.has_figure is not None:
+            parts.append(FIGURE_WORDS[self.has_figure])
         if searches(self.search):
             parts.append(f"matching “{self.search.strip()}”")
         text = " ".join(parts)

@@ -101,6 +101,9 @@ def test_every_chip_names_what_it_filters_in_words(qtbot):
         "Remove this filter (Search)",
     ]
     assert all("_" not in tip for tip in tips)
+    # The same words as the description under the chips and the status bar.
+    assert chips.chip("has_figure").text().startswith("Without a figure")
+    assert "without a figure" in filters.describe({})
 
 
 def test_many_chips_wrap_onto_rows_and_leave_the_window_its_width(qtbot, window):

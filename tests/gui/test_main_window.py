@@ -908,7 +908,7 @@ def test_the_status_bar_names_every_kind_of_filter(qtbot, window, catalogue):
     window.apply_filters(window.filters.with_(include_region_members=False, has_figure=False))
     qtbot.waitUntil(lambda: "counting" not in window.status.text())
     parts = window.status.text().split(" · ")
-    assert name in parts and parts[-1] == "no figure"
+    assert name in parts and parts[-1] == "without a figure"
 
 
 def test_the_view_menu_sorts_from_the_keyboard(qtbot, window):
