@@ -77,7 +77,7 @@ class FilterPanel(QScrollArea):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 4, 8, 8)
         layout.setSpacing(2)
-        labels = catalogue.labels()
+        labels = catalogue.list_labels()
         self.lists: dict[str, FacetList] = {
             "countries": FacetList(
                 "Find a country (Viet Nam, Vietnam, VNM)…",

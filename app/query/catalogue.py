@@ -124,6 +124,14 @@ FACET_LABELS = {
     ),
     "kinds": "SELECT g.v, g.v, g.n FROM ({}) g",
 }
+# The table that lists every value of a facet, and its key: for labels without counts.
+LISTED = {
+    "countries": ("countries", "code"),
+    "regions": ("regions", "id"),
+    "organisations": ("organisations", "id"),
+    "domains": ("domains", "id"),
+    "documents": ("documents", "id"),
+}
 YEARS_FACET = (
     "SELECT y.year, y.year, count(DISTINCT y.entry_id) FROM entry_years y"
     " JOIN entries e ON e.id = y.entry_id WHERE {where} GROUP BY y.year"
@@ -361,6 +369,7 @@ class Catalogue:
         self._index_key: tuple | None = None  # of the shared bitmaps, for pages (_ready_mask)
         self._masks: OrderedDict[Filters, int] = OrderedDict()
         self._labels: dict[str, dict[str, str]] | None = None
+        self._list_labels: dict[str, dict[str, str]] | None = None
         self._spellings: dict[str, dict[str, list[str]]] = {}  # value_ids()
         self._stems: dict[str, str] = {}  # stem(): word -> stem ("" if none)
         # Set by a background worker for its running request: a search that another thread
@@ -826,6 +835,22 @@ class Catalogue:
         if self._labels is None:
             self._labels = self._read_labels()
         return self._labels
+
+    def list_labels(self) -> dict[str, dict[str, str]]:
+        """Every listed dimension's id -> label as the filter lists show it ("Diplomatic
+        Bluebook 2023", where a description says "…, 2023 edition"): a ticked value that no
+        entry matches keeps the name its row had."""
+        if self._list_labels is None:
+            self._list_labels = {
+                dimension: {
+                    value: label
+                    for value, label, _ in self.conn.execute(
+                        FACET_LABELS[dimension].format(f"SELECT {key} AS v, 0 AS n FROM {table}")
+                    )
+                }
+                for dimension, (table, key) in LISTED.items()
+            }
+        return self._list_labels
 
     def _read_labels(self) -> dict[str, dict[str, str]]:
         q = self.conn.execute

@@ -83,7 +83,9 @@ def test_remembered_values_that_match_nothing_keep_their_names_in_the_lists(
     make_window, settings_path, qtbot
 ):
     # Ticked values with no entry under the other filters showed their ids ("VNM", "body").
-    saved = DEFAULT_FILTERS.with_(countries=("VNM",), domains=("maritime",), search="zzzzqq")
+    saved = DEFAULT_FILTERS.with_(
+        countries=("VNM",), domains=("maritime",), documents=("dbb-2023",), search="zzzzqq"
+    )
     settings = open_settings(settings_path)
     settings.setValue("filters/last", filters_to_text(saved))
     settings.sync()
@@ -93,6 +95,8 @@ def test_remembered_values_that_match_nothing_keep_their_names_in_the_lists(
         ("countries", "VNM", "Viet Nam"),
         ("domains", "maritime", "Maritime"),
         ("kinds", "body", "Body text"),
+        # As its row in the list says it, not as a description does ("…, 2023 edition").
+        ("documents", "dbb-2023", "Diplomatic Bluebook 2023"),
     ):
         facets = window.panel.lists[dimension]
         qtbot.waitUntil(lambda facets=facets: not facets.model.pending())
