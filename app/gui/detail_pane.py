@@ -30,6 +30,10 @@ PAGE_STYLE = (
 LINK_DIMENSIONS = {"country": "countries", "region": "regions", "organisation": "organisations"}
 
 
+def unwrapped(text: str) -> str:
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
 def term_html(entry: dict) -> str:
     """What the source prints before a note or glossary entry and the quote leaves out:
     "Note 33", or the term defined."""
@@ -118,8 +122,9 @@ class DetailPane(QWidget):
         parts = [
             f'<p class="crumb">{PATH_SEPARATOR.join(html.escape(c) for c in crumbs)}</p>',
             # pre-wrap: rich text would fold a quote's double spaces and tabs into one space.
+            # A line break, though, is where a hard-wrapped source wrapped: read as a space.
             f'<p style="white-space:pre-wrap">{term_html(entry)}'
-            f"{self.paragraph_html(entry, filters)}</p>",
+            f"{unwrapped(self.paragraph_html(entry, filters))}</p>",
             self.facts_html(entry),
         ]
         if entry.get("notes"):

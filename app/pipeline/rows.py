@@ -195,12 +195,14 @@ def document_rows(
     names_of_organisations = _Memo(lambda org: organisations[org].short or organisations[org].name)
     # What note_links() needs, gathered here while each record is at hand: two passes of its
     # own over the records cost about 5% of this function (read from memory twice more).
-    notes, referring = {}, []
+    notes, referring, earlier_note = {}, [], {}
     for rowid, record in enumerate(records, next_entry):
         piece, domain = record.piece, record.domain
         kind, domain_id = piece.kind, domain.domain
         if kind in NOTE_KINDS:
-            notes[piece.label.lower()] = rowid
+            label = piece.label.lower()
+            earlier_note[rowid] = notes.get(label, 0)
+            notes[label] = rowid
         if piece.note_refs:
             referring.append((rowid, piece.note_refs))
         found_countries, found_regions = record.countries, record.regions
@@ -277,7 +279,7 @@ def document_rows(
         )
     links = note_links(notes, referring)
     if links:
-        _place_notes_with_their_text(entries, links, next_entry)
+        _place_notes_with_their_text(entries, links, earlier_note, next_entry)
     tables = (sections, entries, entry_countries, entry_regions, entry_organisations)
     tables += (mentions, figures, year_mentions, entry_years, links)
     return list(zip(ROW_TABLES, tables, strict=True))
@@ -287,19 +289,35 @@ KIND_COLUMN = INSERT_COLUMNS["entries"].index("kind")
 SECTION_COLUMN = INSERT_COLUMNS["entries"].index("section_id")  # "section" comes next
 
 
-def _place_notes_with_their_text(entries: list[tuple], links: list[tuple], first: int) -> None:
-    """Gives each note that is referred to the section of the first entry referring to it."""
+def _place_notes_with_their_text(
+    entries: list[tuple], links: list[tuple], earlier_note: dict[int, int], first: int
+) -> None:
+    """Gives each note that is referred to the section of the entry calling it: the first
+    caller since the previous note of its label (`earlier_note`), before the note if any."""
     # End notes follow a chapter's last heading, so where they are printed would file notes on
-    # trafficking under "Cyberspace"; the sentence that calls a note is where it belongs. A
+    # trafficking under "Cyberspace"; the sentence that calls a note is where it belongs.
+    # Numbers restart by chapter, and links go to the last note of a label, so chapter 1's
+    # sentence may be linked to chapter 2's note 1: hence "since the previous note". A
     # glossary sits under a heading of its own ("Glossary"), which says what it is: kept.
-    placed = set()
+    callers: dict[int, list[int]] = {}
     for referrer, note, _label in links:
+        if entries[note - first][KIND_COLUMN] == "note":
+            callers.setdefault(note, []).append(referrer)
+    at = SECTION_COLUMN
+
+    def home(rowid: int, seen: frozenset) -> tuple:
+        found = callers.get(rowid)
+        if not found or rowid in seen:
+            return entries[rowid - first][at : at + 2]
+        since = [r for r in found if r > earlier_note[rowid]] or found
+        before = [r for r in since if r < rowid]
+        # A note called by a note goes where that note goes, whichever is printed first.
+        return home(min(before or since), seen | {rowid})
+
+    homes = {note: home(note, frozenset()) for note in callers}
+    for note, section in homes.items():
         row = entries[note - first]
-        if note in placed or row[KIND_COLUMN] != "note":
-            continue
-        placed.add(note)
-        at = SECTION_COLUMN
-        entries[note - first] = (*row[:at], *entries[referrer - first][at : at + 2], *row[at + 2 :])
+        entries[note - first] = (*row[:at], *section, *row[at + 2 :])
 
 
 class _Memo(dict):

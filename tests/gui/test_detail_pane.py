@@ -76,6 +76,10 @@ def test_the_quote_keeps_its_spaces_and_tabs(qtbot, catalogue):
     entry = {**catalogue.entry(row["id"]), "quote": "Japan  gave\tmore.", "context": []}
     pane.browser.setHtml(pane.page_html(entry, Filters()))
     assert "Japan  gave\tmore." in pane.browser.toPlainText()
+    # A hard-wrapped source's line breaks are where it wrapped, not breaks in the sentence.
+    entry["quote"] = "Japan gave\nmore to\r\nthe region."
+    pane.browser.setHtml(pane.page_html(entry, Filters()))
+    assert "Japan gave more to the region." in pane.browser.toPlainText()
 
 
 def test_a_glossary_entry_shows_its_term(qtbot, catalogue):

@@ -150,6 +150,38 @@ def test_a_note_is_filed_under_the_section_of_the_first_sentence_calling_it():
     assert (15, 14, "money laundering") in table(rows, "note_links")
 
 
+def sections_of(records) -> list[str]:
+    rows = document_rows(document(), [], records, {}, 10, 1)
+    section = INSERT_COLUMNS["entries"].index("section")
+    return [e[section] for e in table(rows, "entries")]
+
+
+def test_notes_numbered_again_in_each_chapter_stay_in_their_chapter():
+    # Links go to the last note of a number, so chapter 1's sentence is linked to chapter
+    # 2's note 1 too: the note goes with the caller printed since the previous note 1.
+    records = [
+        record(note_refs=("1",), section=("Ch1", "A")),
+        record(kind="note", label="1", section=("Ch1", "B")),
+        record(note_refs=("1",), section=("Ch2", "C")),
+        record(kind="note", label="1", section=("Ch2", "D")),
+    ]
+    assert sections_of(records) == ["Ch1 › A", "Ch1 › B", "Ch2 › C", "Ch2 › C"]
+
+
+def test_a_note_called_by_a_note_goes_where_that_note_goes():
+    records = [
+        record(kind="note", label="1", note_refs=("2",), section=("Notes",)),
+        record(kind="note", label="2", section=("Notes",)),
+        record(note_refs=("1",), section=("Later",)),  # the only sentence, after the notes
+    ]
+    assert sections_of(records) == ["Later", "Later", "Later"]
+    looped = [
+        record(kind="note", label="1", note_refs=("2",), section=("N",)),
+        record(kind="note", label="2", note_refs=("1",), section=("M",)),
+    ]
+    assert sections_of(looped) == ["N", "M"]  # a loop leaves them where they are printed
+
+
 def root_pages(data: bytes) -> dict[str, int]:
     conn = sqlite3.connect(":memory:")
     try:
