@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.highlight import PLACE_STYLE, marked_html, spans_for
+from app.pipeline.model import NOTE_KINDS
 from app.pipeline.schema import PATH_SEPARATOR, SEPARATOR
 from app.query.catalogue import Catalogue
 from app.query.filters import Filters
@@ -38,7 +39,7 @@ def term_html(entry: dict) -> str:
     """What the source prints before a note or glossary entry and the quote leaves out:
     "Note 33", or the term defined."""
     label = entry.get("label")
-    if not label or entry.get("kind") not in ("note", "glossary"):
+    if not label or entry.get("kind") not in NOTE_KINDS:
         return ""
     shown = f"Note {label}" if entry["kind"] == "note" else label
     return f'<span class="label"><b>{html.escape(shown)}</b></span> '

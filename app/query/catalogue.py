@@ -853,16 +853,11 @@ class Catalogue:
         return self._list_labels
 
     def _read_labels(self) -> dict[str, dict[str, str]]:
-        q = self.conn.execute
+        # The lists' labels but for documents, which a description names in full.
         return {
-            "countries": dict(q("SELECT code, name FROM countries").fetchall()),
-            "regions": dict(q("SELECT id, name FROM regions").fetchall()),
-            "organisations": dict(
-                q("SELECT id, coalesce(nullif(short, ''), name) FROM organisations").fetchall()
-            ),
-            "domains": dict(q("SELECT id, label FROM domains").fetchall()),
+            **self.list_labels(),
             "documents": dict(
-                q(
+                self.conn.execute(
                     "SELECT id, short_title || coalesce(', ' || edition_year || ' edition', '')"
                     " FROM documents"
                 )
