@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from bisect import bisect_right
 from itertools import chain, repeat
 
 import sqlite_utils
@@ -195,14 +196,13 @@ def document_rows(
     names_of_organisations = _Memo(lambda org: organisations[org].short or organisations[org].name)
     # What note_links() needs, gathered here while each record is at hand: two passes of its
     # own over the records cost about 5% of this function (read from memory twice more).
-    notes, referring, earlier_note = {}, [], {}
+    notes: dict[str, list[int]] = {}
+    referring = []
     for rowid, record in enumerate(records, next_entry):
         piece, domain = record.piece, record.domain
         kind, domain_id = piece.kind, domain.domain
         if kind in NOTE_KINDS:
-            label = piece.label.lower()
-            earlier_note[rowid] = notes.get(label, 0)
-            notes[label] = rowid
+            notes.setdefault(piece.label.lower(), []).append(rowid)
         if piece.note_refs:
             referring.append((rowid, piece.note_refs))
         found_countries, found_regions = record.countries, record.regions
@@ -279,7 +279,7 @@ def document_rows(
         )
     links = note_links(notes, referring)
     if links:
-        _place_notes_with_their_text(entries, links, earlier_note, next_entry)
+        _place_notes_with_their_text(entries, links, next_entry)
     tables = (sections, entries, entry_countries, entry_regions, entry_organisations)
     tables += (mentions, figures, year_mentions, entry_years, links)
     return list(zip(ROW_TABLES, tables, strict=True))
@@ -289,15 +289,11 @@ KIND_COLUMN = INSERT_COLUMNS["entries"].index("kind")
 SECTION_COLUMN = INSERT_COLUMNS["entries"].index("section_id")  # "section" comes next
 
 
-def _place_notes_with_their_text(
-    entries: list[tuple], links: list[tuple], earlier_note: dict[int, int], first: int
-) -> None:
-    """Gives each note that is referred to the section of the entry calling it: the first
-    caller since the previous note of its label (`earlier_note`), before the note if any."""
+def _place_notes_with_their_text(entries: list[tuple], links: list[tuple], first: int) -> None:
+    """Gives each note that is referred to the section of the first entry calling it, the
+    first before the note if any."""
     # End notes follow a chapter's last heading, so where they are printed would file notes on
-    # trafficking under "Cyberspace"; the sentence that calls a note is where it belongs.
-    # Numbers restart by chapter, and links go to the last note of a label, so chapter 1's
-    # sentence may be linked to chapter 2's note 1: hence "since the previous note". A
+    # trafficking under "Cyberspace"; the sentence that calls a note is where it belongs. A
     # glossary sits under a heading of its own ("Glossary"), which says what it is: kept.
     callers: dict[int, list[int]] = {}
     for referrer, note, _label in links:
@@ -309,10 +305,9 @@ def _place_notes_with_their_text(
         found = callers.get(rowid)
         if not found or rowid in seen:
             return entries[rowid - first][at : at + 2]
-        since = [r for r in found if r > earlier_note[rowid]] or found
-        before = [r for r in since if r < rowid]
+        before = [r for r in found if r < rowid]
         # A note called by a note goes where that note goes, whichever is printed first.
-        return home(min(before or since), seen | {rowid})
+        return home(min(before or found), seen | {rowid})
 
     homes = {note: home(note, frozenset()) for note in callers}
     for note, section in homes.items():
@@ -362,20 +357,31 @@ def year_rows(rowid: int, found: list[YearMention], period_year: int | None) -> 
     return [(rowid, year, "mentioned") for year in sorted(years)]
 
 
-def note_links(notes: dict[str, int], referring: list[tuple[int, tuple[str, ...]]]) -> list[tuple]:
+def note_links(
+    notes: dict[str, list[int]], referring: list[tuple[int, tuple[str, ...]]]
+) -> list[tuple]:
     """(entry_id, note_entry_id, label) of every entry that refers to a note, once per pair,
-    from the id of the last note of each label (lowercase) and the references (entry id,
-    labels) of the entries that make any, in entry order."""
+    from the ids of each label's notes (lowercase, in order) and the references (entry id,
+    labels) of the entries that make any, in entry order. A reference goes to the first note
+    of its label printed after it, else to the last one before it; a note's own label is no
+    reference."""
+    # Numbers restart in each chapter of some reports: chapter 1's "Note 1" is the one that
+    # chapter 1 prints next, not the last note 1 of the document.
     if not notes:
         return []
     rows = {}
     for rowid, labels in referring:
         for label in labels:
-            note = notes.get(label.lower())
-            if note is not None and note != rowid:
-                key = (rowid, note)
-                if key not in rows:
-                    rows[key] = (*key, label)
+            printed = notes.get(label.lower())
+            if printed is None:
+                continue
+            after = bisect_right(printed, rowid)
+            if after and printed[after - 1] == rowid:
+                continue
+            note = printed[after] if after < len(printed) else printed[-1]
+            key = (rowid, note)
+            if key not in rows:
+                rows[key] = (*key, label)
     return list(rows.values())
 
 

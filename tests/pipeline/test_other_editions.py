@@ -78,3 +78,35 @@ def test_places_figures_and_organisations(other):
     ).fetchall()
     assert [tuple(y) for y in years] == [("fiscal", 2015)]
     assert entry(conn, "The Sahel region")["organisations"] == "UNODC; UNDP"
+
+
+def test_notes_numbered_again_in_each_chapter_are_linked_within_it(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "bluebook-2019-restarting-notes.txt").write_text(
+        "Diplomatic Bluebook 2019\n"
+        "Chapter 1 Peace\n"
+        "Japan supported mine clearance in Cambodia.(Note 1)\n"
+        "Note 1: Mine action covers clearance and risk education.\n"
+        "Chapter 2 Prosperity\n"
+        "Japan provided patrol boats to Viet Nam.(Note 1)\n"
+        "Note 1: The boats were provided through grant aid.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "catalogue.db"
+    build_catalogue(sources, out)
+    conn = sqlite3.connect(out)
+    conn.row_factory = sqlite3.Row
+    try:
+        pairs = conn.execute(
+            "SELECT e.quote AS caller, n.quote AS note, n.section FROM note_links nl"
+            " JOIN entries e ON e.rowid = nl.entry_id JOIN entries n ON n.rowid = nl.note_entry_id"
+            " ORDER BY e.rowid"
+        ).fetchall()
+    finally:
+        conn.close()
+    shown = [(p["caller"][:20], p["note"][:20], p["section"].split(" › ")[-1]) for p in pairs]
+    assert shown == [
+        ("Japan supported mine", "Mine action covers c", "Peace"),
+        ("Japan provided patro", "The boats were provi", "Prosperity"),
+    ]

@@ -113,15 +113,29 @@ def test_links_and_displays_of_countries():
     ]
 
 
-def test_note_links_go_to_the_last_note_of_a_label_and_never_to_itself():
+def test_note_links_go_to_the_next_note_of_a_label_and_never_to_itself():
     records = [
         record(note_refs=("1", "2", "1")),
         record(kind="note", label="1"),
-        record(kind="note", label="1", note_refs=("1",)),
+        record(kind="note", label="1", note_refs=("1",)),  # its own label, printed at its head
         record(kind="glossary", label="Term", note_refs=("term",)),
+        record(note_refs=("1",)),  # after every note 1: the last one
     ]
     rows = document_rows(document(), [], records, {}, 10, 1)
-    assert table(rows, "note_links") == [(10, 12, "1")]
+    assert table(rows, "note_links") == [(10, 11, "1"), (14, 12, "1")]
+
+
+def test_notes_numbered_again_in_each_chapter_are_linked_within_their_chapter():
+    records = [
+        record(note_refs=("1",), section=("Ch1", "A")),
+        record(note_refs=("2",), section=("Ch1", "A")),
+        record(kind="note", label="1", section=("Ch1", "Notes")),
+        record(kind="note", label="2", section=("Ch1", "Notes")),
+        record(note_refs=("1",), section=("Ch2", "B")),
+        record(kind="note", label="1", section=("Ch2", "Notes")),
+    ]
+    rows = document_rows(document(), [], records, {}, 1, 1)
+    assert table(rows, "note_links") == [(1, 3, "1"), (2, 4, "2"), (5, 6, "1")]
 
 
 def test_a_note_is_filed_under_the_section_of_the_first_sentence_calling_it():
@@ -157,15 +171,15 @@ def sections_of(records) -> list[str]:
 
 
 def test_notes_numbered_again_in_each_chapter_stay_in_their_chapter():
-    # Links go to the last note of a number, so chapter 1's sentence is linked to chapter
-    # 2's note 1 too: the note goes with the caller printed since the previous note 1.
+    # Each chapter's sentence is linked to its own chapter's note 1, so each note goes with
+    # its own caller.
     records = [
         record(note_refs=("1",), section=("Ch1", "A")),
         record(kind="note", label="1", section=("Ch1", "B")),
         record(note_refs=("1",), section=("Ch2", "C")),
         record(kind="note", label="1", section=("Ch2", "D")),
     ]
-    assert sections_of(records) == ["Ch1 › A", "Ch1 › B", "Ch2 › C", "Ch2 › C"]
+    assert sections_of(records) == ["Ch1 › A", "Ch1 › A", "Ch2 › C", "Ch2 › C"]
 
 
 def test_a_note_called_by_a_note_goes_where_that_note_goes():

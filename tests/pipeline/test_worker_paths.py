@@ -150,19 +150,23 @@ def test_records_hold_what_the_generated_init_stores(cls, data):
 
 
 def plain_note_links(records, next_entry: int) -> list[tuple]:
-    """note_links() as it was: a pass over the records for the notes, one for the references."""
-    by_label = {
-        r.piece.label.lower(): rowid
-        for rowid, r in enumerate(records, next_entry)
+    """note_links() the plain way: for each reference, a walk forward to the next note of its
+    label, else back to the previous one; a note's own label is skipped."""
+    numbered = list(enumerate(records, next_entry))
+    notes = [
+        (rowid, r.piece.label.lower())
+        for rowid, r in numbered
         if r.piece.kind in ("note", "glossary")
-    }
-    if not by_label:
-        return []
+    ]
     rows = {}
-    for rowid, record in enumerate(records, next_entry):
+    for rowid, record in numbered:
         for label in record.piece.note_refs:
-            note = by_label.get(label.lower())
-            if note is not None and note != rowid:
+            same = [n for n, own in notes if own == label.lower()]
+            if rowid in same:
+                continue
+            later = [n for n in same if n > rowid]
+            note = later[0] if later else (same[-1] if same else None)
+            if note is not None:
                 rows.setdefault((rowid, note), (rowid, note, label))
     return list(rows.values())
 
