@@ -12,6 +12,8 @@ from pathlib import Path
 import sqlite_utils
 
 from app.pipeline import schema
+from app.pipeline.model import NOTE_KINDS
+from app.pipeline.rows import note_links
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 ENTRIES_PER_DOCUMENT = 2_000  # a whole report; the real catalogue holds chapters of ~220
@@ -162,7 +164,11 @@ def generate(
         paragraph = 0
         sections: dict[int, int] = {}  # template section -> synthetic section id
         section_rows: dict[int, list] = {}
-        entries, ec, er, eo, mentions, figures, ymentions, eyears, notes = ([] for _ in range(9))
+        entries, ec, er, eo, mentions, figures, ymentions, eyears = ([] for _ in range(8))
+        # Notes and the sentences calling them land in different paragraphs, so they are linked
+        # once the document is laid out, by the pipeline's own rule.
+        notes_by_label: dict[str, list[int]] = {}
+        referring: list[tuple[int, tuple[str, ...]]] = []
         count = 0
         while count < want:
             group = rng.choice(sample.paragraphs)[: want - count]
@@ -170,7 +176,6 @@ def generate(
             if text_parts:
                 text_parts.append("\n")
                 offset += 1
-            ids_in_group = {}
             for position, t in enumerate(group):
                 if position:
                     text_parts.append(" ")
@@ -183,7 +188,10 @@ def generate(
                 count += 1
                 rowid = next_entry
                 next_entry += 1
-                ids_in_group[row["id"]] = rowid
+                if row["kind"] in NOTE_KINDS and row["label"]:
+                    notes_by_label.setdefault(row["label"].lower(), []).append(rowid)
+                if t.notes:
+                    referring.append((rowid, tuple(label for _note, label in t.notes)))
                 section_id = None
                 if row["section_id"] is not None:
                     section_id = sections.get(row["section_id"])
@@ -237,10 +245,7 @@ def generate(
                     next_year += 1
                 for year, kind in t.years:
                     eyears.append((rowid, year + shift, kind))
-            for t in group:
-                for note, label in t.notes:
-                    if note in ids_in_group:
-                        notes.append((ids_in_group[t.row["id"]], ids_in_group[note], label))
+        notes = note_links(notes_by_label, referring)
         text = "".join(text_parts)
         doc = dict(base)
         doc.update(

@@ -70,3 +70,32 @@ def test_a_catalogue_of_an_older_schema_is_generated_again(tmp_path):
     assert not current(db)  # left by an older version: the benchmark would fail on it
     db.write_bytes(b"not a database at all, but long enough to have a header" * 4)
     assert not current(db)
+
+
+def test_synthetic_notes_are_linked_like_the_real_ones(tmp_path):
+    # The detail pane's "Referred to in" and notes' own links are read at 1M only if the
+    # synthetic catalogue has them, at the real catalogue's rate.
+    out = tmp_path / "synthetic.db"
+    generate(load_sample(bundled_catalogue()), out, 4_000, progress=lambda _: None)
+
+    def linked(path):
+        conn = sqlite3.connect(path)
+        try:
+            share = conn.execute(
+                "SELECT (SELECT count(DISTINCT entry_id) FROM note_links) * 1.0 / count(*)"
+                " FROM entries"
+            ).fetchone()[0]
+            strays = conn.execute(
+                "SELECT count(*) FROM note_links nl JOIN entries e ON e.id = nl.entry_id"
+                " JOIN entries n ON n.id = nl.note_entry_id"
+                " WHERE n.kind NOT IN ('note', 'glossary') OR n.document_id != e.document_id"
+                " OR lower(n.label) != lower(nl.label)"
+            ).fetchone()[0]
+        finally:
+            conn.close()
+        return share, strays
+
+    real_share, _ = linked(bundled_catalogue())
+    share, strays = linked(out)
+    assert strays == 0
+    assert real_share * 0.7 < share < real_share * 1.3
