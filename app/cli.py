@@ -81,11 +81,19 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--year-to", type=year, metavar="YEAR", help="entries about this year or earlier"
     )
-    group.add_argument(
+    figures = group.add_mutually_exclusive_group()
+    figures.add_argument(
         "--has-figure",
         action="store_true",
         default=None,
         help="only entries with an amount of money or a count",
+    )
+    figures.add_argument(
+        "--without-figure",
+        dest="has_figure",
+        action="store_const",
+        const=False,
+        help="only entries with neither an amount of money nor a count",
     )
     group.add_argument(
         "--search",

@@ -65,6 +65,18 @@ def test_query_and_count(catalogue_path, capsys):
     assert out.startswith(f"{count:,} entries: Entries matching “piracy”")
 
 
+def test_entries_with_and_without_a_figure_make_up_the_whole(catalogue_path, capsys):
+    def count(*options):
+        assert main(["query", "--db", str(catalogue_path), "--count", *options]) == 0
+        return int(capsys.readouterr().out.replace(",", ""))
+
+    with_one, without = count("--has-figure"), count("--without-figure")
+    assert with_one > 0 and without > 0 and with_one + without == count()
+    with pytest.raises(SystemExit):
+        main(["query", "--db", str(catalogue_path), "--has-figure", "--without-figure"])
+    assert "not allowed with" in capsys.readouterr().err
+
+
 def test_one_entry_is_said_in_the_singular(catalogue_path, capsys, tmp_path):
     # "1 entries: Entries matching …".
     search = ["--search", '"New Hampshire"']

@@ -8,6 +8,7 @@ from collections import deque
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 from app.gui.count_worker import CountWorker
 from app.gui.facet_list import FacetList, resolve_country
 from app.query.catalogue import Catalogue, QueryInterrupted
-from app.query.filters import KIND_LABELS, Filters
+from app.query.filters import FIGURE_WORDS, KIND_LABELS, Filters
 
 FACET_DIMENSIONS = ("countries", "regions", "domains", "documents", "organisations", "kinds")
 # Counts that take longer than this in all are finished in the background: the window never
@@ -109,7 +110,12 @@ class FilterPanel(QScrollArea):
             " (not Japan)"
         )
         self.year_from, self.year_to = YearBox(), YearBox()
-        self.has_figure = QCheckBox("Has a figure (amount or count)")
+        # Three choices, as the filter has: a checkbox could not show "without a figure".
+        self.figures = QComboBox()
+        self.figures.addItem("Any", None)
+        self.figures.addItem(f"{FIGURE_WORDS[True].capitalize()} (amount or count)", True)
+        self.figures.addItem(FIGURE_WORDS[False].capitalize(), False)
+        self.figures.setToolTip("An amount of money, or a count of people, vessels, projects…")
         for dimension, widget in self.lists.items():
             layout.addWidget(heading(titles[dimension]))
             layout.addWidget(widget)
@@ -126,7 +132,8 @@ class FilterPanel(QScrollArea):
                 row.addWidget(QLabel("to"))
                 row.addWidget(self.year_to, 1)
                 layout.addLayout(row)
-        layout.addWidget(self.has_figure)
+        layout.addWidget(heading("Figures"))
+        layout.addWidget(self.figures)
         layout.addStretch(1)
         self.setWidget(body)
         self.years = catalogue.year_range()  # the catalogue's first and last, or None
@@ -143,7 +150,9 @@ class FilterPanel(QScrollArea):
             box.valueChanged.connect(lambda _year, moved=box: self._year_stepped(moved))
             box.editingFinished.connect(self.apply_pending_years)  # Enter, or the box left
         self.include_members.toggled.connect(lambda on: self._changed(include_region_members=on))
-        self.has_figure.toggled.connect(lambda on: self._changed(has_figure=True if on else None))
+        self.figures.currentIndexChanged.connect(
+            lambda at: self._changed(has_figure=self.figures.itemData(at))
+        )
 
     def _year_stepped(self, moved: YearBox) -> None:
         if not self._updating:
@@ -223,7 +232,7 @@ class FilterPanel(QScrollArea):
             self.include_members.setChecked(filters.include_region_members)
             self.year_from.set_year(filters.year_from)
             self.year_to.set_year(filters.year_to)
-            self.has_figure.setChecked(filters.has_figure is True)
+            self.figures.setCurrentIndex(self.figures.findData(filters.has_figure))
         finally:
             self._updating = False
 

@@ -40,7 +40,10 @@ def test_controls_emit_new_filters(qtbot, catalogue):
     assert signal.args[0] == Filters(year_to=2020)
     with qtbot.assertNotEmitted(panel.filters_changed):
         panel.show_filters(Filters(has_figure=True, year_from=2019))
-    assert panel.has_figure.isChecked() and panel.year_from.year() == 2019
+    assert panel.figures.currentData() is True and panel.year_from.year() == 2019
+    with qtbot.assertNotEmitted(panel.filters_changed):
+        panel.show_filters(Filters(has_figure=False))
+    assert panel.figures.currentText() == "Without a figure"  # a checkbox showed it unticked
 
 
 def test_with_no_time_to_count_the_panel_runs_no_query(qtbot, catalogue):

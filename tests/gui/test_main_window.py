@@ -392,10 +392,16 @@ def test_years_kinds_and_figures(qtbot, window, catalogue):
     qtbot.waitUntil(lambda: (window.filters.year_from, window.filters.year_to) == (2021, 2021))
     click_value(qtbot, window.panel.lists["kinds"], "caption")
     assert set(window.filters.kinds) == {"body", "caption"}
-    qtbot.mouseClick(window.panel.has_figure, Qt.MouseButton.LeftButton)
+    window.panel.figures.setFocus()
+    qtbot.keyClick(window.panel.figures, Qt.Key.Key_Down)
     expected = Filters(kinds=("body", "caption"), year_from=2021, year_to=2021, has_figure=True)
     assert window.filters == expected
     assert window.model.rowCount() == catalogue.count(expected)
+    qtbot.keyClick(window.panel.figures, Qt.Key.Key_Down)
+    without = expected.with_(has_figure=False)
+    assert window.filters == without
+    assert window.model.rowCount() == catalogue.count(without) > 0
+    assert "Without a figure" in window.chips.chip("has_figure").text()
 
 
 def test_show_in_document_scrolls_there_and_steps_through_the_table(qtbot, window):
