@@ -210,6 +210,18 @@ def test_curated_names(corpus):
     assert curated["world-bank"].short is None
 
 
+def test_both_spellings_of_the_self_defense_forces_are_one_record(corpus):
+    # The Bluebook 2023 defines "Japan Self-Defense Forces (JSDF)" and "Self-Defense Forces of
+    # Japan (SDF)": two records made a filter on either miss the other's entries.
+    records = by_id(corpus)
+    assert "jsdf" not in records
+    assert {"JSDF", "Japan Self-Defense Forces", "Self-Defense Forces of Japan"} <= set(
+        records["sdf"].aliases
+    )
+    found = corpus.find("The JSDF, the SDF and the Self-Defense Forces of Japan trained.")
+    assert ids(found) == ["sdf", "sdf", "sdf"]
+
+
 def test_curated_list_leaves_regions_alone():
     data = (resources_dir() / "organisations.toml").read_text(encoding="utf-8")
     assert data  # the file is found where resources_dir() says
