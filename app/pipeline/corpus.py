@@ -12,6 +12,7 @@ from app.pipeline.extract import EntryRecord, extract, resolve_owners_from_parag
 from app.pipeline.model import NOTE_KINDS, ParsedDocument, Piece
 from app.pipeline.organisations import OrganisationIndex
 from app.pipeline.reader import read_document
+from app.pipeline.rows import note_links
 from app.pipeline.sources import SourceDocument
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -108,27 +109,27 @@ def read_corpus(
 
 
 def inherit_note_domains(records: list[EntryRecord]) -> None:
-    """A note takes the domain of the first entry that refers to it."""
-    # One pass over the records finds the notes (the last of each label) and the entries that
-    # refer to any, few of either: two passes over them all cost twice the reading of them.
-    by_label, referring = {}, []
-    for record in records:
+    """A note takes the domain of the first sentence that refers to it, as linked by
+    note_links() (the note of that number printed next, where numbers restart by chapter)."""
+    # One pass over the records finds the notes and the sentences that refer to any, few of
+    # either: two passes over them all cost twice the reading of them.
+    notes: dict[str, list[int]] = {}
+    referring = []
+    for at, record in enumerate(records):
         piece = record.piece
         if piece.kind in NOTE_KINDS:
-            by_label[piece.label.lower()] = record
-        elif piece.note_refs:
-            referring.append(record)
-    if not by_label:
-        return
-    for record in referring:
-        if not (record.domain and record.domain.domain):
-            continue  # a reference from undecided text decides nothing; a later one may
-        for label in record.piece.note_refs:
-            note = by_label.pop(label.lower(), None)
-            if note:
-                note.domain = DomainChoice(
-                    record.domain.domain, record.domain.source, "the entry that refers to it"
-                )
+            notes.setdefault(piece.label.lower(), []).append(at)
+        elif piece.note_refs and record.domain and record.domain.domain:
+            # A reference from undecided text decides nothing; a later one may.
+            referring.append((at, piece.note_refs))
+    decided = set()
+    for at, note, _label in note_links(notes, referring):
+        if note not in decided:
+            decided.add(note)
+            domain = records[at].domain
+            records[note].domain = DomainChoice(
+                domain.domain, domain.source, "the entry that refers to it"
+            )
 
 
 _PIECE_FIELDS = tuple(f.name for f in fields(Piece))

@@ -362,13 +362,15 @@ def note_links(
 ) -> list[tuple]:
     """(entry_id, note_entry_id, label) of every entry that refers to a note, once per pair,
     from the ids of each label's notes (lowercase, in order) and the references (entry id,
-    labels) of the entries that make any, in entry order. A reference goes to the first note
-    of its label printed after it, else to the last one before it; a note's own label is no
-    reference."""
+    labels) of the entries that make any, in entry order. A sentence's reference goes to the
+    first note of its label printed after it, else to the last one before it; a note's to the
+    nearest note of the label, either side; a note's own label is no reference."""
     # Numbers restart in each chapter of some reports: chapter 1's "Note 1" is the one that
-    # chapter 1 prints next, not the last note 1 of the document.
+    # chapter 1 prints next, not the last note 1 of the document. A note refers to one printed
+    # in the same run of notes ("as in Note 1"), before or after it.
     if not notes:
         return []
+    is_note = {rowid for printed in notes.values() for rowid in printed}
     rows = {}
     for rowid, labels in referring:
         for label in labels:
@@ -376,9 +378,16 @@ def note_links(
             if printed is None:
                 continue
             after = bisect_right(printed, rowid)
-            if after and printed[after - 1] == rowid:
+            before = printed[after - 1] if after else None
+            if before == rowid:
                 continue
-            note = printed[after] if after < len(printed) else printed[-1]
+            later = printed[after] if after < len(printed) else None
+            if later is None or (
+                before is not None and rowid in is_note and rowid - before <= later - rowid
+            ):
+                note = before
+            else:
+                note = later
             key = (rowid, note)
             if key not in rows:
                 rows[key] = (*key, label)

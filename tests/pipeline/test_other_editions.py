@@ -86,10 +86,12 @@ def test_notes_numbered_again_in_each_chapter_are_linked_within_it(tmp_path):
     (sources / "bluebook-2019-restarting-notes.txt").write_text(
         "Diplomatic Bluebook 2019\n"
         "Chapter 1 Peace\n"
-        "Japan supported mine clearance in Cambodia.(Note 1)\n"
+        "Japan supported counter-terrorism training on terrorist financing in Kenya.(Note 1)\n"
         "Note 1: Mine action covers clearance and risk education.\n"
+        "Note 2: As in Note 1, the training ran for a year.\n"
         "Chapter 2 Prosperity\n"
-        "Japan provided patrol boats to Viet Nam.(Note 1)\n"
+        "Japan provided patrol boats to the Viet Nam Coast Guard for maritime law"
+        " enforcement.(Note 1)\n"
         "Note 1: The boats were provided through grant aid.\n",
         encoding="utf-8",
     )
@@ -99,7 +101,8 @@ def test_notes_numbered_again_in_each_chapter_are_linked_within_it(tmp_path):
     conn.row_factory = sqlite3.Row
     try:
         pairs = conn.execute(
-            "SELECT e.quote AS caller, n.quote AS note, n.section FROM note_links nl"
+            "SELECT e.quote AS caller, n.quote AS note, n.section, n.domain_id AS domain,"
+            " e.domain_id AS caller_domain FROM note_links nl"
             " JOIN entries e ON e.rowid = nl.entry_id JOIN entries n ON n.rowid = nl.note_entry_id"
             " ORDER BY e.rowid"
         ).fetchall()
@@ -107,6 +110,11 @@ def test_notes_numbered_again_in_each_chapter_are_linked_within_it(tmp_path):
         conn.close()
     shown = [(p["caller"][:20], p["note"][:20], p["section"].split(" › ")[-1]) for p in pairs]
     assert shown == [
-        ("Japan supported mine", "Mine action covers c", "Peace"),
+        ("Japan supported coun", "Mine action covers c", "Peace"),
+        ("As in Note 1, the tr", "Mine action covers c", "Peace"),  # a note's, nearest
         ("Japan provided patro", "The boats were provi", "Prosperity"),
     ]
+    # Each note takes the domain of the sentence calling it, not the other chapter's.
+    domains = [(p["caller_domain"], p["domain"]) for p in pairs]
+    assert domains[0] == ("counter-terrorism", "counter-terrorism")
+    assert domains[2] == ("maritime", "maritime")

@@ -149,9 +149,22 @@ def test_records_hold_what_the_generated_init_stores(cls, data):
 # -- a document's rows --------------------------------------------------------------------------
 
 
+def plain_link(rowid: int, is_note: bool, label: str, notes: list[tuple[int, str]]):
+    """The note a reference goes to, the plain way: a sentence's to the next note of its label,
+    else the previous one; a note's to the nearest either side (the earlier on a tie); none
+    for a note's own label."""
+    same = [n for n, own in notes if own == label.lower()]
+    if rowid in same or not same:
+        return None
+    later = [n for n in same if n > rowid]
+    earlier = [n for n in same if n < rowid]
+    if is_note and earlier and later:
+        return earlier[-1] if rowid - earlier[-1] <= later[0] - rowid else later[0]
+    return later[0] if later else earlier[-1]
+
+
 def plain_note_links(records, next_entry: int) -> list[tuple]:
-    """note_links() the plain way: for each reference, a walk forward to the next note of its
-    label, else back to the previous one; a note's own label is skipped."""
+    """note_links() the plain way, a walk over the notes for each reference."""
     numbered = list(enumerate(records, next_entry))
     notes = [
         (rowid, r.piece.label.lower())
@@ -160,12 +173,9 @@ def plain_note_links(records, next_entry: int) -> list[tuple]:
     ]
     rows = {}
     for rowid, record in numbered:
+        is_note = record.piece.kind in ("note", "glossary")
         for label in record.piece.note_refs:
-            same = [n for n, own in notes if own == label.lower()]
-            if rowid in same:
-                continue
-            later = [n for n in same if n > rowid]
-            note = later[0] if later else (same[-1] if same else None)
+            note = plain_link(rowid, is_note, label, notes)
             if note is not None:
                 rows.setdefault((rowid, note), (rowid, note, label))
     return list(rows.values())
@@ -252,20 +262,24 @@ class _Document:
 
 
 def plain_inherit_note_domains(records) -> None:
-    """inherit_note_domains() as it was: a pass over the records for the notes, one for the
-    entries that refer to them."""
-    by_label = {r.piece.label.lower(): r for r in records if r.piece.kind in ("note", "glossary")}
-    if not by_label:
-        return
-    for record in records:
-        if not record.piece.note_refs or record.piece.kind in ("note", "glossary"):
+    """inherit_note_domains() the plain way: each sentence with a domain, in order, gives it to
+    the notes its references go to that have none from an earlier sentence."""
+    notes = [
+        (at, r.piece.label.lower())
+        for at, r in enumerate(records)
+        if r.piece.kind in ("note", "glossary")
+    ]
+    decided = set()
+    for at, record in enumerate(records):
+        if record.piece.kind in ("note", "glossary") or not record.piece.note_refs:
             continue
         if not (record.domain and record.domain.domain):
             continue
         for label in record.piece.note_refs:
-            note = by_label.pop(label.lower(), None)
-            if note:
-                note.domain = DomainChoice(
+            note = plain_link(at, False, label, notes)
+            if note is not None and note not in decided:
+                decided.add(note)
+                records[note].domain = DomainChoice(
                     record.domain.domain, record.domain.source, "the entry that refers to it"
                 )
 
