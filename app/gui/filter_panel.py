@@ -45,7 +45,26 @@ def heading(text: str) -> QLabel:
     return label
 
 
-class YearBox(QSpinBox):
+class WheelWhenFocused:
+    """Takes the mouse wheel only once clicked or tabbed into: the wheel scrolls the panel
+    over it otherwise, and must not change a filter on the way."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event) -> None:
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # to the scroll area
+
+
+class ChoiceBox(WheelWhenFocused, QComboBox):
+    pass
+
+
+class YearBox(WheelWhenFocused, QSpinBox):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setSpecialValueText("any")
@@ -111,7 +130,7 @@ class FilterPanel(QScrollArea):
         )
         self.year_from, self.year_to = YearBox(), YearBox()
         # Three choices, as the filter has: a checkbox could not show "without a figure".
-        self.figures = QComboBox()
+        self.figures = ChoiceBox()
         self.figures.addItem("Any", None)
         self.figures.addItem(f"{FIGURE_WORDS[True].capitalize()} (amount or count)", True)
         self.figures.addItem(FIGURE_WORDS[False].capitalize(), False)

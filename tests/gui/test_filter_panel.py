@@ -1,7 +1,9 @@
 """The filter panel shows filters and counts, and turns clicks into new filters."""
 
 from gui_helpers import click_value
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from app.gui.facet_list import COUNT_ROLE, ID_ROLE
 from app.gui.filter_panel import YEAR_STEP_DELAY_MS, FilterPanel
@@ -154,3 +156,40 @@ def test_a_year_set_past_the_other_end_takes_it_along(qtbot, catalogue):
     assert emitted[-1] == Filters(year_from=2010, year_to=2016)
     qtbot.wait(YEAR_STEP_DELAY_MS + 50)
     assert len(emitted) == 4
+
+
+def wheel(widget, steps: int) -> None:
+    at = QPoint(5, 5)
+    QApplication.sendEvent(
+        widget,
+        QWheelEvent(
+            QPointF(at),
+            QPointF(widget.mapToGlobal(at)),
+            QPoint(0, 0),
+            QPoint(0, 120 * steps),  # positive: up, a larger year or an earlier item
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        ),
+    )
+
+
+def test_the_wheel_changes_a_box_only_once_it_is_clicked_or_tabbed_into(qtbot, catalogue):
+    # The panel scrolls with the wheel: passing over the figures list or a year box on the way
+    # changed the filter.
+    panel = FilterPanel(catalogue)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_filters(Filters())
+    with qtbot.assertNotEmitted(panel.filters_changed, wait=YEAR_STEP_DELAY_MS + 50):
+        wheel(panel.figures, -1)
+        wheel(panel.year_from, 1)
+        wheel(panel.year_to, 1)
+    assert panel.figures.currentData() is None
+    assert (panel.year_from.year(), panel.year_to.year()) == (None, None)
+    panel.figures.setFocus()
+    qtbot.waitUntil(panel.figures.hasFocus)
+    with qtbot.waitSignal(panel.filters_changed) as signal:
+        wheel(panel.figures, -1)
+    assert signal.args[0] == Filters(has_figure=True)
