@@ -290,26 +290,24 @@ SECTION_COLUMN = INSERT_COLUMNS["entries"].index("section_id")  # "section" come
 
 
 def _place_notes_with_their_text(entries: list[tuple], links: list[tuple], first: int) -> None:
-    """Gives each note that is referred to the section of the first entry calling it, the
-    first before the note if any."""
+    """Gives each note that is referred to the section of the first entry calling it."""
     # End notes follow a chapter's last heading, so where they are printed would file notes on
     # trafficking under "Cyberspace"; the sentence that calls a note is where it belongs. A
     # glossary sits under a heading of its own ("Glossary"), which says what it is: kept.
-    callers: dict[int, list[int]] = {}
-    for referrer, note, _label in links:
+    first_caller: dict[int, int] = {}
+    for referrer, note, _label in links:  # in entry order: the first kept is the first printed
         if entries[note - first][KIND_COLUMN] == "note":
-            callers.setdefault(note, []).append(referrer)
+            first_caller.setdefault(note, referrer)
     at = SECTION_COLUMN
 
     def home(rowid: int, seen: frozenset) -> tuple:
-        found = callers.get(rowid)
-        if not found or rowid in seen:
+        caller = first_caller.get(rowid)
+        if caller is None or rowid in seen:
             return entries[rowid - first][at : at + 2]
-        before = [r for r in found if r < rowid]
         # A note called by a note goes where that note goes, whichever is printed first.
-        return home(min(before or found), seen | {rowid})
+        return home(caller, seen | {rowid})
 
-    homes = {note: home(note, frozenset()) for note in callers}
+    homes = {note: home(note, frozenset()) for note in first_caller}
     for note, section in homes.items():
         row = entries[note - first]
         entries[note - first] = (*row[:at], *section, *row[at + 2 :])
