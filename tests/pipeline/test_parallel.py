@@ -156,6 +156,17 @@ def _unreadable_at_one(number: int) -> object:
     return _Unreadable() if number == 1 else number
 
 
+_first_result_received = multiprocessing.Event()  # the workers are forked with it
+
+
+def _unreadable_once_zero_is_received(number: int) -> object:
+    # Result 1 sent first would end the receiving thread before result 0 is read, and the
+    # build would stop with WorkerDied before its own error (seen on a loaded machine).
+    if number == 1:
+        _first_result_received.wait(20)
+    return _unreadable_at_one(number)
+
+
 @pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="workers need fork"
 )
@@ -180,11 +191,13 @@ def test_a_build_stopped_after_a_result_could_not_be_read_back_keeps_its_own_err
     handler.emit = records.append
     logger = logging.getLogger(workers.__name__)
     logger.addHandler(handler)
+    _first_result_received.clear()
     signal.alarm(30)
     try:
         with pytest.raises(RuntimeError, match="its own reason"):
-            with workers.in_order(_unreadable_at_one, 6, 2) as done:
+            with workers.in_order(_unreadable_once_zero_is_received, 6, 2) as done:
                 for _ in done:
+                    _first_result_received.set()
                     deadline = time.monotonic() + 10
                     # Meanwhile result 1 ends the receiving thread.
                     while (not records or receiving_threads()) and time.monotonic() < deadline:
