@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from operator import attrgetter
@@ -62,9 +63,12 @@ def read_corpus(
         text = documents[number].text
         parsed = read_document(text)
         found = []
+        nouns = finder.service_nouns_at(text)  # a service is named without a "("
         for position, piece in enumerate(parsed.pieces):
             if text.find("(", piece.start, piece.end) < 0:
-                continue  # every way of defining a short form uses parentheses
+                # Every way of defining a short form uses parentheses.
+                if not nouns or not _any_between(nouns, piece.start, piece.end):
+                    continue
             definitions = finder.definitions(text[piece.start : piece.end])
             if definitions != []:
                 found.append((position, definitions))
@@ -106,6 +110,12 @@ def read_corpus(
             start, end = parsed_doc.span(position)
             index.read_past(doc.text[start:end])
     return Corpus(documents, parsed, index, positions, index.position())
+
+
+def _any_between(offsets: list[int], start: int, end: int) -> bool:
+    """Whether any of the sorted `offsets` is in [start, end)."""
+    at = bisect_left(offsets, start)
+    return at < len(offsets) and offsets[at] < end
 
 
 def inherit_note_domains(records: list[EntryRecord]) -> None:

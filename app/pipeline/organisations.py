@@ -17,6 +17,7 @@ import pycountry
 from app.paths import resources_dir
 from app.pipeline.model import Mention
 from app.pipeline.quick import matches_at, occurrences
+from app.pipeline.services import service_names, service_nouns_at
 
 KINDS = ("organisation", "programme", "agreement", "term")
 DEFINED, CURATED = "defined", "curated"
@@ -61,6 +62,7 @@ _HYPHENS = re.compile(r"[-\u2013]")
 _LEADING_THE = re.compile(r"^(?:the|The)\s+")
 _KEY_WORD = re.compile(r"[a-z0-9]+")
 _GIVEN_NAME = re.compile(r"\s+([A-Z][a-z]+)")
+_BROKEN_HYPHEN = re.compile(r"(?<=[A-Za-z])-\s+(?=[A-Z])")  # "Self- Defense", from a line break
 _DASHES = re.compile(r"\s[-\u2013\u2014\u2500]\s|[,:;]")
 
 
@@ -86,6 +88,7 @@ class Words:
     spelling: dict[str, str]
     heads: dict[str, str]  # head noun -> kind
     curated: tuple[Organisation, ...]
+    services: tuple[str, ...] = ()  # nouns of a country's forces and services (services.py)
 
 
 @cache
@@ -113,6 +116,7 @@ def load_words(path: Path | None = None) -> Words:
         spelling=dict(data.get("spelling", {})),
         heads=heads,
         curated=curated,
+        services=tuple(data.get("services", {}).get("nouns", ())),
     )
 
 
@@ -312,14 +316,17 @@ def _same_name(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 @dataclass(frozen=True, init=False)
 class _Definition:
     start: int  # where the definition starts in the text searched
-    short: str  # the acronym as recorded ("TICAD" for "TICAD 8")
+    short: str  # the acronym as recorded ("TICAD" for "TICAD 8"); "" for a service's name
     long: str
     extra: tuple[str, ...] = ()  # the acronym as written when it differs ("TICAD 8")
+    merge: str = ""  # a service's name with the country as its code (services.ServiceName)
 
     # As model.Mention's: a frozen dataclass's own __init__ sets each field in a call of its
     # own, and the reading stage makes one of these for each definition in the corpus.
-    def __init__(self, start: int, short: str, long: str, extra: tuple[str, ...] = ()) -> None:
-        self.__dict__.update(start=start, short=short, long=long, extra=extra)
+    def __init__(
+        self, start: int, short: str, long: str, extra: tuple[str, ...] = (), merge: str = ""
+    ) -> None:
+        self.__dict__.update(start=start, short=short, long=long, extra=extra, merge=merge)
 
 
 @dataclass
@@ -372,6 +379,11 @@ class OrganisationIndex:
         caller can pass the same arguments as to find(): definitions keep no offsets)."""
         ids = self.learn_definitions(self._definitions(text))
         return [self._entries[i].organisation() for i in dict.fromkeys(ids)]
+
+    def service_nouns_at(self, text: str) -> list[int]:
+        """Where in `text` a service's noun is written ("Navy"): outside these, only a piece
+        with a "(" may hold a definition (a quick test before definitions())."""
+        return service_nouns_at(text, self._words.services) if self._words.services else []
 
     def definitions(self, text: str) -> list[_Definition] | None:
         """The definitions learn() would record in `text`, found without recording them, so
@@ -496,9 +508,13 @@ class OrganisationIndex:
     # -- definitions ---------------------------------------------------------------------------
 
     def _definitions(self, text: str) -> list[_Definition]:
+        # A country's services are named without parentheses ("the Indian Navy"), but every
+        # way of defining a short form uses them.
+        services = self._words.services
+        named = service_names(text, services) if services else []
         if "(" not in text:
-            return []  # every way of defining a short form uses parentheses
-        found = []
+            return [_Definition(n.start, "", n.name, merge=n.merge) for n in named]
+        found: list[_Definition] = []
         for match in _STANDARD.finditer(text):
             found += self._long_before(match.group("acr"), text, 0, match.start())
         for match in _colon_matches(text):
@@ -510,6 +526,15 @@ class OrganisationIndex:
             long = _LEADING_THE.sub("", match.group("long").strip())
             if len(long.split()) >= 2:
                 found += self._read(match.group("acr"), [(match.start(), long)])
+        if named:
+            # A name defined with its acronym is recorded so ("Indian Navy (IN)": "in"). On a
+            # tie the acronym's definition comes first (sorted() keeps the order of equals).
+            defined = {(d.start, d.long) for d in found}
+            found += [
+                _Definition(n.start, "", n.name, merge=n.merge)
+                for n in named
+                if (n.start, n.name) not in defined
+            ]
         return sorted(found, key=lambda d: d.start)
 
     def _long_before(self, acr: str, text: str, begin: int, end: int) -> list[_Definition]:
@@ -553,6 +578,8 @@ class OrganisationIndex:
 
     def _define(self, definition: _Definition) -> str:
         short, long = definition.short, definition.long
+        if not short:
+            return self._name_service(long, definition.merge)
         key = self._key(long)
         entry_id = self._variant_of(short, key) or self._by_key.get(key)
         if entry_id is None:
@@ -564,6 +591,24 @@ class OrganisationIndex:
             self._add_form(entry, form, short=True)
         self._add_form(entry, long, short=False)
         self._pairs[short, key] = entry_id
+        return entry_id
+
+    def _name_service(self, name: str, merge: str) -> str:
+        """Records a service's name: the record of that name (curated "Japan Coast Guard", or
+        defined with an acronym) or of another spelling of it ("Philippines Coast Guard"),
+        else a new one."""
+        key, merged = self._key(name), ("@", *self._key(merge))
+        entry_id = self._by_key.get(key) or self._by_key.get(merged)
+        if entry_id is None:
+            entry_id = self._unique_id(slug(name))
+            # A force or service, whatever the head noun ("Republic of Singapore Navy").
+            self._entries[entry_id] = _Entry(entry_id, "organisation", DEFINED)
+        entry = self._entries[entry_id]
+        # The name as shown, without a line break's space ("Self- Defense"); the name as
+        # written is still matched.
+        for form in dict.fromkeys((_BROKEN_HYPHEN.sub("-", " ".join(name.split())), name)):
+            self._add_form(entry, form, short=False)
+        self._by_key.setdefault(merged, entry_id)
         return entry_id
 
     def _variant_of(self, short: str, key: tuple[str, ...]) -> str | None:

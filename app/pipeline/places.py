@@ -107,6 +107,15 @@ def find_places(text: str, base: int = 0) -> tuple[list[Mention], list[Mention]]
     return countries, regions
 
 
+def country_called(written: str) -> str | None:
+    """The code of the country that `written`, all of it, names in running text (a name, an
+    alias or an adjective: "Philippine"), else None."""
+    # ASCII needs no folding (every folded character is not ASCII), only single spaces.
+    key = " ".join(written.split()) if written.isascii() else _name_key(written)
+    target = _catalogue().names.get(key)
+    return target.ids[0] if target is not None and target.kind == COUNTRY else None
+
+
 def _may_name_lowercase(folded: str) -> bool:
     """Whether `folded` may hold a name starting with a small letter ("southern Africa"): only
     where one of the shared words is written, and one of the words of those names."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from plain import plain_window_start
 
 from app.pipeline import organisations, reader, sentences
-from app.pipeline.organisations import OrganisationIndex
+from app.pipeline.organisations import OrganisationIndex, load_words
 
 SETTINGS = settings(max_examples=400, deadline=None)
 
@@ -136,7 +137,8 @@ def test_long_forms_are_the_nearest_words_first(text, data):
 )
 def test_definitions_tried_one_candidate_at_a_time(text, found):
     """As when every candidate long form was made before the first was tried."""
-    definitions = OrganisationIndex().definitions(text)
+    # Acronyms only: a service's name ("Japan Coast Guard") is found without candidates.
+    definitions = OrganisationIndex(words=replace(load_words(), services=())).definitions(text)
     if found is None:
         assert definitions is None
     else:

@@ -73,6 +73,28 @@ def test_workers_give_the_results_of_one_process(tmp_path):
 @pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="workers are forked"
 )
+def test_a_service_named_without_parentheses_is_learnt_in_workers_too(tmp_path):
+    # Workers look for definitions only in pieces that may hold one: before services, only
+    # those with a "(".
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "a-named.txt").write_text(
+        report("Seas", "Japan trained the Vietnam Coast Guard in 2021.\n"), "utf-8"
+    )
+    (sources / "b-again.txt").write_text(
+        report("More seas", "The Vietnam Coast Guard received two vessels.\n"), "utf-8"
+    )
+
+    def linked(processes: int) -> list:
+        results, _ = analyse(discover(sources), lambda *a: None, lambda: False, processes)
+        return [[m.id for r in result.records for m in r.organisations] for result in results]
+
+    assert linked(1) == linked(2) == [["vietnam-coast-guard"], ["vietnam-coast-guard"]]
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="workers are forked"
+)
 def test_pieces_read_in_workers_are_those_of_one_process():
     def read(processes: int):
         return read_corpus(discover(bundled_sources()), lambda *a: None, lambda: False, processes)

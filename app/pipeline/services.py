@@ -1,0 +1,120 @@
+"""Finds a country's forces and services written without an acronym ("Philippine Coast Guard")."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import NamedTuple
+
+from app.pipeline.places import country_called, find_places
+
+# Words that start a sentence or clause before a name without being part of it ("The Indian
+# Navy", "Both Chinese Navy ..."), as places reads them before a country.
+_NOT_IN_A_NAME = frozenset(
+    "The In On At To For From With And Both Of By As While Since Including Also Like Unlike"
+    " Its Their His Her This That These Those".split()
+)
+_REACH = 80  # characters looked at on either side of the noun for the country
+_WORD_BEFORE = re.compile(r"(?:^|(?<=[\s(\u201c\"]))([A-Z][\w'\u2019.-]*) $")
+_WORD_START = re.compile(r"(?:^|(?<=[\s(\u201c\"]))[A-Z]")  # a capitalised word's start
+_CAPITALISED_NEXT = re.compile(r"\s+[A-Z]")
+_OF_COUNTRY = re.compile(r" of (?:the )?")
+
+
+class ServiceName(NamedTuple):
+    start: int
+    name: str  # as written
+    merge: str  # the name with the country as its code: spellings of one service agree
+
+
+@cache
+def nouns_pattern(nouns: tuple[str, ...]) -> re.Pattern[str]:
+    """The nouns, longest first; a hyphen may be followed by a space where a line was broken
+    ("Self- Defense Force")."""
+    spelt = (
+        re.escape(noun).replace(r"\ ", r"\s+").replace(r"\-", r"-\s?")
+        for noun in sorted(nouns, key=len, reverse=True)
+    )
+    return re.compile(r"(?:" + "|".join(spelt) + r")(?![\w-])")
+
+
+def service_names(text: str, nouns: tuple[str, ...]) -> list[ServiceName]:
+    """Every "<country or its adjective> <noun>" and "<noun> of (the) <country>" in `text`."""
+    found = []
+    for match in nouns_pattern(nouns).finditer(text):
+        start, end = match.span()
+        if start and text[start - 1].isalnum():
+            continue  # inside a word ("Subnavy")
+        named = _country_before(text, start, match.group()) or _country_after(text, start, end)
+        if named:
+            found.append(named)
+    return found
+
+
+def _country_before(text: str, start: int, noun: str) -> ServiceName | None:
+    if start < 2 or text[start - 1] != " ":
+        return None
+    end = start + len(noun)
+    if _CAPITALISED_NEXT.match(text, end):
+        return None  # the name goes on: "Coast Guard Academy", "Navy Chief of Staff"
+    # The longest run of words before the noun that names a country ("Papua New Guinea", not
+    # "Guinea"). A word starts after a space, a "(" or a quote: "India" in "Japan-India Navy"
+    # is part of a compound, not India's.
+    code = begin = None
+    for word in _WORD_START.finditer(text, max(0, start - 1 - _REACH), start - 1):
+        if code := country_called(text[word.start() : start - 1]):
+            begin = word.start()
+            break
+    if code is None or begin is None:
+        return None
+    # Capitalised words before the country belong to the name ("the Royal Australian Navy").
+    # At the start of a sentence every word is capitalised: whether "Free" is part of "Free
+    # Syrian Army" cannot be told there, so such a name is not taken at all.
+    lead = begin
+    while word := _WORD_BEFORE.search(text, max(0, lead - _REACH), lead):
+        written, at = word.group(1), word.start(1)
+        if written in _NOT_IN_A_NAME or written.endswith((".", "'s", "\u2019s")):
+            break
+        if at < 2 or text[at - 2] in ".:;!?":
+            return None
+        lead = at
+    name = text[lead:end]
+    merge = f"{text[lead:begin]}{code} {noun}"
+    return ServiceName(lead, name, merge)
+
+
+def _country_after(text: str, start: int, end: int) -> ServiceName | None:
+    of = _OF_COUNTRY.match(text, end)
+    if of is None:
+        return None
+    if start and (before := _WORD_BEFORE.search(text, max(0, start - _REACH), start)):
+        if before.start(1) > 0 and before.group(1) not in _NOT_IN_A_NAME:
+            return None  # a longer name: "United Self-Defense Forces of Colombia"
+    window = text[of.end() : of.end() + _REACH]
+    countries, _ = find_places(window)
+    country = next((c for c in countries if c.start == 0), None)
+    if country is None or _CAPITALISED_NEXT.match(window, country.end):
+        return None
+    name = text[start : of.end() + country.end]
+    return ServiceName(start, name, f"{text[start:end]} of {country.id}")
+
+
+def service_nouns_at(text: str, nouns: tuple[str, ...]) -> list[int]:
+    """Where the last word of any of the nouns ("Navy", "Guard") is written in `text`, sorted:
+    a piece without one names no service. str.find() scans a whole document many times
+    quicker than the nouns' pattern would."""
+    found = []
+    for word in _last_words(nouns):
+        at = text.find(word)
+        while at >= 0:
+            found.append(at)
+            at = text.find(word, at + 1)
+    found.sort()
+    return found
+
+
+@cache
+def _last_words(nouns: tuple[str, ...]) -> tuple[str, ...]:
+    """The nouns' last words, without those holding another ("Forces" holds "Force")."""
+    last = {re.split(r"[\s-]+", noun)[-1] for noun in nouns}
+    return tuple(sorted(w for w in last if not any(o != w and o in w for o in last)))

@@ -1,0 +1,105 @@
+"""A country's forces and services named without an acronym: found, learnt, linked."""
+
+import pytest
+
+from app.pipeline.organisations import OrganisationIndex, load_words
+from app.pipeline.services import service_names
+
+NOUNS = load_words().services
+
+
+def names(text: str) -> list[tuple[int, str, str]]:
+    return [(n.start, n.name, n.merge) for n in service_names(text, NOUNS)]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("the Philippine Coast Guard and", [(4, "Philippine Coast Guard", "PHL Coast Guard")]),
+        ("Philippine Coast Guard officials", [(0, "Philippine Coast Guard", "PHL Coast Guard")]),
+        ("with the U.S. Navy.", [(9, "U.S. Navy", "USA Navy")]),
+        ("by the Republic of Singapore Navy,", [(7, "Republic of Singapore Navy", "SGP Navy")]),
+        ("and the Royal Australian Navy", [(8, "Royal Australian Navy", "Royal AUS Navy")]),
+        (
+            "the Armed Forces of the Philippines agreed",
+            [(4, "Armed Forces of the Philippines", "Armed Forces of PHL")],
+        ),
+        (
+            "the Japan Maritime Self- Defense Force",
+            [(4, "Japan Maritime Self- Defense Force", "JPN Maritime Self- Defense Force")],
+        ),
+        ("to Japan. China Coast Guard vessels", [(10, "China Coast Guard", "CHN Coast Guard")]),
+        ("Japan's Indian Navy", [(8, "Indian Navy", "IND Navy")]),
+        ("(Indian Navy)", [(1, "Indian Navy", "IND Navy")]),
+    ],
+)
+def test_a_service_is_named_by_its_country(text, found):
+    assert names(text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Indian navy sailed",  # not a name
+        "the Navy and the Coast Guard",  # whose?
+        "the Japan-India Navy talks",  # a compound: not India's navy
+        "the Philippine Coast Guard Academy",  # a longer name, whose end cannot be told
+        "Free Syrian Army fighters",  # at a sentence's start "Free" may be part of the name
+        "It said so. Free Syrian Army fighters",
+        "the United Self-Defense Forces of Colombia",  # not Colombia's forces
+        "Subnavy of Chile",
+    ],
+)
+def test_no_service_is_made_up(text):
+    assert names(text) == []
+
+
+def test_a_service_named_once_is_found_everywhere_under_one_record():
+    index = OrganisationIndex()
+    index.learn("Japan provided patrol vessels to the Philippine Coast Guard in 2022.")
+    index.learn("Officers of the Philippines Coast Guard were trained.")  # another spelling
+    index.learn("The Japan Coast Guard and the Indian Navy held an exercise.")
+    found = index.find("The Philippine Coast Guard, the Philippines Coast Guard and the JCG met.")
+    assert [(m.id, m.text) for m in found] == [
+        ("philippine-coast-guard", "Philippine Coast Guard"),
+        ("philippine-coast-guard", "Philippines Coast Guard"),
+        ("jcg", "JCG"),  # the curated record: "Japan Coast Guard" is its name
+    ]
+    records = {o.id: o for o in index.organisations()}
+    assert records["philippine-coast-guard"].name == "Philippine Coast Guard"
+    assert records["philippine-coast-guard"].aliases == ("Philippines Coast Guard",)
+    assert records["philippine-coast-guard"].kind == "organisation"
+    assert records["indian-navy"].short is None
+    assert "japan-coast-guard" not in records
+
+
+def test_a_service_defined_with_an_acronym_keeps_its_acronym_record():
+    index = OrganisationIndex(curated=False)
+    index.learn("the Philippine Coast Guard (PCG) and")
+    index.learn("the Philippine Coast Guard met")
+    (record,) = index.organisations()
+    assert (record.id, record.short, record.name) == ("pcg", "PCG", "Philippine Coast Guard")
+
+
+def test_an_acronym_defined_later_joins_the_services_record():
+    index = OrganisationIndex(curated=False)
+    index.learn("the Indian Navy met")
+    index.learn("the Indian Navy (IN) and")
+    (record,) = index.organisations()
+    assert (record.id, record.short, record.name) == ("indian-navy", "IN", "Indian Navy")
+
+
+def test_a_name_broken_across_lines_is_shown_whole_and_found_as_written():
+    index = OrganisationIndex(curated=False)
+    index.learn("the Japan Maritime Self- Defense Force and")
+    (record,) = index.organisations()
+    assert record.name == "Japan Maritime Self-Defense Force"
+    assert record.aliases == ("Japan Maritime Self- Defense Force",)
+    found = index.find("the Japan Maritime Self- Defense Force sailed")
+    assert [m.id for m in found] == [record.id]
+
+
+def test_a_country_and_a_noun_apart_name_nothing():
+    index = OrganisationIndex(curated=False)
+    index.learn("India's navy and the Navy of no country met.")
+    assert index.organisations() == []
