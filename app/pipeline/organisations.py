@@ -17,7 +17,7 @@ import pycountry
 from app.paths import resources_dir
 from app.pipeline.model import Mention
 from app.pipeline.quick import matches_at, occurrences
-from app.pipeline.services import service_names, service_nouns_at
+from app.pipeline.services import service_names, service_nouns_at, standalone
 
 KINDS = ("organisation", "programme", "agreement", "term")
 DEFINED, CURATED = "defined", "curated"
@@ -89,6 +89,7 @@ class Words:
     heads: dict[str, str]  # head noun -> kind
     curated: tuple[Organisation, ...]
     services: tuple[str, ...] = ()  # nouns of a country's forces and services (services.py)
+    service_leads: frozenset[str] = frozenset()  # words that may start one ("Royal")
 
 
 @cache
@@ -117,6 +118,7 @@ def load_words(path: Path | None = None) -> Words:
         heads=heads,
         curated=curated,
         services=tuple(data.get("services", {}).get("nouns", ())),
+        service_leads=frozenset(data.get("services", {}).get("leads", ())),
     )
 
 
@@ -368,6 +370,7 @@ class OrganisationIndex:
         self._small_words: tuple[str, ...] = ()  # see _known_spans()
         self._small_apart: bool | None = None  # see _tokens_beside_known()
         self._keys: dict[str, tuple[str, ...]] = {}  # long form -> _name_key(), see _key()
+        self._named: set[str] = set()  # forms known only as a service's name, see find()
         if curated:
             for organisation in self._words.curated:
                 self._add_curated(organisation)
@@ -409,7 +412,7 @@ class OrganisationIndex:
         # definition moves the reading position: no need to ask.
         may_redefine = "(" in text and self._shared_heads != ()
         events = self._events(text) if may_redefine else []
-        mentions = []
+        mentions, named = [], self._named
         for match in pattern.finditer(text) if pattern else ():
             start, end = match.span()
             while events and events[0][0] <= start:
@@ -420,6 +423,10 @@ class OrganisationIndex:
                 self._resolve(written if written in self._forms else _canon(written))
             ]
             if entry.kind != "term" and self._whole_compound(text, start, end):
+                # A service's name counts where it would have been learnt: not in "Japan-U.S.
+                # Coast Guard" or "U.S. Coast Guard Academy".
+                if named and not standalone(text, start, end) and _canon(written) in named:
+                    continue
                 mentions.append(Mention(entry.id, base + start, base + end, written))
         for _, form, entry_id in events:
             self._current[form] = entry_id
@@ -511,7 +518,7 @@ class OrganisationIndex:
         # A country's services are named without parentheses ("the Indian Navy"), but every
         # way of defining a short form uses them.
         services = self._words.services
-        named = service_names(text, services) if services else []
+        named = service_names(text, services, self._words.service_leads) if services else []
         if "(" not in text:
             return [_Definition(n.start, "", n.name, merge=n.merge) for n in named]
         found: list[_Definition] = []
@@ -605,8 +612,10 @@ class OrganisationIndex:
             self._entries[entry_id] = _Entry(entry_id, "organisation", DEFINED)
         entry = self._entries[entry_id]
         # The name as shown, without a line break's space ("Self- Defense"); the name as
-        # written is still matched.
-        for form in dict.fromkeys((_BROKEN_HYPHEN.sub("-", " ".join(name.split())), name)):
+        # written is still matched (its _canon(): one space between words).
+        for form in dict.fromkeys((_BROKEN_HYPHEN.sub("-", _canon(name)), _canon(name))):
+            if form not in self._forms:
+                self._named.add(form)
             self._add_form(entry, form, short=False)
         self._by_key.setdefault(merged, entry_id)
         return entry_id

@@ -17,6 +17,9 @@ _NOT_IN_A_NAME = frozenset(
 _REACH = 80  # characters looked at on either side of the noun for the country
 _WORD_BEFORE = re.compile(r"(?:^|(?<=[\s(\u201c\"]))([A-Z][\w'\u2019.-]*) $")
 _WORD_START = re.compile(r"(?:^|(?<=[\s(\u201c\"]))[A-Z]")  # a capitalised word's start
+# Before the country: a dash or slash joining it to a word, or a name's "of" ("Bank of").
+# (With "the", the country's service follows a title: "Chief of the German Air Force".)
+_JOINED_BEFORE = re.compile(r"(?:[-\u2013/]\s*|[A-Z][\w'\u2019.-]* (?:of|for) )$")
 _CAPITALISED_NEXT = re.compile(r"\s+[A-Z]")
 _OF_COUNTRY = re.compile(r" of (?:the )?")
 
@@ -38,20 +41,25 @@ def nouns_pattern(nouns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?:" + "|".join(spelt) + r")(?![\w-])")
 
 
-def service_names(text: str, nouns: tuple[str, ...]) -> list[ServiceName]:
-    """Every "<country or its adjective> <noun>" and "<noun> of (the) <country>" in `text`."""
+def service_names(
+    text: str, nouns: tuple[str, ...], leads: frozenset[str] = frozenset()
+) -> list[ServiceName]:
+    """Every "<country or its adjective> <noun>" and "<noun> of (the) <country>" in `text`;
+    `leads`: words that may come first in such a name ("Royal Australian Navy")."""
     found = []
     for match in nouns_pattern(nouns).finditer(text):
         start, end = match.span()
         if start and text[start - 1].isalnum():
             continue  # inside a word ("Subnavy")
-        named = _country_before(text, start, match.group()) or _country_after(text, start, end)
+        named = _country_before(text, start, match.group(), leads) or _country_after(
+            text, start, end
+        )
         if named:
             found.append(named)
     return found
 
 
-def _country_before(text: str, start: int, noun: str) -> ServiceName | None:
+def _country_before(text: str, start: int, noun: str, leads: frozenset[str]) -> ServiceName | None:
     if start < 2 or text[start - 1] != " ":
         return None
     end = start + len(noun)
@@ -67,17 +75,20 @@ def _country_before(text: str, start: int, noun: str) -> ServiceName | None:
             break
     if code is None or begin is None:
         return None
-    # Capitalised words before the country belong to the name ("the Royal Australian Navy").
-    # At the start of a sentence every word is capitalised: whether "Free" is part of "Free
-    # Syrian Army" cannot be told there, so such a name is not taken at all.
+    if _JOINED_BEFORE.search(text, max(0, begin - _REACH), begin):
+        return None  # "Japan\u2013 India Navy", "Republic of China Navy", "Bank of Japan Police"
+    # A lead word before the country belongs to the name ("the Royal Australian Navy"). Any
+    # other capitalised word there leaves the name unclear: "Free Syrian Army", "Latin
+    # American Police", "In March Indian Navy ships", "the JICA Philippine Coast Guard
+    # project". A sentence's end or a possessive ("Japan's") is not part of it.
     lead = begin
     while word := _WORD_BEFORE.search(text, max(0, lead - _REACH), lead):
-        written, at = word.group(1), word.start(1)
+        written = word.group(1)
         if written in _NOT_IN_A_NAME or written.endswith((".", "'s", "\u2019s")):
             break
-        if at < 2 or text[at - 2] in ".:;!?":
+        if written not in leads:
             return None
-        lead = at
+        lead = word.start(1)
     name = text[lead:end]
     merge = f"{text[lead:begin]}{code} {noun}"
     return ServiceName(lead, name, merge)
@@ -97,6 +108,16 @@ def _country_after(text: str, start: int, end: int) -> ServiceName | None:
         return None
     name = text[start : of.end() + country.end]
     return ServiceName(start, name, f"{text[start:end]} of {country.id}")
+
+
+def standalone(text: str, start: int, end: int) -> bool:
+    """Whether a service's name written at text[start:end] stands alone as service_names()
+    requires: not joined to a word before ("Japan-U.S. Coast Guard"), and not going on with
+    a capitalised word ("U.S. Coast Guard Academy")."""
+    return not (
+        _JOINED_BEFORE.search(text, max(0, start - _REACH), start)
+        or _CAPITALISED_NEXT.match(text, end)
+    )
 
 
 def service_nouns_at(text: str, nouns: tuple[str, ...]) -> list[int]:

@@ -5,11 +5,12 @@ import pytest
 from app.pipeline.organisations import OrganisationIndex, load_words
 from app.pipeline.services import service_names
 
-NOUNS = load_words().services
+WORDS = load_words()
 
 
 def names(text: str) -> list[tuple[int, str, str]]:
-    return [(n.start, n.name, n.merge) for n in service_names(text, NOUNS)]
+    found = service_names(text, WORDS.services, WORDS.service_leads)
+    return [(n.start, n.name, n.merge) for n in found]
 
 
 @pytest.mark.parametrize(
@@ -20,6 +21,13 @@ def names(text: str) -> list[tuple[int, str, str]]:
         ("with the U.S. Navy.", [(9, "U.S. Navy", "USA Navy")]),
         ("by the Republic of Singapore Navy,", [(7, "Republic of Singapore Navy", "SGP Navy")]),
         ("and the Royal Australian Navy", [(8, "Royal Australian Navy", "Royal AUS Navy")]),
+        ("Royal Thai Navy ships", [(0, "Royal Thai Navy", "Royal THA Navy")]),
+        ("Chief of the German Air Force", [(13, "German Air Force", "DEU Air Force")]),
+        ("the Chief of Staff of the Indian Navy", [(26, "Indian Navy", "IND Navy")]),
+        (
+            "between the JSDF and Australian Defense Force.",
+            [(21, "Australian Defense Force", "AUS Defense Force")],
+        ),
         (
             "the Armed Forces of the Philippines agreed",
             [(4, "Armed Forces of the Philippines", "Armed Forces of PHL")],
@@ -44,8 +52,19 @@ def test_a_service_is_named_by_its_country(text, found):
         "the Navy and the Coast Guard",  # whose?
         "the Japan-India Navy talks",  # a compound: not India's navy
         "the Philippine Coast Guard Academy",  # a longer name, whose end cannot be told
-        "Free Syrian Army fighters",  # at a sentence's start "Free" may be part of the name
+        "the Japan\u2013 India Navy talks",
+        # A capitalised word before the country, not a lead word: where does the name start?
+        "Free Syrian Army fighters",
         "It said so. Free Syrian Army fighters",
+        "the Latin American Police",  # not the United States'
+        "In March Indian Navy ships",
+        "In FY2022 Philippine Coast Guard officers",
+        "the JICA Philippine Coast Guard project",
+        'known as "FOIP." Recently Indian Navy ships',
+        "the Indo-Pacific Japan Coast Guard",
+        # A longer name ending in the country: not that country's service.
+        "the Republic of China Navy",
+        "the Bank of Japan Police",
         "the United Self-Defense Forces of Colombia",  # not Colombia's forces
         "Subnavy of Chile",
     ],
@@ -103,3 +122,25 @@ def test_a_country_and_a_noun_apart_name_nothing():
     index = OrganisationIndex(curated=False)
     index.learn("India's navy and the Navy of no country met.")
     assert index.organisations() == []
+
+
+def test_a_services_name_is_found_only_where_it_stands_alone():
+    index = OrganisationIndex()
+    index.learn("the U.S. Coast Guard and the India Navy met")
+    for text in (
+        "the Japan-India Navy talks",
+        "the Japan-U.S. Coast Guard meeting",
+        "the U.S. Coast Guard Academy",
+    ):
+        assert index.find(text) == [], text
+    assert [m.id for m in index.find("the U.S. Coast Guard said")] == ["u-s-coast-guard"]
+    # A curated name is found as before: "Japan Coast Guard" was known before any was learnt.
+    index.learn("the Japan Coast Guard met")
+    assert [m.id for m in index.find("the Japan Coast Guard Academy")] == ["jcg"]
+
+
+def test_a_name_written_across_lines_is_stored_with_one_space():
+    index = OrganisationIndex(curated=False)
+    index.learn("the Vietnam Coast\nGuard and")
+    (record,) = index.organisations()
+    assert (record.name, record.aliases) == ("Vietnam Coast Guard", ())
