@@ -419,13 +419,12 @@ class OrganisationIndex:
                 _, form, entry_id = events.pop(0)
                 self._current[form] = entry_id
             written = match.group()  # mostly as known: a key of _forms is its own _canon()
-            entry = self._entries[
-                self._resolve(written if written in self._forms else _canon(written))
-            ]
+            form = written if written in self._forms else _canon(written)
+            entry = self._entries[self._resolve(form)]
             if entry.kind != "term" and self._whole_compound(text, start, end):
                 # A service's name counts where it would have been learnt: not in "Japan-U.S.
                 # Coast Guard" or "U.S. Coast Guard Academy".
-                if named and not standalone(text, start, end) and _canon(written) in named:
+                if form in named and not standalone(text, start, end):
                     continue
                 mentions.append(Mention(entry.id, base + start, base + end, written))
         for _, form, entry_id in events:
@@ -518,9 +517,12 @@ class OrganisationIndex:
         # A country's services are named without parentheses ("the Indian Navy"), but every
         # way of defining a short form uses them.
         services = self._words.services
-        named = service_names(text, services, self._words.service_leads) if services else []
+        named = [
+            _Definition(n.start, "", n.name, merge=n.merge)
+            for n in (service_names(text, services, self._words.service_leads) if services else ())
+        ]
         if "(" not in text:
-            return [_Definition(n.start, "", n.name, merge=n.merge) for n in named]
+            return named
         found: list[_Definition] = []
         for match in _STANDARD.finditer(text):
             found += self._long_before(match.group("acr"), text, 0, match.start())
@@ -537,11 +539,7 @@ class OrganisationIndex:
             # A name defined with its acronym is recorded so ("Indian Navy (IN)": "in"). On a
             # tie the acronym's definition comes first (sorted() keeps the order of equals).
             defined = {(d.start, d.long) for d in found}
-            found += [
-                _Definition(n.start, "", n.name, merge=n.merge)
-                for n in named
-                if (n.start, n.name) not in defined
-            ]
+            found += [d for d in named if (d.start, d.long) not in defined]
         return sorted(found, key=lambda d: d.start)
 
     def _long_before(self, acr: str, text: str, begin: int, end: int) -> list[_Definition]:
@@ -613,7 +611,8 @@ class OrganisationIndex:
         entry = self._entries[entry_id]
         # The name as shown, without a line break's space ("Self- Defense"); the name as
         # written is still matched (its _canon(): one space between words).
-        for form in dict.fromkeys((_BROKEN_HYPHEN.sub("-", _canon(name)), _canon(name))):
+        written = _canon(name)
+        for form in dict.fromkeys((_BROKEN_HYPHEN.sub("-", written), written)):
             if form not in self._forms:
                 self._named.add(form)
             self._add_form(entry, form, short=False)

@@ -7,6 +7,7 @@ from functools import cache
 from typing import NamedTuple
 
 from app.pipeline.places import country_called, find_places
+from app.pipeline.quick import occurrences
 
 # Words that start a sentence or clause before a name without being part of it ("The Indian
 # Navy", "Both Chinese Navy ..."), as places reads them before a country.
@@ -124,14 +125,7 @@ def service_nouns_at(text: str, nouns: tuple[str, ...]) -> list[int]:
     """Where the last word of any of the nouns ("Navy", "Guard") is written in `text`, sorted:
     a piece without one names no service. str.find() scans a whole document many times
     quicker than the nouns' pattern would."""
-    found = []
-    for word in _last_words(nouns):
-        at = text.find(word)
-        while at >= 0:
-            found.append(at)
-            at = text.find(word, at + 1)
-    found.sort()
-    return found
+    return sorted(at for word in _last_words(nouns) for at in occurrences(text, word))
 
 
 @cache
