@@ -53,7 +53,7 @@ def service_names(
         if start and text[start - 1].isalnum():
             continue  # inside a word ("Subnavy")
         named = _country_before(text, start, match.group(), leads) or _country_after(
-            text, start, end
+            text, start, end, leads
         )
         if named:
             found.append(named)
@@ -78,11 +78,37 @@ def _country_before(text: str, start: int, noun: str, leads: frozenset[str]) -> 
         return None
     if _JOINED_BEFORE.search(text, max(0, begin - _REACH), begin):
         return None  # "Japan\u2013 India Navy", "Republic of China Navy", "Bank of Japan Police"
-    # A lead word before the country belongs to the name ("the Royal Australian Navy"). Any
-    # other capitalised word there leaves the name unclear: "Free Syrian Army", "Latin
-    # American Police", "In March Indian Navy ships", "the JICA Philippine Coast Guard
-    # project". A sentence's end or a possessive ("Japan's") is not part of it.
-    lead = begin
+    lead = _name_start(text, begin, leads)
+    if lead is None:
+        return None
+    name = text[lead:end]
+    merge = f"{text[lead:begin]}{code} {noun}"
+    return ServiceName(lead, name, merge)
+
+
+def _country_after(text: str, start: int, end: int, leads: frozenset[str]) -> ServiceName | None:
+    of = _OF_COUNTRY.match(text, end)
+    if of is None:
+        return None
+    lead = _name_start(text, start, leads)  # "United Self-Defense Forces of Colombia": None
+    if lead is None:
+        return None
+    window = text[of.end() : of.end() + _REACH]
+    countries, _ = find_places(window)
+    country = next((c for c in countries if c.start == 0), None)
+    if country is None or _CAPITALISED_NEXT.match(window, country.end):
+        return None
+    name = text[lead : of.end() + country.end]
+    return ServiceName(lead, name, f"{text[lead:end]} of {country.id}")
+
+
+def _name_start(text: str, at: int, leads: frozenset[str]) -> int | None:
+    """Where a name whose country or noun is written from `at` starts. A lead word belongs to
+    it ("the Royal Australian Navy"). Any other capitalised word before leaves the name
+    unclear, and None says so: "Free Syrian Army", "Latin American Police", "In March Indian
+    Navy ships", "the JICA Philippine Coast Guard project". A sentence's end or a possessive
+    ("Japan's") is not part of it."""
+    lead = at
     while word := _WORD_BEFORE.search(text, max(0, lead - _REACH), lead):
         written = word.group(1)
         if written in _NOT_IN_A_NAME or written.endswith((".", "'s", "\u2019s")):
@@ -90,25 +116,7 @@ def _country_before(text: str, start: int, noun: str, leads: frozenset[str]) -> 
         if written not in leads:
             return None
         lead = word.start(1)
-    name = text[lead:end]
-    merge = f"{text[lead:begin]}{code} {noun}"
-    return ServiceName(lead, name, merge)
-
-
-def _country_after(text: str, start: int, end: int) -> ServiceName | None:
-    of = _OF_COUNTRY.match(text, end)
-    if of is None:
-        return None
-    if start and (before := _WORD_BEFORE.search(text, max(0, start - _REACH), start)):
-        if before.start(1) > 0 and before.group(1) not in _NOT_IN_A_NAME:
-            return None  # a longer name: "United Self-Defense Forces of Colombia"
-    window = text[of.end() : of.end() + _REACH]
-    countries, _ = find_places(window)
-    country = next((c for c in countries if c.start == 0), None)
-    if country is None or _CAPITALISED_NEXT.match(window, country.end):
-        return None
-    name = text[start : of.end() + country.end]
-    return ServiceName(start, name, f"{text[start:end]} of {country.id}")
+    return lead
 
 
 def standalone(text: str, start: int, end: int) -> bool:

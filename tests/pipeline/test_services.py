@@ -29,6 +29,10 @@ def names(text: str) -> list[tuple[int, str, str]]:
             [(21, "Australian Defense Force", "AUS Defense Force")],
         ),
         (
+            "It met Japan. Armed Forces of the Philippines officers",
+            [(14, "Armed Forces of the Philippines", "Armed Forces of PHL")],
+        ),
+        (
             "the Armed Forces of the Philippines agreed",
             [(4, "Armed Forces of the Philippines", "Armed Forces of PHL")],
         ),
@@ -66,6 +70,7 @@ def test_a_service_is_named_by_its_country(text, found):
         "the Republic of China Navy",
         "the Bank of Japan Police",
         "the United Self-Defense Forces of Colombia",  # not Colombia's forces
+        "Free Armed Forces of Syria fighters",  # "of <country>" too, at a sentence's start
         "Subnavy of Chile",
     ],
 )
