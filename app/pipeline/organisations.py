@@ -371,6 +371,7 @@ class OrganisationIndex:
         self._small_apart: bool | None = None  # see _tokens_beside_known()
         self._keys: dict[str, tuple[str, ...]] = {}  # long form -> _name_key(), see _key()
         self._named: set[str] = set()  # forms known only as a service's name, see find()
+        self._prefixed: dict[str, list[str]] = {}  # "PKO" -> ids of "UN PKO", see _variant_of()
         if curated:
             for organisation in self._words.curated:
                 self._add_curated(organisation)
@@ -620,9 +621,19 @@ class OrganisationIndex:
         return entry_id
 
     def _variant_of(self, short: str, key: tuple[str, ...]) -> str | None:
-        for entry_id in self._forms.get(short, ()):
+        # One body may be defined with and without its parent's acronym ("Peacekeeping
+        # Operations (PKO)", then "UN Peacekeeping Operations (UN PKO)"), in either order.
+        head, _, rest = short.partition(" ")
+        bare = rest if rest and head in self._forms else None
+        candidates = (*self._forms.get(short, ()), *self._prefixed.get(short, ()))
+        if bare:
+            candidates += tuple(self._forms.get(bare, ()))
+        for entry_id in candidates:
             entry = self._entries[entry_id]
-            if short in entry.shorts and any(_same_name(key, k) for k in entry.keys):
+            shorts = {s.partition(" ")[2] for s in entry.shorts} | set(entry.shorts)
+            if (short in shorts or bare in entry.shorts) and any(
+                _same_name(key, k) for k in entry.keys
+            ):
                 return entry_id
         return None
 
@@ -638,6 +649,9 @@ class OrganisationIndex:
     def _add_form(self, entry: _Entry, form: str, *, short: bool) -> None:
         if short and form not in entry.shorts:
             entry.shorts.append(form)
+            head, _, rest = form.partition(" ")
+            if rest and head in self._forms:  # "UN PKO": see _variant_of()
+                self._prefixed.setdefault(rest, []).append(entry.id)
         if not short and form not in entry.longs:
             entry.longs.append(form)
             key = self._key(form)

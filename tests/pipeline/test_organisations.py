@@ -371,6 +371,47 @@ def test_first_definition_wins_and_variants_become_aliases():
     )
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_a_body_defined_with_and_without_its_parents_acronym_is_one_record(reverse):
+    # The Bluebook 2023 defines "UN Peacekeeping Operations (PKO)", then "(UN PKO)".
+    index = OrganisationIndex()
+    sentences = [
+        "the dispatch of UN Peacekeeping Operations (PKO) and other means",
+        "(A) UN Peacekeeping Operations (UN PKO)",
+    ]
+    for sentence in reversed(sentences) if reverse else sentences:
+        index.learn(sentence)
+    [record] = [o for o in index.organisations() if "PKO" in (o.short or "")]
+    assert {record.name, record.short, *record.aliases} == {
+        "PKO",
+        "UN PKO",
+        "Peacekeeping Operations",
+        "UN Peacekeeping Operations",
+    }
+    found = index.find("12 UN PKO missions, and PKO personnel from the UN.")
+    assert ids(found) == [record.id, record.id, "un"]
+
+
+def test_a_parents_acronym_joins_only_a_body_of_the_same_name():
+    index = OrganisationIndex()
+    index.learn("the Regional Centre (RC) opened")
+    index.learn("the UN Rescue Corps (UN RC) met")  # not the same name: two records
+    index.learn("the Quiet Fund (QF) grew")
+    index.learn("the XY Quiet Fund (XY QF) grew")  # "XY" names nothing known: two records
+    shorts = sorted(o.short or "" for o in index.organisations() if o.source == "defined")
+    assert shorts == ["QF", "RC", "UN RC", "XY QF"]
+
+
+def test_the_self_defense_forces_services_are_their_own_records(corpus):
+    found = corpus.find(
+        "exercises between the Japan Maritime SDF and the Italian Navy, and Japan Air SDF"
+        " pilots; Maritime Self-Defense Force destroyers; the Japan Ground Self-Defense Force"
+    )
+    assert ids(found) == ["jmsdf", "italian-navy", "jasdf", "jmsdf", "jgsdf"]
+    # Learnt as a service's name, broken by a line, it joins the curated record.
+    assert "Japan Maritime Self- Defense Force" in by_id(corpus)["jmsdf"].aliases
+
+
 def test_hyphenated_acronym_compounds():
     index = OrganisationIndex(curated=False)
     index.learn("the Ocean Data Agency (ODA) and the Fishery Board (FB) and Sea Rescue Unit (SRU)")
