@@ -17,7 +17,7 @@ import pycountry
 from app.paths import resources_dir
 from app.pipeline.model import Mention
 from app.pipeline.quick import matches_at, occurrences
-from app.pipeline.services import service_names, service_nouns_at, standalone
+from app.pipeline.services import ServiceName, service_names, service_nouns_at, standalone
 
 KINDS = ("organisation", "programme", "agreement", "term")
 DEFINED, CURATED = "defined", "curated"
@@ -517,11 +517,7 @@ class OrganisationIndex:
     def _definitions(self, text: str) -> list[_Definition]:
         # A country's services are named without parentheses ("the Indian Navy"), but every
         # way of defining a short form uses them.
-        services = self._words.services
-        named = [
-            _Definition(n.start, "", n.name, merge=n.merge)
-            for n in (service_names(text, services, self._words.service_leads) if services else ())
-        ]
+        named = [_Definition(n.start, "", n.name, merge=n.merge) for n in self._service_names(text)]
         if "(" not in text:
             return named
         found: list[_Definition] = []
@@ -537,11 +533,22 @@ class OrganisationIndex:
             if len(long.split()) >= 2:
                 found += self._read(match.group("acr"), [(match.start(), long)])
         if named:
-            # A name defined with its acronym is recorded so ("Indian Navy (IN)": "in"). On a
-            # tie the acronym's definition comes first (sorted() keeps the order of equals).
+            # A name defined with its acronym is recorded so ("Indian Navy (IN)": "in"), and
+            # keeps the service's key for its other spellings.
+            merges = {(d.start, d.long): d.merge for d in named}
+            found = [
+                _Definition(d.start, d.short, d.long, d.extra, merges[d.start, d.long])
+                if (d.start, d.long) in merges
+                else d
+                for d in found
+            ]
             defined = {(d.start, d.long) for d in found}
             found += [d for d in named if (d.start, d.long) not in defined]
         return sorted(found, key=lambda d: d.start)
+
+    def _service_names(self, text: str) -> list[ServiceName]:
+        services = self._words.services
+        return service_names(text, services, self._words.service_leads) if services else []
 
     def _long_before(self, acr: str, text: str, begin: int, end: int) -> list[_Definition]:
         """The shortest stretch of words ending at `end` that `acr` abbreviates."""
@@ -587,10 +594,17 @@ class OrganisationIndex:
         if not short:
             return self._name_service(long, definition.merge)
         key = self._key(long)
-        entry_id = self._variant_of(short, key) or self._by_key.get(key)
+        merged = ("@", *self._key(definition.merge)) if definition.merge else None
+        entry_id = (
+            self._variant_of(short, key)
+            or self._by_key.get(key)
+            or (self._by_key.get(merged) if merged else None)
+        )
         if entry_id is None:
             entry_id = self._unique_id(slug(short))
             self._entries[entry_id] = _Entry(entry_id, classify(long, self._words), DEFINED)
+        if merged:
+            self._by_key.setdefault(merged, entry_id)
         entry = self._entries[entry_id]
         entry.source = DEFINED
         for form in (short, *definition.extra):
@@ -645,6 +659,10 @@ class OrganisationIndex:
         for name in (organisation.name, *organisation.aliases):
             # Curated aliases may be short ("INTERPOL", "ICPO") or long ("UN Security Council").
             self._add_form(entry, name, short=acronym_shaped(name) and " " not in name)
+            # A curated service takes its other spellings too ("Coast Guard of Japan").
+            for named in self._service_names(name):
+                if named.start == 0 and named.name == name:
+                    self._by_key.setdefault(("@", *self._key(named.merge)), entry.id)
 
     def _add_form(self, entry: _Entry, form: str, *, short: bool) -> None:
         if short and form not in entry.shorts:

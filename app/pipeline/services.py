@@ -16,8 +16,10 @@ _NOT_IN_A_NAME = frozenset(
     " Its Their His Her This That These Those".split()
 )
 _REACH = 80  # characters looked at on either side of the noun for the country
-_WORD_BEFORE = re.compile(r"(?:^|(?<=[\s(\u201c\"]))([A-Z][\w'\u2019.-]*) $")
-_WORD_START = re.compile(r"(?:^|(?<=[\s(\u201c\"]))[A-Z]")  # a capitalised word's start
+# A word starts after a space, a "(" or an opening quote; it ends before a space (a
+# non-breaking one too).
+_WORD_BEFORE = re.compile(r"(?:^|(?<=[\s(\u201c\u2018\"']))([A-Z][\w'\u2019.-]*)\s$")
+_WORD_START = re.compile(r"(?:^|(?<=[\s(\u201c\u2018\"']))[A-Z]")  # a capitalised word's start
 # Before the country: a dash or slash joining it to a word, or a name's "of" ("Bank of").
 # (With "the", the country's service follows a title: "Chief of the German Air Force".)
 _JOINED_BEFORE = re.compile(r"(?:[-\u2013/]\s*|[A-Z][\w'\u2019.-]* (?:of|for) )$")
@@ -34,9 +36,9 @@ class ServiceName(NamedTuple):
 @cache
 def nouns_pattern(nouns: tuple[str, ...]) -> re.Pattern[str]:
     """The nouns, longest first; a hyphen may be followed by a space where a line was broken
-    ("Self- Defense Force")."""
+    ("Self- Defense Force"), and an apostrophe be curly ("People\u2019s Liberation Army")."""
     spelt = (
-        re.escape(noun).replace(r"\ ", r"\s+").replace(r"\-", r"-\s?")
+        re.escape(noun).replace(r"\ ", r"\s+").replace(r"\-", r"-\s?").replace("'", "['\u2019]")
         for noun in sorted(nouns, key=len, reverse=True)
     )
     return re.compile(r"(?:" + "|".join(spelt) + r")(?![\w-])")
@@ -61,7 +63,7 @@ def service_names(
 
 
 def _country_before(text: str, start: int, noun: str, leads: frozenset[str]) -> ServiceName | None:
-    if start < 2 or text[start - 1] != " ":
+    if start < 2 or not text[start - 1].isspace():
         return None
     end = start + len(noun)
     if _CAPITALISED_NEXT.match(text, end):
@@ -81,9 +83,7 @@ def _country_before(text: str, start: int, noun: str, leads: frozenset[str]) -> 
     lead = _name_start(text, begin, leads)
     if lead is None:
         return None
-    name = text[lead:end]
-    merge = f"{text[lead:begin]}{code} {noun}"
-    return ServiceName(lead, name, merge)
+    return ServiceName(lead, text[lead:end], _merge_key(text[lead:begin], code, noun))
 
 
 def _country_after(text: str, start: int, end: int, leads: frozenset[str]) -> ServiceName | None:
@@ -99,7 +99,14 @@ def _country_after(text: str, start: int, end: int, leads: frozenset[str]) -> Se
     if country is None or _CAPITALISED_NEXT.match(window, country.end):
         return None
     name = text[lead : of.end() + country.end]
-    return ServiceName(lead, name, f"{text[lead:end]} of {country.id}")
+    return ServiceName(lead, name, _merge_key(text[lead:start], country.id, text[start:end]))
+
+
+def _merge_key(leads: str, code: str, noun: str) -> str:
+    """One key for every spelling of a country's service: "Armed Forces of the Philippines"
+    and "Philippine Armed Forces", a curly apostrophe or a line broken inside the noun."""
+    noun = " ".join(noun.replace("\u2019", "'").replace("- ", "-").split())
+    return f"{' '.join(leads.split())} {code} {noun}".lstrip()
 
 
 def _name_start(text: str, at: int, leads: frozenset[str]) -> int | None:

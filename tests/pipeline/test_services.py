@@ -30,15 +30,15 @@ def names(text: str) -> list[tuple[int, str, str]]:
         ),
         (
             "It met Japan. Armed Forces of the Philippines officers",
-            [(14, "Armed Forces of the Philippines", "Armed Forces of PHL")],
+            [(14, "Armed Forces of the Philippines", "PHL Armed Forces")],
         ),
         (
             "the Armed Forces of the Philippines agreed",
-            [(4, "Armed Forces of the Philippines", "Armed Forces of PHL")],
+            [(4, "Armed Forces of the Philippines", "PHL Armed Forces")],
         ),
         (
             "the Japan Maritime Self- Defense Force",
-            [(4, "Japan Maritime Self- Defense Force", "JPN Maritime Self- Defense Force")],
+            [(4, "Japan Maritime Self- Defense Force", "JPN Maritime Self-Defense Force")],
         ),
         ("to Japan. China Coast Guard vessels", [(10, "China Coast Guard", "CHN Coast Guard")]),
         ("Japan's Indian Navy", [(8, "Indian Navy", "IND Navy")]),
@@ -149,3 +149,65 @@ def test_a_name_written_across_lines_is_stored_with_one_space():
     index.learn("the Vietnam Coast\nGuard and")
     (record,) = index.organisations()
     assert (record.name, record.aliases) == ("Vietnam Coast Guard", ())
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "merge"),
+    [
+        ("the Indian\u00a0Navy sailed", "Indian\u00a0Navy", "IND Navy"),  # a non-breaking space
+        ("the\u00a0Indian Navy sailed", "Indian Navy", "IND Navy"),
+        (
+            "a \u2018Philippine Coast Guard\u2019 vessel",
+            "Philippine Coast Guard",
+            "PHL Coast Guard",
+        ),
+        (
+            "the Chinese People\u2019s Liberation Army",
+            "Chinese People\u2019s Liberation Army",
+            "CHN People's Liberation Army",
+        ),
+    ],
+)
+def test_a_services_name_in_other_typography(text, name, merge):
+    [(_, found, key)] = names(text)
+    assert (found, key) == (name, merge)
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ("the Armed Forces of the Philippines met", "the Philippine Armed Forces met"),
+        ("the Philippine Armed Forces met", "the Armed Forces of the Philippines met"),
+        ("the Chinese People's Liberation Army", "the Chinese People\u2019s Liberation Army"),
+    ],
+)
+def test_a_service_written_before_or_after_its_country_is_one_record(sentences):
+    index = OrganisationIndex(curated=False)
+    for sentence in sentences:
+        index.learn(sentence)
+    (record,) = index.organisations()
+    for sentence in sentences:
+        assert [m.id for m in index.find(sentence)] == [record.id]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_service_defined_with_an_acronym_takes_its_other_spellings(order):
+    index = OrganisationIndex(curated=False)
+    for sentence in (
+        "the Armed Forces of the Philippines (AFP) and",
+        "the Philippine Armed Forces",
+    )[::order]:
+        index.learn(sentence)
+    (record,) = index.organisations()
+    assert record.short == "AFP"
+    assert {record.name, *record.aliases} == {
+        "Armed Forces of the Philippines",
+        "Philippine Armed Forces",
+    }
+
+
+def test_a_curated_service_takes_its_other_spellings():
+    index = OrganisationIndex()
+    index.learn("the Coast Guard of Japan trained them")
+    assert "coast-guard-of-japan" not in {o.id for o in index.organisations()}
+    assert [m.id for m in index.find("the Coast Guard of Japan and the JCG")] == ["jcg", "jcg"]
