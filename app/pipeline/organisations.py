@@ -422,6 +422,9 @@ class OrganisationIndex:
             written = match.group()  # mostly as known: a key of _forms is its own _canon()
             form = written if written in self._forms else _canon(written)
             entry = self._entries[self._resolve(form)]
+            # "G7++" and "G7+" are other groupings than the G7, as "ASEAN+3" is not ASEAN.
+            if text[end : end + 1] == "+":
+                continue
             if entry.kind != "term" and self._whole_compound(text, start, end):
                 # A service's name counts where it would have been learnt: not in "Japan-U.S.
                 # Coast Guard" or "U.S. Coast Guard Academy".
