@@ -638,21 +638,33 @@ class OrganisationIndex:
         return entry_id
 
     def _variant_of(self, short: str, key: tuple[str, ...]) -> str | None:
-        # One body may be defined with and without its parent's acronym ("Peacekeeping
-        # Operations (PKO)", then "UN Peacekeeping Operations (UN PKO)"), in either order.
-        head, _, rest = short.partition(" ")
-        bare = rest if rest and head in self._forms else None
-        candidates = (*self._forms.get(short, ()), *self._prefixed.get(short, ()))
-        if bare:
-            candidates += tuple(self._forms.get(bare, ()))
-        for entry_id in candidates:
+        for entry_id in self._forms.get(short, ()):
             entry = self._entries[entry_id]
-            shorts = {s.partition(" ")[2] for s in entry.shorts} | set(entry.shorts)
-            if (short in shorts or bare in entry.shorts) and any(
-                _same_name(key, k) for k in entry.keys
-            ):
+            if short in entry.shorts and any(_same_name(key, k) for k in entry.keys):
+                return entry_id
+        # One body may be defined with and without its parent's acronym ("Peacekeeping
+        # Operations (PKO)", "UN Peacekeeping Operations (UN PKO)"), in either order; the
+        # bodies of two parents ("UN PKO", "NATO PKO") are never one record.
+        parent, _, bare = short.partition(" ")
+        if bare and parent in self._forms:
+            candidates = [
+                i
+                for i in self._forms.get(bare, ())
+                if bare in self._entries[i].shorts and self._parents(i) <= {parent}
+            ]
+        else:
+            candidates = self._prefixed.get(short, [])
+            if len(candidates) > 1:
+                return None  # whose?
+        for entry_id in candidates:
+            if any(_same_name(key, k) for k in self._entries[entry_id].keys):
                 return entry_id
         return None
+
+    def _parents(self, entry_id: str) -> set[str]:
+        """The known forms that start the record's short forms ("UN" of "UN PKO")."""
+        heads = (s.partition(" ")[0] for s in self._entries[entry_id].shorts if " " in s)
+        return {head for head in heads if head in self._forms}
 
     def _add_curated(self, organisation: Organisation) -> None:
         entry = _Entry(organisation.id, organisation.kind, CURATED)

@@ -30,7 +30,9 @@ _OF_COUNTRY = re.compile(r" of (?:the )?")
 class ServiceName(NamedTuple):
     start: int
     name: str  # as written
-    merge: str  # the name with the country as its code: spellings of one service agree
+    # The name as "<leads><country code> <noun>", whichever way it is written ("Armed Forces
+    # of the Philippines", "Philippine Armed Forces"): spellings of one service agree.
+    merge: str
 
 
 @cache
@@ -83,7 +85,7 @@ def _country_before(text: str, start: int, noun: str, leads: frozenset[str]) -> 
     lead = _name_start(text, begin, leads)
     if lead is None:
         return None
-    return ServiceName(lead, text[lead:end], _merge_key(text[lead:begin], code, noun))
+    return ServiceName(lead, text[lead:end], f"{text[lead:begin]}{code} {noun}")
 
 
 def _country_after(text: str, start: int, end: int, leads: frozenset[str]) -> ServiceName | None:
@@ -99,14 +101,7 @@ def _country_after(text: str, start: int, end: int, leads: frozenset[str]) -> Se
     if country is None or _CAPITALISED_NEXT.match(window, country.end):
         return None
     name = text[lead : of.end() + country.end]
-    return ServiceName(lead, name, _merge_key(text[lead:start], country.id, text[start:end]))
-
-
-def _merge_key(leads: str, code: str, noun: str) -> str:
-    """One key for every spelling of a country's service: "Armed Forces of the Philippines"
-    and "Philippine Armed Forces", a curly apostrophe or a line broken inside the noun."""
-    noun = " ".join(noun.replace("\u2019", "'").replace("- ", "-").split())
-    return f"{' '.join(leads.split())} {code} {noun}".lstrip()
+    return ServiceName(lead, name, f"{text[lead:start]}{country.id} {text[start:end]}")
 
 
 def _name_start(text: str, at: int, leads: frozenset[str]) -> int | None:

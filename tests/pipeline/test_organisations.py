@@ -227,7 +227,7 @@ def test_armed_groups_named_by_their_usual_short_names():
     index = OrganisationIndex()
     found = index.find(
         "designated by the ISIL (Da'esh) and Al-Qaida Sanctions Committee; groups influenced"
-        " by ISIS; a crisis; Daesher"
+        " by Daesh; ISIS Malaysia, a think tank; a crisis; Daesher"
     )
     assert ids(found) == ["isil", "isil", "al-qaida", "isil"]
     assert index.undefined_acronyms("the ISIL and the TTP") == {"TTP"}
@@ -413,12 +413,26 @@ def test_a_parents_acronym_joins_only_a_body_of_the_same_name():
     assert shorts == ["QF", "RC", "UN RC", "XY QF"]
 
 
+@pytest.mark.parametrize("bare_at", [0, 1, 2])
+def test_the_bodies_of_two_parents_are_never_one_record(bare_at):
+    index = OrganisationIndex()
+    sentences = ["UN Peacekeeping Operations (UN PKO)", "NATO Peacekeeping Operations (NATO PKO)"]
+    sentences.insert(bare_at, "Peacekeeping Operations (PKO)")
+    for sentence in sentences:
+        index.learn(sentence)
+    found = index.find("NATO PKO and UN PKO")
+    assert found[0].id != found[1].id
+    records = [o for o in index.organisations() if "PKO" in (o.short or "")]
+    assert not any({"UN PKO", "NATO PKO"} <= {o.short, *o.aliases} for o in records)
+
+
 def test_the_self_defense_forces_services_are_their_own_records(corpus):
     found = corpus.find(
         "exercises between the Japan Maritime SDF and the Italian Navy, and Japan Air SDF"
-        " pilots; Maritime Self-Defense Force destroyers; the Japan Ground Self-Defense Force"
+        " pilots; Maritime Self-Defense Force destroyers; the Japan Ground Self-Defense Force;"
+        " the Maritime Self-Defense Forces"
     )
-    assert ids(found) == ["jmsdf", "italian-navy", "jasdf", "jmsdf", "jgsdf"]
+    assert ids(found) == ["jmsdf", "italian-navy", "jasdf", "jmsdf", "jgsdf", "jmsdf"]
     # Learnt as a service's name, broken by a line, it joins the curated record.
     assert "Japan Maritime Self- Defense Force" in by_id(corpus)["jmsdf"].aliases
 

@@ -38,7 +38,7 @@ def names(text: str) -> list[tuple[int, str, str]]:
         ),
         (
             "the Japan Maritime Self- Defense Force",
-            [(4, "Japan Maritime Self- Defense Force", "JPN Maritime Self-Defense Force")],
+            [(4, "Japan Maritime Self- Defense Force", "JPN Maritime Self- Defense Force")],
         ),
         ("to Japan. China Coast Guard vessels", [(10, "China Coast Guard", "CHN Coast Guard")]),
         ("Japan's Indian Navy", [(8, "Indian Navy", "IND Navy")]),
@@ -164,7 +164,7 @@ def test_a_name_written_across_lines_is_stored_with_one_space():
         (
             "the Chinese People\u2019s Liberation Army",
             "Chinese People\u2019s Liberation Army",
-            "CHN People's Liberation Army",
+            "CHN People\u2019s Liberation Army",
         ),
     ],
 )
