@@ -422,9 +422,6 @@ class OrganisationIndex:
             written = match.group()  # mostly as known: a key of _forms is its own _canon()
             form = written if written in self._forms else _canon(written)
             entry = self._entries[self._resolve(form)]
-            # "G7++" and "G7+" are other groupings than the G7, as "ASEAN+3" is not ASEAN.
-            if text[end : end + 1] == "+":
-                continue
             if entry.kind != "term" and self._whole_compound(text, start, end):
                 # A service's name counts where it would have been learnt: not in "Japan-U.S.
                 # Coast Guard" or "U.S. Coast Guard Academy".
@@ -645,8 +642,8 @@ class OrganisationIndex:
         # One body may be defined with and without its parent's acronym ("Peacekeeping
         # Operations (PKO)", "UN Peacekeeping Operations (UN PKO)"), in either order; the
         # bodies of two parents ("UN PKO", "NATO PKO") are never one record.
-        parent, _, bare = short.partition(" ")
-        if bare and parent in self._forms:
+        if split := self._parent_and_bare(short):
+            parent, bare = split
             candidates = [
                 i
                 for i in self._forms.get(bare, ())
@@ -663,8 +660,13 @@ class OrganisationIndex:
 
     def _parents(self, entry_id: str) -> set[str]:
         """The known forms that start the record's short forms ("UN" of "UN PKO")."""
-        heads = (s.partition(" ")[0] for s in self._entries[entry_id].shorts if " " in s)
-        return {head for head in heads if head in self._forms}
+        splits = map(self._parent_and_bare, self._entries[entry_id].shorts)
+        return {split[0] for split in splits if split}
+
+    def _parent_and_bare(self, short: str) -> tuple[str, str] | None:
+        """("UN", "PKO") for "UN PKO": a short form whose first word is a known form."""
+        parent, _, bare = short.partition(" ")
+        return (parent, bare) if bare and parent in self._forms else None
 
     def _add_curated(self, organisation: Organisation) -> None:
         entry = _Entry(organisation.id, organisation.kind, CURATED)
@@ -682,9 +684,8 @@ class OrganisationIndex:
     def _add_form(self, entry: _Entry, form: str, *, short: bool) -> None:
         if short and form not in entry.shorts:
             entry.shorts.append(form)
-            head, _, rest = form.partition(" ")
-            if rest and head in self._forms:  # "UN PKO": see _variant_of()
-                self._prefixed.setdefault(rest, []).append(entry.id)
+            if split := self._parent_and_bare(form):  # "UN PKO": see _variant_of()
+                self._prefixed.setdefault(split[1], []).append(entry.id)
         if not short and form not in entry.longs:
             entry.longs.append(form)
             key = self._key(form)
@@ -821,8 +822,12 @@ class OrganisationIndex:
 
     def _whole_compound(self, text: str, start: int, end: int) -> bool:
         """A form joined by hyphens to other acronyms counts only if all of them are known:
-        "JICA-JAXA" names both, "ReCAAP-ISC" (when unknown) is not ReCAAP + ISC."""
-        if text[start - 1 : start] != "-" and text[end : end + 1] != "-":
+        "JICA-JAXA" names both, "ReCAAP-ISC" (when unknown) is not ReCAAP + ISC. A form
+        before "+" never counts: "G7++" and "G7+" are other groupings than the G7."""
+        after = text[end : end + 1]
+        if after == "+":
+            return False
+        if text[start - 1 : start] != "-" and after != "-":
             return True  # joined to nothing: most forms
         parts = []
         left = re.search(r"([A-Za-z0-9]+)-$", text[max(0, start - 20) : start])

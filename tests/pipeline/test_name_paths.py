@@ -144,12 +144,7 @@ def plain_find(index: OrganisationIndex, text: str, base: int = 0) -> list[Menti
             index._current[form] = entry_id
         written = match.group()
         entry = index._entries[index._resolve(_canon(written))]
-        another_grouping = text[end : end + 1] == "+"  # "G7++"
-        if (
-            entry.kind != "term"
-            and not another_grouping
-            and index._whole_compound(text, start, end)
-        ):
+        if entry.kind != "term" and index._whole_compound(text, start, end):
             mentions.append(Mention(entry.id, base + start, base + end, written))
     for _, form, entry_id in events:
         index._current[form] = entry_id

@@ -97,20 +97,27 @@ def test_a_service_named_once_is_found_everywhere_under_one_record():
     assert "japan-coast-guard" not in records
 
 
-def test_a_service_defined_with_an_acronym_keeps_its_acronym_record():
+@pytest.mark.parametrize(
+    ("sentences", "record"),
+    [
+        # Defined with an acronym first: the acronym's record keeps the name.
+        (
+            ("the Philippine Coast Guard (PCG) and", "the Philippine Coast Guard met"),
+            ("pcg", "PCG", "Philippine Coast Guard"),
+        ),
+        # An acronym defined later joins the service's record.
+        (
+            ("the Indian Navy met", "the Indian Navy (IN) and"),
+            ("indian-navy", "IN", "Indian Navy"),
+        ),
+    ],
+)
+def test_a_service_and_its_acronym_are_one_record(sentences, record):
     index = OrganisationIndex(curated=False)
-    index.learn("the Philippine Coast Guard (PCG) and")
-    index.learn("the Philippine Coast Guard met")
-    (record,) = index.organisations()
-    assert (record.id, record.short, record.name) == ("pcg", "PCG", "Philippine Coast Guard")
-
-
-def test_an_acronym_defined_later_joins_the_services_record():
-    index = OrganisationIndex(curated=False)
-    index.learn("the Indian Navy met")
-    index.learn("the Indian Navy (IN) and")
-    (record,) = index.organisations()
-    assert (record.id, record.short, record.name) == ("indian-navy", "IN", "Indian Navy")
+    for sentence in sentences:
+        index.learn(sentence)
+    (found,) = index.organisations()
+    assert (found.id, found.short, found.name) == record
 
 
 def test_a_name_broken_across_lines_is_shown_whole_and_found_as_written():
