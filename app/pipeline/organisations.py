@@ -17,7 +17,13 @@ import pycountry
 from app.paths import resources_dir
 from app.pipeline.model import Mention
 from app.pipeline.quick import matches_at, occurrences
-from app.pipeline.services import ServiceName, service_names, service_nouns_at, standalone
+from app.pipeline.services import (
+    ServiceName,
+    another_countrys,
+    service_names,
+    service_nouns_at,
+    standalone,
+)
 
 KINDS = ("organisation", "programme", "agreement", "term")
 DEFINED, CURATED = "defined", "curated"
@@ -90,6 +96,8 @@ class Words:
     curated: tuple[Organisation, ...]
     services: tuple[str, ...] = ()  # nouns of a country's forces and services (services.py)
     service_leads: frozenset[str] = frozenset()  # words that may start one ("Royal")
+    # Curated id -> the alpha-3 code of the country whose body it is ("mofa" -> "JPN").
+    countries: dict[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -119,6 +127,7 @@ def load_words(path: Path | None = None) -> Words:
         curated=curated,
         services=tuple(data.get("services", {}).get("nouns", ())),
         service_leads=frozenset(data.get("services", {}).get("leads", ())),
+        countries={e["id"]: e["country"] for e in data.get("organisation", ()) if "country" in e},
     )
 
 
@@ -413,7 +422,7 @@ class OrganisationIndex:
         # definition moves the reading position: no need to ask.
         may_redefine = "(" in text and self._shared_heads != ()
         events = self._events(text) if may_redefine else []
-        mentions, named = [], self._named
+        mentions, named, countries = [], self._named, self._words.countries
         for match in pattern.finditer(text) if pattern else ():
             start, end = match.span()
             while events and events[0][0] <= start:
@@ -426,6 +435,11 @@ class OrganisationIndex:
                 # A service's name counts where it would have been learnt: not in "Japan-U.S.
                 # Coast Guard" or "U.S. Coast Guard Academy".
                 if form in named and not standalone(text, start, end):
+                    continue
+                # Japan's MOFA is not in "the Indonesian Ministry of Foreign Affairs".
+                if (country := countries.get(entry.id)) and another_countrys(
+                    text, start, end, country
+                ):
                     continue
                 mentions.append(Mention(entry.id, base + start, base + end, written))
         for _, form, entry_id in events:

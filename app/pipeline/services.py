@@ -131,6 +131,38 @@ def standalone(text: str, start: int, end: int) -> bool:
     )
 
 
+def another_countrys(text: str, start: int, end: int, country: str) -> bool:
+    """Whether the name written at text[start:end], of a body of `country` (an alpha-3 code),
+    is said there to be another country's: "the Indonesian Ministry of Foreign Affairs",
+    "Viet Nam's Ministry of Defense", "the Ministry of Foreign Affairs of Viet Nam", "the
+    United Self-Defense Forces of Colombia". Where no country is written beside it, it is
+    `country`'s."""
+    named = _country_right_before(text, start)
+    if named is None and (of := _OF_COUNTRY.match(text, end)):
+        countries, _ = find_places(text[of.end() : of.end() + _REACH])
+        named = next((c.id for c in countries if c.start == 0), None)
+    return named is not None and named != country
+
+
+def _country_right_before(text: str, start: int) -> str | None:
+    """The country that the words right before `start` name, or whose possessive they are
+    ("Indonesian ", "Viet Nam's "), else None."""
+    if start < 2 or not text[start - 1].isspace():
+        return None
+    end = start - 1
+    if text.endswith(("'s", "\u2019s"), 0, end):
+        end -= 2
+    # A country's name or adjective ends in a capitalised word ("Korea" of "Republic of
+    # Korea"); mostly "the" or "and" is written there, and no more need be looked at.
+    if not text[text.rfind(" ", 0, end) + 1 : end][:1].isupper():
+        return None
+    # The longest run of words first: "Papua New Guinea", not "Guinea".
+    for word in _WORD_START.finditer(text, max(0, end - _REACH), end):
+        if code := country_called(text[word.start() : end]):
+            return code
+    return None
+
+
 def service_nouns_at(text: str, nouns: tuple[str, ...]) -> list[int]:
     """Where the last word of any of the nouns ("Navy", "Guard") is written in `text`, sorted:
     a piece without one names no service. str.find() scans a whole document many times

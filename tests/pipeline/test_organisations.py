@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pycountry
 import pytest
 
 from app.pipeline.organisations import (
@@ -231,6 +232,49 @@ def test_armed_groups_named_by_their_usual_short_names():
     )
     assert ids(found) == ["isil", "isil", "al-qaida", "isil"]
     assert index.undefined_acronyms("the ISIL and the TTP") == {"TTP"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the Indonesian Ministry of Foreign Affairs",
+        "Viet Nam's Ministry of Defense",
+        "Viet Nam\u2019s MOD",
+        "the Ministry of Foreign Affairs of Viet Nam",
+        "the Ministry of Defense of the Republic of Korea",
+        "the Ministry of Foreign Affairs of Papua New Guinea",
+        "the Philippine Coast Guard and the Indian Maritime Self-Defense Force",
+        "the United Self-Defense Forces of Colombia",
+        "the British MOD",
+    ],
+)
+def test_a_japanese_body_is_not_linked_where_the_text_says_whose_it_is(text):
+    # Other countries have ministries and forces of the same names: linking them to Japan's
+    # would invent a Japanese actor.
+    assert OrganisationIndex().find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the Ministry of Defense and Self-Defense Forces", ["mod", "sdf"]),
+        ("Japan's Ministry of Defense and METI", ["mod", "meti"]),
+        ("the Japanese Self-Defense Forces", ["sdf"]),
+        ("the Ministry of Foreign Affairs of Japan", ["mofa"]),
+        ("the Ministry of Defense, Viet Nam and Indonesia", ["mod"]),
+        ("the Ministry of Economy, Trade and Industry", ["meti"]),
+    ],
+)
+def test_a_japanese_body_is_linked_where_no_other_country_is_beside_it(text, expected):
+    assert ids(OrganisationIndex().find(text)) == expected
+
+
+def test_curated_countries_are_alpha_3_codes():
+    words = load_words()
+    assert set(words.countries) <= {o.id for o in words.curated}
+    assert {"mofa", "mod", "meti", "sdf", "jcg"} <= set(words.countries)
+    for code in words.countries.values():
+        assert pycountry.countries.get(alpha_3=code) is not None
 
 
 def test_curated_list_leaves_regions_alone():
