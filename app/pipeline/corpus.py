@@ -63,11 +63,11 @@ def read_corpus(
         text = documents[number].text
         parsed = read_document(text)
         found = []
-        nouns = finder.service_nouns_at(text)  # a service is named without a "("
+        names = finder.names_at(text)  # services and quoted programmes, named without a "("
         for position, piece in enumerate(parsed.pieces):
             if text.find("(", piece.start, piece.end) < 0:
                 # Every way of defining a short form uses parentheses.
-                if not nouns or not _any_between(nouns, piece.start, piece.end):
+                if not names or not _any_between(names, piece.start, piece.end):
                     continue
             definitions = finder.definitions(text[piece.start : piece.end])
             if definitions != []:

@@ -17,6 +17,7 @@ import pycountry
 from app.paths import resources_dir
 from app.pipeline.model import Mention
 from app.pipeline.quick import matches_at, occurrences
+from app.pipeline.quoted import quote_marks_at, quoted_names
 from app.pipeline.services import (
     ServiceName,
     another_countrys,
@@ -331,13 +332,22 @@ class _Definition:
     long: str
     extra: tuple[str, ...] = ()  # the acronym as written when it differs ("TICAD 8")
     merge: str = ""  # a service's name with the country as its code (services.ServiceName)
+    kind: str = ""  # a programme named in quotes: the kind its head noun gives (quoted.py)
 
     # As model.Mention's: a frozen dataclass's own __init__ sets each field in a call of its
     # own, and the reading stage makes one of these for each definition in the corpus.
     def __init__(
-        self, start: int, short: str, long: str, extra: tuple[str, ...] = (), merge: str = ""
+        self,
+        start: int,
+        short: str,
+        long: str,
+        extra: tuple[str, ...] = (),
+        merge: str = "",
+        kind: str = "",
     ) -> None:
-        self.__dict__.update(start=start, short=short, long=long, extra=extra, merge=merge)
+        self.__dict__.update(
+            start=start, short=short, long=long, extra=extra, merge=merge, kind=kind
+        )
 
 
 @dataclass
@@ -380,6 +390,10 @@ class OrganisationIndex:
         self._small_apart: bool | None = None  # see _tokens_beside_known()
         self._keys: dict[str, tuple[str, ...]] = {}  # long form -> _name_key(), see _key()
         self._named: set[str] = set()  # forms known only as a service's name, see find()
+        # Programmes' head nouns: a name in quotes before one is a programme (quoted.py).
+        self._quoted_heads = tuple(
+            sorted(noun for noun, kind in self._words.heads.items() if kind == "programme")
+        )
         self._prefixed: dict[str, list[str]] = {}  # "PKO" -> ids of "UN PKO", see _variant_of()
         if curated:
             for organisation in self._words.curated:
@@ -393,10 +407,13 @@ class OrganisationIndex:
         ids = self.learn_definitions(self._definitions(text))
         return [self._entries[i].organisation() for i in dict.fromkeys(ids)]
 
-    def service_nouns_at(self, text: str) -> list[int]:
-        """Where in `text` a service's noun is written ("Navy"): outside these, only a piece
-        with a "(" may hold a definition (a quick test before definitions())."""
-        return service_nouns_at(text, self._words.services) if self._words.services else []
+    def names_at(self, text: str) -> list[int]:
+        """Where in `text` a name defined without a "(" may be written, sorted: a service's
+        noun ("Navy") or an opening quote ("the \u201cKiboCUBE\u201d program"). Outside these,
+        only a piece with a "(" may hold a definition (a quick test before definitions())."""
+        nouns = service_nouns_at(text, self._words.services) if self._words.services else []
+        quotes = quote_marks_at(text) if self._quoted_heads else []
+        return sorted(nouns + quotes) if nouns and quotes else nouns or quotes
 
     def definitions(self, text: str) -> list[_Definition] | None:
         """The definitions learn() would record in `text`, found without recording them, so
@@ -532,6 +549,12 @@ class OrganisationIndex:
         # A country's services are named without parentheses ("the Indian Navy"), but every
         # way of defining a short form uses them.
         named = [_Definition(n.start, "", n.name, merge=n.merge) for n in self._service_names(text)]
+        if self._quoted_heads and (quoted := quoted_names(text, self._quoted_heads)):
+            kinds = self._words.heads
+            named = sorted(
+                named + [_Definition(q.start, "", q.name, kind=kinds[q.head]) for q in quoted],
+                key=lambda d: d.start,
+            )
         if "(" not in text:
             return named
         found: list[_Definition] = []
@@ -605,6 +628,8 @@ class OrganisationIndex:
 
     def _define(self, definition: _Definition) -> str:
         short, long = definition.short, definition.long
+        if definition.kind:
+            return self._name_quoted(long, definition.kind)
         if not short:
             return self._name_service(long, definition.merge)
         key = self._key(long)
@@ -646,6 +671,17 @@ class OrganisationIndex:
                 self._named.add(form)
             self._add_form(entry, form, short=False)
         self._by_key.setdefault(merged, entry_id)
+        return entry_id
+
+    def _name_quoted(self, name: str, kind: str) -> str:
+        """Records a programme named in quotes: the record of that name (curated, defined with
+        an acronym or quoted before), else a new one of `kind`."""
+        key = self._key(name)
+        entry_id = self._by_key.get(key)
+        if entry_id is None:
+            entry_id = self._unique_id(slug(name))
+            self._entries[entry_id] = _Entry(entry_id, kind, DEFINED)
+        self._add_form(self._entries[entry_id], name, short=False)
         return entry_id
 
     def _variant_of(self, short: str, key: tuple[str, ...]) -> str | None:

@@ -94,7 +94,8 @@ def test_a_definition_is_a_frozen_dataclass_of_its_fields():
         organisations._Definition(3, "TICAD", "Tokyo Conference", ("TICAD 8",))
     )
     assert repr(made) == (
-        "_Definition(start=3, short='TICAD', long='Tokyo Conference', extra=('TICAD 8',), merge='')"
+        "_Definition(start=3, short='TICAD', long='Tokyo Conference', extra=('TICAD 8',),"
+        " merge='', kind='')"
     )
     assert pickle.loads(pickle.dumps(made)) == made  # as it crosses from a worker process
     with pytest.raises(FrozenInstanceError):
