@@ -269,6 +269,19 @@ def test_a_japanese_body_is_linked_where_no_other_country_is_beside_it(text, exp
     assert ids(OrganisationIndex().find(text)) == expected
 
 
+def test_asean_plus_three_is_a_framework_of_its_own():
+    # Never spelt out in the reports; "ASEAN" alone is a region (regions.toml), and a form
+    # followed by "+" names another grouping.
+    found = OrganisationIndex().find(
+        "the ASEAN+3 (Japan, China, ROK), the ASEAN Plus Three, ASEAN + 3; not ASEAN+3+1"
+    )
+    assert [(m.id, m.text) for m in found] == [
+        ("asean-plus-three", "ASEAN+3"),
+        ("asean-plus-three", "ASEAN Plus Three"),
+        ("asean-plus-three", "ASEAN + 3"),
+    ]
+
+
 def test_curated_countries_are_alpha_3_codes():
     words = load_words()
     assert set(words.countries) <= {o.id for o in words.curated}
