@@ -16,11 +16,13 @@ import pycountry
 
 from app.paths import resources_dir
 from app.pipeline.model import Mention
+from app.pipeline.places import find_places
 from app.pipeline.quick import matches_at, occurrences
 from app.pipeline.quoted import quote_marks_at, quoted_names
 from app.pipeline.services import (
     ServiceName,
-    another_countrys,
+    country_beside,
+    joined,
     service_names,
     service_nouns_at,
     standalone,
@@ -97,6 +99,7 @@ class Words:
     curated: tuple[Organisation, ...]
     services: tuple[str, ...] = ()  # nouns of a country's forces and services (services.py)
     service_leads: frozenset[str] = frozenset()  # words that may start one ("Royal")
+    quoted_heads: tuple[str, ...] = ()  # a name in quotes before one is a programme's
     # Curated id -> the alpha-3 code of the country whose body it is ("mofa" -> "JPN").
     countries: dict[str, str] = field(default_factory=dict)
 
@@ -129,6 +132,7 @@ def load_words(path: Path | None = None) -> Words:
         services=tuple(data.get("services", {}).get("nouns", ())),
         service_leads=frozenset(data.get("services", {}).get("leads", ())),
         countries={e["id"]: e["country"] for e in data.get("organisation", ()) if "country" in e},
+        quoted_heads=tuple(sorted(data.get("quoted", {}).get("heads", ()))),
     )
 
 
@@ -390,10 +394,9 @@ class OrganisationIndex:
         self._small_apart: bool | None = None  # see _tokens_beside_known()
         self._keys: dict[str, tuple[str, ...]] = {}  # long form -> _name_key(), see _key()
         self._named: set[str] = set()  # forms known only as a service's name, see find()
-        # Programmes' head nouns: a name in quotes before one is a programme (quoted.py).
-        self._quoted_heads = tuple(
-            sorted(noun for noun, kind in self._words.heads.items() if kind == "programme")
-        )
+        self._own_names: dict[tuple[str, str], bool] = {}  # see _names_country()
+        # A name in quotes before one of these is a programme (quoted.py).
+        self._quoted_heads = self._words.quoted_heads
         self._prefixed: dict[str, list[str]] = {}  # "PKO" -> ids of "UN PKO", see _variant_of()
         if curated:
             for organisation in self._words.curated:
@@ -440,6 +443,7 @@ class OrganisationIndex:
         may_redefine = "(" in text and self._shared_heads != ()
         events = self._events(text) if may_redefine else []
         mentions, named, countries = [], self._named, self._words.countries
+        bound: list[int] = []  # where in mentions a record of one country's body is
         for match in pattern.finditer(text) if pattern else ():
             start, end = match.span()
             while events and events[0][0] <= start:
@@ -453,15 +457,50 @@ class OrganisationIndex:
                 # Coast Guard" or "U.S. Coast Guard Academy".
                 if form in named and not standalone(text, start, end):
                     continue
-                # Japan's MOFA is not in "the Indonesian Ministry of Foreign Affairs".
-                if (country := countries.get(entry.id)) and another_countrys(
-                    text, start, end, country
-                ):
-                    continue
+                if entry.id in countries:
+                    bound.append(len(mentions))
                 mentions.append(Mention(entry.id, base + start, base + end, written))
         for _, form, entry_id in events:
             self._current[form] = entry_id
-        return mentions
+        return self._without_others(text, base, mentions, bound) if bound else mentions
+
+    def _without_others(
+        self, text: str, base: int, mentions: list[Mention], bound: list[int]
+    ) -> list[Mention]:
+        """`mentions` without those of one country's body (Japan's MOFA) where the text says
+        the name is another country's: "the Indonesian Ministry of Foreign Affairs", "Viet
+        Nam's MOD", "the Ministry of Defense of Viet Nam". A name with no country beside it
+        takes that of a name it is listed with ("the Indonesian Ministry of Defense and
+        Ministry of Foreign Affairs"); one naming its country ("Japan Coast Guard") is its."""
+        countries = self._words.countries
+        named: list[str | None] = []
+        for at in bound:
+            mention = mentions[at]
+            country = countries[mention.id]
+            start, end = mention.start - base, mention.end - base
+            own = self._names_country(mention.text, country)
+            named.append(country if own else country_beside(text, start, end))
+        spans = [(mentions[at].start - base, mentions[at].end - base) for at in bound]
+        for order in (range(1, len(bound)), range(len(bound) - 2, -1, -1)):
+            for i in order:
+                j = i - 1 if order.step == 1 else i + 1  # the neighbour named first
+                (a, b) = (j, i) if j < i else (i, j)
+                if named[i] is None and named[j] is not None:
+                    if joined(text, spans[a][1], spans[b][0]):
+                        named[i] = named[j]
+        dropped = {
+            at
+            for at, country in zip(bound, named, strict=True)
+            if country is not None and country != countries[mentions[at].id]
+        }
+        return [m for at, m in enumerate(mentions) if at not in dropped]
+
+    def _names_country(self, written: str, country: str) -> bool:
+        """Whether a name as written names `country` itself ("Japan Coast Guard")."""
+        if (answer := self._own_names.get((written, country))) is None:
+            countries, _ = find_places(written)
+            answer = self._own_names[written, country] = any(c.id == country for c in countries)
+        return answer
 
     def read_past(self, text: str) -> None:
         """Moves the reading position past `text` as find() would, without finding mentions."""
@@ -676,8 +715,9 @@ class OrganisationIndex:
     def _name_quoted(self, name: str, kind: str) -> str:
         """Records a programme named in quotes: the record of that name (curated, defined with
         an acronym or quoted before), else a new one of `kind`."""
-        key = self._key(name)
-        entry_id = self._by_key.get(key)
+        if ids := self._forms.get(_canon(name)):
+            return ids[0]  # known already ("the “JICA” project"): no second record
+        entry_id = self._by_key.get(self._key(name))
         if entry_id is None:
             entry_id = self._unique_id(slug(name))
             self._entries[entry_id] = _Entry(entry_id, kind, DEFINED)

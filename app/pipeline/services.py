@@ -25,6 +25,8 @@ _WORD_START = re.compile(r"(?:^|(?<=[\s(\u201c\u2018\"']))[A-Z]")  # a capitalis
 _JOINED_BEFORE = re.compile(r"(?:[-\u2013/]\s*|[A-Z][\w'\u2019.-]* (?:of|for) )$")
 _CAPITALISED_NEXT = re.compile(r"\s+[A-Z]")
 _OF_COUNTRY = re.compile(r" of (?:the )?")
+_OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")  # as _OF_COUNTRY, across a line break too
+_JOINED = re.compile(r"(?:\s*,)?\s+and\s+(?:the\s+)?|\s*,\s+(?:the\s+)?")
 
 
 class ServiceName(NamedTuple):
@@ -131,27 +133,33 @@ def standalone(text: str, start: int, end: int) -> bool:
     )
 
 
-def another_countrys(text: str, start: int, end: int, country: str) -> bool:
-    """Whether the name written at text[start:end], of a body of `country` (an alpha-3 code),
-    is said there to be another country's: "the Indonesian Ministry of Foreign Affairs",
-    "Viet Nam's Ministry of Defense", "the Ministry of Foreign Affairs of Viet Nam", "the
-    United Self-Defense Forces of Colombia". Where no country is written beside it, it is
-    `country`'s."""
+def country_beside(text: str, start: int, end: int) -> str | None:
+    """The country (alpha-3 code) written right beside the name at text[start:end]: its name,
+    adjective or possessive before ("the Indonesian ", "Viet Nam's ", "the Philippines\u2019 "),
+    or "of (the) <country>" after ("Ministry of Foreign Affairs of Viet Nam"), else None."""
     named = _country_right_before(text, start)
-    if named is None and (of := _OF_COUNTRY.match(text, end)):
+    if named is None and (of := _OF_AFTER.match(text, end)):
         countries, _ = find_places(text[of.end() : of.end() + _REACH])
         named = next((c.id for c in countries if c.start == 0), None)
-    return named is not None and named != country
+    return named
+
+
+def joined(text: str, end: int, start: int) -> bool:
+    """Whether two names, one ending at `end` and the next starting at `start`, are joined
+    by "and" or a comma into one list ("the Ministry of Defense and the Ministry of ...")."""
+    return _JOINED.fullmatch(text, end, start) is not None
 
 
 def _country_right_before(text: str, start: int) -> str | None:
     """The country that the words right before `start` name, or whose possessive they are
-    ("Indonesian ", "Viet Nam's "), else None."""
+    ("Indonesian ", "Viet Nam's ", "the Philippines' "), else None."""
     if start < 2 or not text[start - 1].isspace():
         return None
     end = start - 1
     if text.endswith(("'s", "\u2019s"), 0, end):
         end -= 2
+    elif text.endswith(("s'", "s\u2019"), 0, end):
+        end -= 1
     # A country's name or adjective ends in a capitalised word ("Korea" of "Republic of
     # Korea"); mostly "the" or "and" is written there, and no more need be looked at.
     if not text[text.rfind(" ", 0, end) + 1 : end][:1].isupper():

@@ -246,6 +246,13 @@ def test_armed_groups_named_by_their_usual_short_names():
         "the Philippine Coast Guard and the Indian Maritime Self-Defense Force",
         "the United Self-Defense Forces of Colombia",
         "the British MOD",
+        "the Philippines\u2019 Ministry of Foreign Affairs",  # a plural's possessive
+        "the Maldives' Ministry of Defense",
+        # A list of one country's bodies, the country written once:
+        "the Indonesian Ministry of Defense and Ministry of Foreign Affairs",
+        "Indonesia\u2019s Ministry of Defense, Ministry of Foreign Affairs and",
+        "the Ministry of Defense and the Ministry of Foreign Affairs of Indonesia",
+        "the Ministry of Foreign Affairs\nof Viet Nam",  # a line break
     ],
 )
 def test_a_japanese_body_is_not_linked_where_the_text_says_whose_it_is(text):
@@ -263,6 +270,10 @@ def test_a_japanese_body_is_not_linked_where_the_text_says_whose_it_is(text):
         ("the Ministry of Foreign Affairs of Japan", ["mofa"]),
         ("the Ministry of Defense, Viet Nam and Indonesia", ["mod"]),
         ("the Ministry of Economy, Trade and Industry", ["meti"]),
+        # A name that says whose it is is Japan's, whatever is written beside it:
+        ("In the Philippines Japan Coast Guard officers trained", ["jcg"]),
+        ("Indonesia's Ministry of Defense and the Japan Coast Guard", ["jcg"]),
+        ("the Japanese MOD and the Ministry of Foreign Affairs of Indonesia", ["mod"]),
     ],
 )
 def test_a_japanese_body_is_linked_where_no_other_country_is_beside_it(text, expected):

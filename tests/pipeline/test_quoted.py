@@ -24,8 +24,8 @@ HEADS = ("program", "programme", "project", "initiative")
             "Space Law for New Space Actors",
             "project",
         ),
-        ("the \u2018Kizuna\u2019 programme", "Kizuna", "programme"),
-        ("\u201cJ-Partnership\u201d was a two-year pilot project", "J-Partnership", "project"),
+        ("the \u2018JENESYS2.0\u2019 programme", "JENESYS2.0", "programme"),
+        ("\u201cJ-Partnership\u201d was a pilot project", "J-Partnership", "project"),
     ],
 )
 def test_a_name_in_quotes_said_to_be_a_programme(text, name, head):
@@ -45,6 +45,20 @@ def test_a_name_in_quotes_said_to_be_a_programme(text, name, head):
         "\u201cOne two three four five six seven eight nine\u201d project",  # too long
         "Japan\u2019s Initiative",  # an apostrophe, no quotes
         "the KiboCUBE program",  # no quotes
+        # Not a name of its own, which would be linked wherever its words are written:
+        "the \u201cA\u201d project",
+        "the \u201cNew\u201d project",
+        "Japan shares an \u201cExceptional\u201d initiative",
+        "the \u201cJapan\u201d project",  # places
+        "the \u201cASEAN\u201d initiative",
+        "the \u201cIndo-Pacific\u201d project",
+        "Kishida said, \u201cJapan stands with Ukraine,\u201d a message at the summit",
+        "the book \u201cJapan and Africa,\u201d a study of the program",  # a description
+        "\u201cHuman Security\u201d is a pillar of the initiative",
+        # Heads before which reports quote descriptions:
+        "the \u201cSpecial Strategic\u201d partnership",
+        "the Japan-Australia \u201c2+2\u201d meeting",
+        "the \u201cNEW\u201d plan",
     ],
 )
 def test_no_programme_is_made_up(text):
@@ -63,6 +77,7 @@ def test_a_programme_named_in_quotes_is_found_everywhere_under_one_record():
         ("kibocube", "KiboCUBE", "programme")
     ]
     index.learn("through \u201cKiboCUBE,\u201d a collaborative program")  # the same record
+    index.learn("the \u201cJICA\u201d project")  # known already: no second record
     found = index.find("Kenya's satellite was released through KiboCUBE in 2018.")
     assert [(m.id, m.text) for m in found] == [("kibocube", "KiboCUBE")]
     assert [o.id for o in index.organisations() if o.source == "defined"] == ["kibocube"]
