@@ -395,8 +395,6 @@ class OrganisationIndex:
         self._keys: dict[str, tuple[str, ...]] = {}  # long form -> _name_key(), see _key()
         self._named: set[str] = set()  # forms known only as a service's name, see find()
         self._own_names: dict[tuple[str, str], bool] = {}  # see _names_country()
-        # A name in quotes before one of these is a programme (quoted.py).
-        self._quoted_heads = self._words.quoted_heads
         self._prefixed: dict[str, list[str]] = {}  # "PKO" -> ids of "UN PKO", see _variant_of()
         if curated:
             for organisation in self._words.curated:
@@ -415,7 +413,7 @@ class OrganisationIndex:
         noun ("Navy") or an opening quote ("the \u201cKiboCUBE\u201d program"). Outside these,
         only a piece with a "(" may hold a definition (a quick test before definitions())."""
         nouns = service_nouns_at(text, self._words.services) if self._words.services else []
-        quotes = quote_marks_at(text) if self._quoted_heads else []
+        quotes = quote_marks_at(text) if self._words.quoted_heads else []
         return sorted(nouns + quotes) if nouns and quotes else nouns or quotes
 
     def definitions(self, text: str) -> list[_Definition] | None:
@@ -477,17 +475,23 @@ class OrganisationIndex:
         for at in bound:
             mention = mentions[at]
             country = countries[mention.id]
-            start, end = mention.start - base, mention.end - base
-            own = self._names_country(mention.text, country)
-            named.append(country if own else country_beside(text, start, end))
-        spans = [(mentions[at].start - base, mentions[at].end - base) for at in bound]
-        for order in (range(1, len(bound)), range(len(bound) - 2, -1, -1)):
-            for i in order:
-                j = i - 1 if order.step == 1 else i + 1  # the neighbour named first
-                (a, b) = (j, i) if j < i else (i, j)
-                if named[i] is None and named[j] is not None:
-                    if joined(text, spans[a][1], spans[b][0]):
-                        named[i] = named[j]
+            if self._names_country(mention.text, country):
+                named.append(country)
+            else:
+                named.append(country_beside(text, mention.start - base, mention.end - base))
+        # Whether each name is listed with the next: the country goes forward ("the Indonesian
+        # Ministry of Defense and Ministry of ..."), then back ("... and the Ministry of Foreign
+        # Affairs of Indonesia").
+        listed = [
+            joined(text, mentions[a].end - base, mentions[b].start - base)
+            for a, b in zip(bound, bound[1:], strict=False)
+        ]
+        for i in range(1, len(bound)):
+            if named[i] is None and listed[i - 1]:
+                named[i] = named[i - 1]
+        for i in range(len(bound) - 2, -1, -1):
+            if named[i] is None and listed[i]:
+                named[i] = named[i + 1]
         dropped = {
             at
             for at, country in zip(bound, named, strict=True)
@@ -588,7 +592,8 @@ class OrganisationIndex:
         # A country's services are named without parentheses ("the Indian Navy"), but every
         # way of defining a short form uses them.
         named = [_Definition(n.start, "", n.name, merge=n.merge) for n in self._service_names(text)]
-        if self._quoted_heads and (quoted := quoted_names(text, self._quoted_heads)):
+        heads = self._words.quoted_heads
+        if heads and (quoted := quoted_names(text, heads)):
             kinds = self._words.heads
             named = sorted(
                 named + [_Definition(q.start, "", q.name, kind=kinds[q.head]) for q in quoted],

@@ -6,6 +6,7 @@ import re
 from functools import cache
 from typing import NamedTuple
 
+from app.pipeline.model import Mention
 from app.pipeline.places import country_called, find_places
 from app.pipeline.quick import occurrences
 
@@ -72,16 +73,9 @@ def _country_before(text: str, start: int, noun: str, leads: frozenset[str]) -> 
     end = start + len(noun)
     if _CAPITALISED_NEXT.match(text, end):
         return None  # the name goes on: "Coast Guard Academy", "Navy Chief of Staff"
-    # The longest run of words before the noun that names a country ("Papua New Guinea", not
-    # "Guinea"). A word starts after a space, a "(" or a quote: "India" in "Japan-India Navy"
-    # is part of a compound, not India's.
-    code = begin = None
-    for word in _WORD_START.finditer(text, max(0, start - 1 - _REACH), start - 1):
-        if code := country_called(text[word.start() : start - 1]):
-            begin = word.start()
-            break
-    if code is None or begin is None:
+    if (country := _country_ending_at(text, start - 1)) is None:
         return None
+    code, begin = country
     if _JOINED_BEFORE.search(text, max(0, begin - _REACH), begin):
         return None  # "Japan\u2013 India Navy", "Republic of China Navy", "Bank of Japan Police"
     lead = _name_start(text, begin, leads)
@@ -97,10 +91,8 @@ def _country_after(text: str, start: int, end: int, leads: frozenset[str]) -> Se
     lead = _name_start(text, start, leads)  # "United Self-Defense Forces of Colombia": None
     if lead is None:
         return None
-    window = text[of.end() : of.end() + _REACH]
-    countries, _ = find_places(window)
-    country = next((c for c in countries if c.start == 0), None)
-    if country is None or _CAPITALISED_NEXT.match(window, country.end):
+    country = _country_starting_at(text, of.end())
+    if country is None or _CAPITALISED_NEXT.match(text, of.end() + country.end):
         return None
     name = text[lead : of.end() + country.end]
     return ServiceName(lead, name, f"{text[lead:start]}{country.id} {text[start:end]}")
@@ -139,8 +131,8 @@ def country_beside(text: str, start: int, end: int) -> str | None:
     or "of (the) <country>" after ("Ministry of Foreign Affairs of Viet Nam"), else None."""
     named = _country_right_before(text, start)
     if named is None and (of := _OF_AFTER.match(text, end)):
-        countries, _ = find_places(text[of.end() : of.end() + _REACH])
-        named = next((c.id for c in countries if c.start == 0), None)
+        country = _country_starting_at(text, of.end())
+        named = country.id if country else None
     return named
 
 
@@ -164,11 +156,25 @@ def _country_right_before(text: str, start: int) -> str | None:
     # Korea"); mostly "the" or "and" is written there, and no more need be looked at.
     if not text[text.rfind(" ", 0, end) + 1 : end][:1].isupper():
         return None
-    # The longest run of words first: "Papua New Guinea", not "Guinea".
+    country = _country_ending_at(text, end)
+    return country[0] if country else None
+
+
+def _country_ending_at(text: str, end: int) -> tuple[str, int] | None:
+    """The country (code, where its words start) that the longest run of words ending at `end`
+    names: "Papua New Guinea", not "Guinea". A word starts after a space, a "(" or a quote:
+    "India" in "Japan-India Navy" is part of a compound, not India's."""
     for word in _WORD_START.finditer(text, max(0, end - _REACH), end):
         if code := country_called(text[word.start() : end]):
-            return code
+            return code, word.start()
     return None
+
+
+def _country_starting_at(text: str, at: int) -> Mention | None:
+    """The country whose name starts at `at` ("the Republic of Korea ..."), its offsets from
+    `at`, else None."""
+    countries, _ = find_places(text[at : at + _REACH])
+    return next((c for c in countries if c.start == 0), None)
 
 
 def service_nouns_at(text: str, nouns: tuple[str, ...]) -> list[int]:
