@@ -63,7 +63,7 @@ def read_corpus(
         text = documents[number].text
         parsed = read_document(text)
         found = []
-        names = finder.names_at(text)  # services and quoted programmes, named without a "("
+        names = finder.names_at(text)  # services, quoted programmes, funds: no "(" needed
         for position, piece in enumerate(parsed.pieces):
             if text.find("(", piece.start, piece.end) < 0:
                 # Every way of defining a short form uses parentheses.

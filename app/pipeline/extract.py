@@ -47,7 +47,7 @@ def extract(piece: Piece, text: str, organisations: OrganisationIndex) -> EntryR
         countries,
         regions,
         orgs,
-        find_figures(quote, base=start, actors=[*countries, *orgs]),
+        find_figures(quote, base=start, actors=[*countries, *organisations.bodies(orgs)]),
         find_years(quote, base=start),
     )
     # A note or glossary entry is about its term, not about the heading it happens to sit under.

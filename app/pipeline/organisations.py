@@ -27,6 +27,7 @@ from app.pipeline.services import (
     service_nouns_at,
     standalone,
 )
+from app.pipeline.titled import heads_at, titled_names
 
 KINDS = ("organisation", "programme", "agreement", "term")
 DEFINED, CURATED = "defined", "curated"
@@ -100,6 +101,9 @@ class Words:
     services: tuple[str, ...] = ()  # nouns of a country's forces and services (services.py)
     service_leads: frozenset[str] = frozenset()  # words that may start one ("Royal")
     quoted_heads: tuple[str, ...] = ()  # a name in quotes before one is a programme's
+    titled_heads: tuple[str, ...] = ()  # capitalised words before one name a fund (titled.py)
+    titled_stops: frozenset[str] = frozenset()  # lower case: words that start no such name
+    titled_generic: frozenset[str] = frozenset()  # a name of only these is none
     # Curated id -> the alpha-3 code of the country whose body it is ("mofa" -> "JPN").
     countries: dict[str, str] = field(default_factory=dict)
 
@@ -111,6 +115,7 @@ def load_words(path: Path | None = None) -> Words:
         data = tomllib.load(handle)
     words = data["words"]
     heads = {noun: kind for kind, nouns in data["heads"].items() for noun in nouns}
+    titled, cuts = data.get("titled", {}), frozenset(words["cuts"])
     curated = tuple(
         Organisation(
             id=entry["id"],
@@ -124,7 +129,7 @@ def load_words(path: Path | None = None) -> Words:
     )
     return Words(
         small=frozenset(words["small"]),
-        cuts=frozenset(words["cuts"]),
+        cuts=cuts,
         ordinary=frozenset(words["ordinary"]),
         spelling=dict(data.get("spelling", {})),
         heads=heads,
@@ -133,6 +138,9 @@ def load_words(path: Path | None = None) -> Words:
         service_leads=frozenset(data.get("services", {}).get("leads", ())),
         countries={e["id"]: e["country"] for e in data.get("organisation", ()) if "country" in e},
         quoted_heads=tuple(sorted(data.get("quoted", {}).get("heads", ()))),
+        titled_heads=tuple(titled.get("heads", ())),
+        titled_stops=frozenset(titled.get("stops", ())) | frozenset(words["small"]) | cuts,
+        titled_generic=frozenset(titled.get("generic", ())),
     )
 
 
@@ -336,7 +344,7 @@ class _Definition:
     long: str
     extra: tuple[str, ...] = ()  # the acronym as written when it differs ("TICAD 8")
     merge: str = ""  # a service's name with the country as its code (services.ServiceName)
-    kind: str = ""  # a programme named in quotes: the kind its head noun gives (quoted.py)
+    kind: str = ""  # named without an acronym: its head noun's kind (quoted.py, titled.py)
 
     # As model.Mention's: a frozen dataclass's own __init__ sets each field in a call of its
     # own, and the reading stage makes one of these for each definition in the corpus.
@@ -410,11 +418,14 @@ class OrganisationIndex:
 
     def names_at(self, text: str) -> list[int]:
         """Where in `text` a name defined without a "(" may be written, sorted: a service's
-        noun ("Navy") or an opening quote ("the \u201cKiboCUBE\u201d program"). Outside these,
-        only a piece with a "(" may hold a definition (a quick test before definitions())."""
-        nouns = service_nouns_at(text, self._words.services) if self._words.services else []
-        quotes = quote_marks_at(text) if self._words.quoted_heads else []
-        return sorted(nouns + quotes) if nouns and quotes else nouns or quotes
+        noun ("Navy"), an opening quote ("the \u201cKiboCUBE\u201d program") or a fund's head
+        ("Fund"). Outside these, only a piece with a "(" may hold a definition (a quick test
+        before definitions())."""
+        words = self._words
+        nouns = service_nouns_at(text, words.services) if words.services else []
+        quotes = quote_marks_at(text) if words.quoted_heads else []
+        funds = heads_at(text, words.titled_heads) if words.titled_heads else []
+        return sorted(nouns + quotes + funds)  # sorted runs: timsort merges them
 
     def definitions(self, text: str) -> list[_Definition] | None:
         """The definitions learn() would record in `text`, found without recording them, so
@@ -552,6 +563,12 @@ class OrganisationIndex:
 
     # -- what is known -------------------------------------------------------------------------
 
+    def bodies(self, mentions: list[Mention]) -> list[Mention]:
+        """The mentions of bodies, which may own money: not of programmes and funds, whose
+        money is their founders' ("the Fund, which invests ¥60 billion"), nor of agreements."""
+        entries = self._entries
+        return [m for m in mentions if entries[m.id].kind == "organisation"]
+
     def organisations(self) -> list[Organisation]:
         """Organisations, programmes and agreements, sorted by id (terms left out)."""
         return sorted(
@@ -592,13 +609,20 @@ class OrganisationIndex:
         # A country's services are named without parentheses ("the Indian Navy"), but every
         # way of defining a short form uses them.
         named = [_Definition(n.start, "", n.name, merge=n.merge) for n in self._service_names(text)]
-        heads = self._words.quoted_heads
-        if heads and (quoted := quoted_names(text, heads)):
-            kinds = self._words.heads
-            named = sorted(
-                named + [_Definition(q.start, "", q.name, kind=kinds[q.head]) for q in quoted],
-                key=lambda d: d.start,
+        words = self._words
+        written = []  # programmes and funds named without an acronym
+        if words.quoted_heads and (quoted := quoted_names(text, words.quoted_heads)):
+            written += [_Definition(q.start, "", q.name, kind=words.heads[q.head]) for q in quoted]
+        if words.titled_heads and (
+            titled := titled_names(
+                text, words.titled_heads, words.titled_stops, words.titled_generic
             )
+        ):
+            written += [
+                _Definition(t.start, "", t.name, kind=words.heads[t.head.lower()]) for t in titled
+            ]
+        if written:
+            named = sorted(named + written, key=lambda d: d.start)
         if "(" not in text:
             return named
         found: list[_Definition] = []
@@ -718,8 +742,9 @@ class OrganisationIndex:
         return entry_id
 
     def _name_quoted(self, name: str, kind: str) -> str:
-        """Records a programme named in quotes: the record of that name (curated, defined with
-        an acronym or quoted before), else a new one of `kind`."""
+        """Records a programme named without an acronym (in quotes, or a fund in capitals): the
+        record of that name (curated, defined with an acronym or named before), else a new one
+        of `kind`."""
         if ids := self._forms.get(_canon(name)):
             return ids[0]  # known already ("the “JICA” project"): no second record
         entry_id = self._by_key.get(self._key(name))

@@ -170,8 +170,10 @@ def test_longest_form_wins(corpus):
 
 
 def test_name_inside_a_longer_name(corpus):
+    # IMO is found where it starts the name of its fund; the fund, named in capitals in the
+    # reports, is a record of its own (titled.py).
     found = corpus.find("contributed to the IMO Djibouti Code of Conduct Trust Fund")
-    assert ids(found) == ["imo"]
+    assert ids(found) == ["imo", "djibouti-code-of-conduct-trust-fund"]
 
 
 def test_terms_are_not_mentions(corpus):
