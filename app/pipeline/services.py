@@ -26,8 +26,12 @@ _WORD_START = re.compile(r"(?:^|(?<=[\s(\u201c\u2018\"']))[A-Z]")  # a capitalis
 _JOINED_BEFORE = re.compile(r"(?:[-\u2013/]\s*|[A-Z][\w'\u2019.-]* (?:of|for) )$")
 _CAPITALISED_NEXT = re.compile(r"\s+[A-Z]")
 _OF_COUNTRY = re.compile(r" of (?:the )?")
-_OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")  # as _OF_COUNTRY, across a line break too
-_JOINED = re.compile(r"(?:\s*,)?\s+and\s+(?:the\s+)?|\s*,\s+(?:the\s+)?")
+# As _OF_COUNTRY, across a line break too, and after a short form's bracket ("the Ministry of
+# Defense (MOD) of Indonesia").
+_OF_AFTER = re.compile(r"\)?\s+of\s+(?:the\s+)?")
+# Listed with "and" or a comma, or the second in brackets after the first ("Ministry of
+# Defence (MOD)": one body's two names).
+_JOINED = re.compile(r"(?:\s*,)?\s+and\s+(?:the\s+)?|\s*,\s+(?:the\s+)?|\s*\(")
 
 
 class ServiceName(NamedTuple):
@@ -138,7 +142,8 @@ def country_beside(text: str, start: int, end: int) -> str | None:
 
 def joined(text: str, end: int, start: int) -> bool:
     """Whether two names, one ending at `end` and the next starting at `start`, are joined
-    by "and" or a comma into one list ("the Ministry of Defense and the Ministry of ...")."""
+    by "and" or a comma into one list ("the Ministry of Defense and the Ministry of ..."), or
+    the second is the first's short form in brackets ("the UK Ministry of Defence (MOD)")."""
     return _JOINED.fullmatch(text, end, start) is not None
 
 

@@ -255,6 +255,10 @@ def test_armed_groups_named_by_their_usual_short_names():
         "Indonesia\u2019s Ministry of Defense, Ministry of Foreign Affairs and",
         "the Ministry of Defense and the Ministry of Foreign Affairs of Indonesia",
         "the Ministry of Foreign Affairs\nof Viet Nam",  # a line break
+        # A short form in brackets names the same body as the name before it:
+        "the Indonesian Ministry of Defense (MOD)",
+        "the Ministry of Defense (MOD) of Indonesia",
+        "the Ministry of Foreign Affairs (MOFA) of Viet Nam",
     ],
 )
 def test_a_japanese_body_is_not_linked_where_the_text_says_whose_it_is(text):
@@ -276,10 +280,27 @@ def test_a_japanese_body_is_not_linked_where_the_text_says_whose_it_is(text):
         ("In the Philippines Japan Coast Guard officers trained", ["jcg"]),
         ("Indonesia's Ministry of Defense and the Japan Coast Guard", ["jcg"]),
         ("the Japanese MOD and the Ministry of Foreign Affairs of Indonesia", ["mod"]),
+        (
+            "Japan's Ministry of Defense (MOD) and the Ministry of Foreign Affairs",
+            ["mod", "mod", "mofa"],
+        ),
+        ("the Ministry of Defense (MOD) of Japan", ["mod", "mod"]),
+        ("the Ministry of Defense (MOD) and Indonesia", ["mod", "mod"]),
     ],
 )
 def test_a_japanese_body_is_linked_where_no_other_country_is_beside_it(text, expected):
     assert ids(OrganisationIndex().find(text)) == expected
+
+
+def test_another_countrys_body_defined_with_a_japanese_bodys_short_form_is_not_japans():
+    # "Ministry of Defence" is Japan's "Ministry of Defense" in British spelling: the UK's
+    # definition joins Japan's record, but the text says whose body it is, and its short form
+    # in brackets names the same body. Later, "MOD" alone is Japan's again.
+    index = OrganisationIndex()
+    sentence = "In 2022, the UK Ministry of Defence (MOD) published its strategy."
+    index.learn(sentence)
+    assert index.find(sentence) == []
+    assert ids(index.find("The MOD and the Japan Coast Guard held talks.")) == ["mod", "jcg"]
 
 
 def test_asean_plus_three_is_a_framework_of_its_own():
