@@ -216,6 +216,9 @@ def test_every_sample_amount_is_found_exactly(name):
         ("conducted 14 exercises and 5 visits", [(14, "exercises"), (5, "visits")]),
         ("held two dialogues in 2022", [(2, "dialogues")]),
         ("at the two meetings", []),
+        # Sessions of a workshop or course are counted as meetings are.
+        ("Japan also organized two previous sessions of the workshop", [(2, "sessions")]),
+        ("the 77th session of the UN General Assembly", []),
     ],
 )
 def test_counts(text, expected):
