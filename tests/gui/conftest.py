@@ -33,6 +33,15 @@ def pages_in_time(monkeypatch):
     monkeypatch.setattr("app.gui.entries_model.PAGE_BUDGET_S", 5.0)
 
 
+@pytest.fixture(autouse=True)
+def facets_in_time(monkeypatch):
+    """Facets counted at once, however busy the machine: the window gives them 4 ms before
+    counting them in the background, and a test checking a list right after show_filters()
+    failed whenever another process held the CPU. Tests of the background counts set the
+    budget to 0 themselves (after this fixture)."""
+    monkeypatch.setattr("app.gui.filter_panel.FACET_BUDGET_S", 5.0)
+
+
 @pytest.fixture()
 def settings_path(tmp_path):
     return tmp_path / "config" / "browser.ini"
