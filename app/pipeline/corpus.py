@@ -42,7 +42,7 @@ class Corpus:
         text = self.documents[number].text
         records = [extract(piece, text, self.index) for piece in self.parsed[number].pieces]
         inherit_note_domains(records)
-        resolve_owners_from_paragraph(records)
+        resolve_owners_from_paragraph(records, self.index)
         return records
 
     def catalogue_order(self) -> list[int]:

@@ -66,9 +66,12 @@ def extract(piece: Piece, text: str, organisations: OrganisationIndex) -> EntryR
     return record
 
 
-def resolve_owners_from_paragraph(records: list[EntryRecord]) -> None:
+def resolve_owners_from_paragraph(
+    records: list[EntryRecord], organisations: OrganisationIndex
+) -> None:
     """Money whose sentence names no owner ("These include … a Fund, which invests …") belongs
-    to the first actor of the nearest earlier sentence of the same paragraph that names one."""
+    to the first actor of the nearest earlier sentence of the same paragraph that names one:
+    a country or a body (OrganisationIndex.bodies), never a fund or programme."""
     for number, record in enumerate(records):
         if not any(f.kind == "money" and f.owner is None for f in record.figures):
             continue
@@ -76,7 +79,8 @@ def resolve_owners_from_paragraph(records: list[EntryRecord]) -> None:
         for earlier in reversed(records[:number]):
             if earlier.piece.paragraph != record.piece.paragraph:
                 break
-            actors = sorted([*earlier.countries, *earlier.organisations], key=lambda m: m.start)
+            bodies = organisations.bodies(earlier.organisations)
+            actors = sorted([*earlier.countries, *bodies], key=lambda m: m.start)
             if actors:
                 owner = actors[0].id
                 break

@@ -16,7 +16,7 @@ import pycountry
 
 from app.paths import resources_dir
 from app.pipeline.model import Mention
-from app.pipeline.places import find_places
+from app.pipeline.places import country_called, find_places
 from app.pipeline.quick import matches_at, occurrences
 from app.pipeline.quoted import quote_marks_at, quoted_names
 from app.pipeline.services import (
@@ -27,7 +27,7 @@ from app.pipeline.services import (
     service_nouns_at,
     standalone,
 )
-from app.pipeline.titled import heads_at, titled_names
+from app.pipeline.titled import TitledWords, all_capitals, heads_at, titled_names
 
 KINDS = ("organisation", "programme", "agreement", "term")
 DEFINED, CURATED = "defined", "curated"
@@ -102,8 +102,7 @@ class Words:
     service_leads: frozenset[str] = frozenset()  # words that may start one ("Royal")
     quoted_heads: tuple[str, ...] = ()  # a name in quotes before one is a programme's
     titled_heads: tuple[str, ...] = ()  # capitalised words before one name a fund (titled.py)
-    titled_stops: frozenset[str] = frozenset()  # lower case: words that start no such name
-    titled_generic: frozenset[str] = frozenset()  # a name of only these is none
+    titled: TitledWords = TitledWords(frozenset(), frozenset(), frozenset())
     # Curated id -> the alpha-3 code of the country whose body it is ("mofa" -> "JPN").
     countries: dict[str, str] = field(default_factory=dict)
 
@@ -116,6 +115,9 @@ def load_words(path: Path | None = None) -> Words:
     words = data["words"]
     heads = {noun: kind for kind, nouns in data["heads"].items() for noun in nouns}
     titled, cuts = data.get("titled", {}), frozenset(words["cuts"])
+    titled_heads = tuple(titled.get("heads", ()))
+    if unlisted := [h for h in titled_heads if h.lower() not in heads]:
+        raise ValueError(f"organisations.toml: [titled] heads not in [heads]: {unlisted}")
     curated = tuple(
         Organisation(
             id=entry["id"],
@@ -138,9 +140,12 @@ def load_words(path: Path | None = None) -> Words:
         service_leads=frozenset(data.get("services", {}).get("leads", ())),
         countries={e["id"]: e["country"] for e in data.get("organisation", ()) if "country" in e},
         quoted_heads=tuple(sorted(data.get("quoted", {}).get("heads", ()))),
-        titled_heads=tuple(titled.get("heads", ())),
-        titled_stops=frozenset(titled.get("stops", ())) | frozenset(words["small"]) | cuts,
-        titled_generic=frozenset(titled.get("generic", ())),
+        titled_heads=titled_heads,
+        titled=TitledWords(
+            stops=frozenset(titled.get("stops", ())) | frozenset(words["small"]) | cuts,
+            generic=frozenset(titled.get("generic", ())),
+            nouns=frozenset(heads),
+        ),
     )
 
 
@@ -494,7 +499,11 @@ class OrganisationIndex:
         # Ministry of Defense and Ministry of ..."), then back ("... and the Ministry of Foreign
         # Affairs of Indonesia").
         listed = [
-            joined(text, mentions[a].end - base, mentions[b].start - base)
+            joined(
+                text,
+                (mentions[a].start - base, mentions[a].end - base),
+                (mentions[b].start - base, mentions[b].end - base),
+            )
             for a, b in zip(bound, bound[1:], strict=False)
         ]
         for i in range(1, len(bound)):
@@ -614,9 +623,7 @@ class OrganisationIndex:
         if words.quoted_heads and (quoted := quoted_names(text, words.quoted_heads)):
             written += [_Definition(q.start, "", q.name, kind=words.heads[q.head]) for q in quoted]
         if words.titled_heads and (
-            titled := titled_names(
-                text, words.titled_heads, words.titled_stops, words.titled_generic
-            )
+            titled := titled_names(text, words.titled_heads, words.titled, self._known_owner)
         ):
             written += [
                 _Definition(t.start, "", t.name, kind=words.heads[t.head.lower()]) for t in titled
@@ -650,6 +657,11 @@ class OrganisationIndex:
             defined = {(d.start, d.long) for d in found}
             found += [d for d in named if (d.start, d.long) not in defined]
         return sorted(found, key=lambda d: d.start)
+
+    def _known_owner(self, owner: str) -> bool:
+        """Whether `owner`, written with a possessive before a fund's name ("the World Bank’s
+        ..."), is a known body, an acronym or a country: then the name starts after it."""
+        return _canon(owner) in self._forms or all_capitals(owner) or bool(country_called(owner))
 
     def _service_names(self, text: str) -> list[ServiceName]:
         services = self._words.services
@@ -697,7 +709,7 @@ class OrganisationIndex:
     def _define(self, definition: _Definition) -> str:
         short, long = definition.short, definition.long
         if definition.kind:
-            return self._name_quoted(long, definition.kind)
+            return self._name_written(long, definition.kind)
         if not short:
             return self._name_service(long, definition.merge)
         key = self._key(long)
@@ -741,7 +753,7 @@ class OrganisationIndex:
         self._by_key.setdefault(merged, entry_id)
         return entry_id
 
-    def _name_quoted(self, name: str, kind: str) -> str:
+    def _name_written(self, name: str, kind: str) -> str:
         """Records a programme named without an acronym (in quotes, or a fund in capitals): the
         record of that name (curated, defined with an acronym or named before), else a new one
         of `kind`."""

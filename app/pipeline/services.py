@@ -26,12 +26,8 @@ _WORD_START = re.compile(r"(?:^|(?<=[\s(\u201c\u2018\"']))[A-Z]")  # a capitalis
 _JOINED_BEFORE = re.compile(r"(?:[-\u2013/]\s*|[A-Z][\w'\u2019.-]* (?:of|for) )$")
 _CAPITALISED_NEXT = re.compile(r"\s+[A-Z]")
 _OF_COUNTRY = re.compile(r" of (?:the )?")
-# As _OF_COUNTRY, across a line break too, and after a short form's bracket ("the Ministry of
-# Defense (MOD) of Indonesia").
-_OF_AFTER = re.compile(r"\)?\s+of\s+(?:the\s+)?")
-# Listed with "and" or a comma, or the second in brackets after the first ("Ministry of
-# Defence (MOD)": one body's two names).
-_JOINED = re.compile(r"(?:\s*,)?\s+and\s+(?:the\s+)?|\s*,\s+(?:the\s+)?|\s*\(")
+_OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")  # as _OF_COUNTRY, across a line break too
+_JOINED = re.compile(r"(?:\s*,)?\s+and\s+(?:the\s+)?|\s*,\s+(?:the\s+)?")
 
 
 class ServiceName(NamedTuple):
@@ -134,17 +130,29 @@ def country_beside(text: str, start: int, end: int) -> str | None:
     adjective or possessive before ("the Indonesian ", "Viet Nam's ", "the Philippines\u2019 "),
     or "of (the) <country>" after ("Ministry of Foreign Affairs of Viet Nam"), else None."""
     named = _country_right_before(text, start)
+    # After a short form in brackets, past its bracket ("the Ministry of Defense (MOD) of ...").
+    end += _in_brackets(text, start, end)
     if named is None and (of := _OF_AFTER.match(text, end)):
         country = _country_starting_at(text, of.end())
         named = country.id if country else None
     return named
 
 
-def joined(text: str, end: int, start: int) -> bool:
-    """Whether two names, one ending at `end` and the next starting at `start`, are joined
-    by "and" or a comma into one list ("the Ministry of Defense and the Ministry of ..."), or
-    the second is the first's short form in brackets ("the UK Ministry of Defence (MOD)")."""
+def joined(text: str, first: tuple[int, int], second: tuple[int, int]) -> bool:
+    """Whether two names at the spans `first` and `second` are joined by "and" or a comma into
+    one list ("the Ministry of Defense and the Ministry of ...", also after a short form in
+    brackets: "(MOD) and"), or the second is the first's short form, in brackets right after
+    it ("the UK Ministry of Defence (MOD)")."""
+    end, start = first[1], second[0]
+    if _in_brackets(text, *second) and text[end:start].strip() == "(":
+        return True
+    end += _in_brackets(text, *first)
     return _JOINED.fullmatch(text, end, start) is not None
+
+
+def _in_brackets(text: str, start: int, end: int) -> int:
+    """1 where the name at text[start:end] is alone in brackets ("(MOD)"), else 0."""
+    return int(text[start - 1 : start] == "(" and text[end : end + 1] == ")")
 
 
 def _country_right_before(text: str, start: int) -> str | None:

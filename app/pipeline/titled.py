@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
+from app.pipeline.places import country_called
 from app.pipeline.quick import occurrences
 
 _MOST_WORDS = 8  # a longer run of capitals is a title or a heading, not a name
@@ -32,37 +34,48 @@ def heads_at(text: str, heads: tuple[str, ...]) -> list[int]:
 
 
 def titled_names(
-    text: str, heads: tuple[str, ...], stops: frozenset[str], generic: frozenset[str]
+    text: str,
+    heads: tuple[str, ...],
+    words: TitledWords,
+    owner_known: Callable[[str], bool] = lambda owner: False,
 ) -> list[TitledName]:
     """Every name in `text` written as capitalised words before one of `heads`: "the Djibouti
     Code of Conduct Trust Fund", "the World Bank’s Cybersecurity Multi-Donor Trust Fund"
     ("Cybersecurity Multi-Donor Trust Fund").
 
-    Taken only where the name's ends are plain: it starts after a small word, a possessive or
-    a clause's end, and not at the start of `text` (a sentence's or a heading's first word is
-    capitalised anyway); it ends at the head, with no capitalised word, "(" (an acronym's
-    definition, read as such) or "for"/"of" and a capitalised word after it ("Japan Fund for
-    Poverty Reduction": which words are the name's?). A leading acronym is the fund's owner,
-    not its name ("IMO Djibouti Code of Conduct Trust Fund"). Words in `stops` ("This",
-    "Through") start no name; a name of only `generic` words ("Trust Fund") is none."""
+    A name is taken only where both its ends are plain, for a cut name is worse than none.
+    - Its start: after a lower-case word, or a known owner's possessive (`owner_known`: "the
+      World Bank’s"); not after a sentence's end or at the start of `text` (a first word is
+      capitalised anyway), nor after a quote mark, another possessive ("the Women’s Peace and
+      Humanitarian Fund"), or a comma where the name holds "and" ("the Women, Peace and
+      Security Fund"). Words in `words.stops` ("This", "Including") start no name.
+    - Its end: the head, with no capitalised word, "(" (an acronym's definition, read as such)
+      or a small word and a capital after it ("Japan Fund for Poverty Reduction").
+    - Its words: "and" joins no name ending in a head noun ("the Gavi Alliance and Global
+      Fund"); a leading number or acronym is the fund's year or owner, not its name ("IMO
+      Djibouti Code of Conduct Trust Fund"), where what is left is a name of its own; a name
+      of only generic words, an owner and a country ("UNHCR Japan Trust Fund") is none."""
     found = []
     for at in heads_at(text, heads):
         head = next(h for h in heads if text.startswith(h, at))
         end = at + len(head)
-        if at == 0 or not text[at - 1].isspace() or _goes_on(text, end, stops):
+        if at == 0 or not text[at - 1].isspace() or _goes_on(text, end, words.stops):
             continue
-        words = _words_before(text, at, stops)
-        if not words:
-            continue
-        if _acronym(words[0][1]) and len(words) > 1:
-            words = words[1:]  # the owner: found as itself
-            while words and words[0][1] in _JOINING:
-                words = words[1:]
-        start = words[0][0]
-        if start == 0 or all(w in generic or w in _JOINING for _, w in words):
-            continue
-        found.append(TitledName(start, text[start:end], head))
+        name = _words_before(text, at, words, owner_known)
+        while name and name[0][1][0].isdigit():
+            name = name[1:]  # a year or a number: "In 2022 Global Fund grants"
+        name = _without_owner(name, words)
+        if name and not _generic(name, words):
+            found.append(TitledName(name[0][0], text[name[0][0] : end], head))
     return found
+
+
+class TitledWords(NamedTuple):
+    """The word lists titled_names() reads (organisations.toml's [titled] and [heads])."""
+
+    stops: frozenset[str]  # lower case: capitalised, these start no name
+    generic: frozenset[str]  # a name of only these (and a country) is none
+    nouns: frozenset[str]  # lower case: head nouns, which end a name ("Alliance")
 
 
 def _goes_on(text: str, end: int, stops: frozenset[str]) -> bool:
@@ -82,38 +95,76 @@ def _goes_on(text: str, end: int, stops: frozenset[str]) -> bool:
     return following in stops and after is not None and after[0].isupper()
 
 
-def _words_before(text: str, at: int, stops: frozenset[str]) -> list[tuple[int, str]]:
+def _words_before(
+    text: str, at: int, words: TitledWords, owner_known: Callable[[str], bool]
+) -> list[tuple[int, str]]:
     """The name's words before the head at `at`, each with its start, first word first; empty
-    when the words there are no name's."""
+    when the words there are no name's, or where the name starts is unclear."""
     begin = max(0, at - _REACH)
     tokens = [(m.start(), m.group()) for m in _WORD.finditer(text, begin, at)]
     if begin and tokens:
         tokens = tokens[1:]  # may be part of a word
-    words: list[tuple[int, str]] = []
+    name: list[tuple[int, str]] = []
     pending: list[tuple[int, str]] = []  # joining words, kept if a capitalised word precedes
-    for start, word in reversed(tokens):
+    for number in range(len(tokens) - 1, -1, -1):
+        start, word = tokens[number]
         if word[-1] in _ENDS_SENTENCE:
             return []  # the words after it start a sentence: capitalised anyway
         if word in _JOINING:
             pending.append((start, word))
             continue
-        if not (word[0].isupper() or word[0].isdigit()) or word.lower() in stops:
+        if word[0] in _OPENS_WORD:
+            if word[1:2].isupper():
+                return []  # "the “Central Emergency Response Fund”": the quote is the name's
             break
-        if word[-1] in _ENDS_WORD or word[0] in _OPENS_WORD or word.endswith(("\u2019s", "'s")):
+        if not (word[0].isupper() or word[0].isdigit()) or word.lower() in words.stops:
             break
-        words += pending
+        if word.endswith(("\u2019s", "'s")):
+            owner = [w for _, w in tokens[max(0, number - 3) : number]] + [word[:-2]]
+            if any(owner_known(" ".join(owner[i:])) for i in range(len(owner))):
+                break  # "the World Bank’s": the name starts after its owner
+            return []  # "the Women’s Peace and Humanitarian Fund": the name goes on
+        if word[-1] in _ENDS_WORD:
+            if word[-1] == "," and any(w == "and" for _, w in name + pending):
+                return []  # "the Women, Peace and Security Fund", "UNICEF, Gavi and ..."
+            break
+        if word.lower() in words.nouns and any(w == "and" for _, w in pending):
+            return []  # "the Gavi Alliance and Global Fund": two names
+        name += pending
         pending = []
-        words.append((start, word))
-        if len(words) > _MOST_WORDS:
+        name.append((start, word))
+        if len(name) > _MOST_WORDS:
             return []
     else:
         # Capitals back to the text's start (a sentence's first word is one anyway), or
         # further than a name reaches.
         return []
-    words.reverse()
-    return words
+    name.reverse()
+    return name
 
 
-def _acronym(word: str) -> bool:
+def _without_owner(name: list[tuple[int, str]], words: TitledWords) -> list[tuple[int, str]]:
+    """`name` without a leading acronym ("IMO"), which is its owner, where what is left is a
+    name of its own: not "UN Women Trust Fund" -> "Women Trust Fund". A leading country stays:
+    it is often the name's own ("Djibouti Code of Conduct Trust Fund")."""
+    if len(name) < 2 or not all_capitals(name[0][1]):
+        return name
+    rest = name[1:]
+    while rest and rest[0][1] in _JOINING:
+        rest = rest[1:]
+    own = [w for _, w in rest if w not in words.generic and w not in _JOINING]
+    return rest if len(own) >= 2 else name
+
+
+def _generic(name: list[tuple[int, str]], words: TitledWords) -> bool:
+    """Whether a name is only generic words, an owner's acronym and a country ("Trust Fund",
+    "Japan Trust Fund", "UN Trust Fund", "UNHCR Japan Fund")."""
+    if len(name) > 1 and all_capitals(name[0][1]):
+        name = name[1:]
+    own = [w for _, w in name if w not in words.generic and w not in _JOINING]
+    return not own or country_called(" ".join(own)) is not None
+
+
+def all_capitals(word: str) -> bool:
     """ "IMO", "UNDP", "UN": two or more capitals and no small letter."""
     return sum(map(str.isupper, word)) >= 2 and not any(map(str.islower, word))

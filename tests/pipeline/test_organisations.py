@@ -259,6 +259,9 @@ def test_armed_groups_named_by_their_usual_short_names():
         "the Indonesian Ministry of Defense (MOD)",
         "the Ministry of Defense (MOD) of Indonesia",
         "the Ministry of Foreign Affairs (MOFA) of Viet Nam",
+        # Lists whose names are defined in brackets (the review's cases):
+        "the Indonesian Ministry of Defense (MOD) and Ministry of Foreign Affairs (MOFA) met.",
+        "the Ministry of Defense (MOD) and the Ministry of Foreign Affairs (MOFA) of Indonesia",
     ],
 )
 def test_a_japanese_body_is_not_linked_where_the_text_says_whose_it_is(text):
@@ -286,6 +289,12 @@ def test_a_japanese_body_is_not_linked_where_the_text_says_whose_it_is(text):
         ),
         ("the Ministry of Defense (MOD) of Japan", ["mod", "mod"]),
         ("the Ministry of Defense (MOD) and Indonesia", ["mod", "mod"]),
+        # A bracket that does not hold a short form joins nothing (the review's cases):
+        ("training (supported by the Ministry of Defense) of Philippine officers", ["mod"]),
+        ("a workshop (co-organised by MOFA) of Indonesian officials", ["mofa"]),
+        ("the Indonesian Ministry of Defense (MOFA also attended)", ["mofa"]),
+        ("the Ministry of Foreign Affairs (MOFA) and the Indonesian Navy", ["mofa", "mofa"]),
+        ("the Ministry of Defense (MOD), Indonesia's navy", ["mod", "mod"]),
     ],
 )
 def test_a_japanese_body_is_linked_where_no_other_country_is_beside_it(text, expected):
