@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from one_report import records_of
 
-from app.pipeline.corpus import read_corpus
 from app.pipeline.organisations import OrganisationIndex
 from app.pipeline.quoted import quote_marks_at, quoted_names
-from app.pipeline.sources import discover
 
 HEADS = ("program", "programme", "project", "initiative")
 
@@ -90,14 +89,12 @@ def test_a_programme_named_in_quotes_is_found_everywhere_under_one_record():
 def test_the_build_learns_a_quoted_programme_in_a_sentence_without_parentheses(tmp_path):
     # The reading stage looks for definitions only in pieces that may hold one: a "(", a
     # service's noun, or now a quote mark.
-    (tmp_path / "report.txt").write_text(
+    records = records_of(
+        tmp_path,
         "Space Cooperation\n\n"
         "Japan launched \u201cSentinel Asia,\u201d an initiative to share satellite images.\n\n"
         "In 2020 Sentinel Asia served 30 countries.\n",
-        encoding="utf-8",
     )
-    corpus = read_corpus(discover(tmp_path), lambda *_: None, lambda: False, 1)
-    records = corpus.extract(0)
     assert [[m.id for m in r.organisations] for r in records if r.organisations] == [
         ["sentinel-asia"],
         ["sentinel-asia"],

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from one_report import records_of
 
-from app.pipeline.corpus import read_corpus
 from app.pipeline.organisations import OrganisationIndex, load_words
-from app.pipeline.sources import discover
 from app.pipeline.titled import heads_at, titled_names
 
 WORDS = load_words()
@@ -142,17 +141,15 @@ def test_a_funds_money_is_not_the_funds_own(tmp_path):
     # The money a fund invests is its founder's, named in an earlier sentence of the paragraph
     # (the gold's trap in the Diplomatic Bluebook 2023): a fund owns no money, nor does a
     # programme or an agreement; a body does.
-    (tmp_path / "report.txt").write_text(
+    records = records_of(
+        tmp_path,
         "Economic Security\n\n"
         "Australia set out its cyber policy in 2021. These include the establishment of the "
         "Next Generation Technologies Fund, which invests approximately 60 billion yen over 10 "
         "years.\n\n"
         "The International Maritime Organization (IMO) contributed $2 million to the "
         "Djibouti Code of Conduct Trust Fund.\n",
-        encoding="utf-8",
     )
-    corpus = read_corpus(discover(tmp_path), lambda *_: None, lambda: False, 1)
-    records = corpus.extract(0)
     owners = [(f.value, f.owner) for r in records for f in r.figures if f.kind == "money"]
     assert owners == [(60_000_000_000.0, "AUS"), (2_000_000.0, "imo")]
     linked = [list(dict.fromkeys(m.id for m in r.organisations)) for r in records]
@@ -165,14 +162,13 @@ def test_a_funds_money_is_not_the_funds_own(tmp_path):
 
 def test_money_owned_from_an_earlier_sentence_is_never_a_funds(tmp_path):
     # The fallback to an earlier sentence's actor skips funds and programmes too (review).
-    (tmp_path / "report.txt").write_text(
+    records = records_of(
+        tmp_path,
         "Economic Security\n\n"
         "In 2016 the Next Generation Technologies Fund was established with Australia. It "
         "invests approximately 60 billion yen over 10 years.\n\n"
         "The Peacebuilding Fund (PBF) was established in 2006. It received $61.3 million by "
         "2022.\n",
-        encoding="utf-8",
     )
-    corpus = read_corpus(discover(tmp_path), lambda *_: None, lambda: False, 1)
-    owners = [(f.value, f.owner) for r in corpus.extract(0) for f in r.figures if f.kind == "money"]
+    owners = [(f.value, f.owner) for r in records for f in r.figures if f.kind == "money"]
     assert owners == [(60_000_000_000.0, "AUS"), (61_300_000.0, None)]
