@@ -17,7 +17,7 @@ import pycountry
 from app.paths import resources_dir
 from app.pipeline.model import Mention
 from app.pipeline.places import country_called, find_places
-from app.pipeline.quick import matches_at, occurrences
+from app.pipeline.quick import matches_at, occurrences, occurrences_of
 from app.pipeline.quoted import quote_marks_at, quoted_names
 from app.pipeline.services import (
     ServiceName,
@@ -27,7 +27,7 @@ from app.pipeline.services import (
     service_nouns_at,
     standalone,
 )
-from app.pipeline.titled import TitledWords, all_capitals, heads_at, titled_names
+from app.pipeline.titled import TitledWords, all_capitals, titled_names
 
 KINDS = ("organisation", "programme", "agreement", "term")
 DEFINED, CURATED = "defined", "curated"
@@ -429,7 +429,8 @@ class OrganisationIndex:
         words = self._words
         nouns = service_nouns_at(text, words.services) if words.services else []
         quotes = quote_marks_at(text) if words.quoted_heads else []
-        funds = heads_at(text, words.titled_heads) if words.titled_heads else []
+        # A piece without a fund's head names no fund.
+        funds = occurrences_of(text, words.titled_heads) if words.titled_heads else []
         return sorted(nouns + quotes + funds)  # sorted runs: timsort merges them
 
     def definitions(self, text: str) -> list[_Definition] | None:

@@ -85,6 +85,12 @@ def occurrences(text: str, word: str) -> Iterator[int]:
         at = text.find(word, at + 1)
 
 
+def occurrences_of(text: str, words: Iterable[str]) -> list[int]:
+    """Where any of `words` is written in `text`, sorted: str.find() scans a whole document for
+    a few literals many times quicker than a pattern of them would."""
+    return sorted(at for word in words for at in occurrences(text, word))
+
+
 def matches_at(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> list[re.Match[str]]:
     """What pattern.finditer(text) finds when each of its matches starts at one of `starts`
     (ascending) and none is empty: the pattern is only tried there, not at every position."""

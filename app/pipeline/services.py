@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from app.pipeline.model import Mention
 from app.pipeline.places import country_called, find_places
-from app.pipeline.quick import occurrences
+from app.pipeline.quick import occurrences_of
 
 # Words that start a sentence or clause before a name without being part of it ("The Indian
 # Navy", "Both Chinese Navy ..."), as places reads them before a country.
@@ -194,7 +194,7 @@ def service_nouns_at(text: str, nouns: tuple[str, ...]) -> list[int]:
     """Where the last word of any of the nouns ("Navy", "Guard") is written in `text`, sorted:
     a piece without one names no service. str.find() scans a whole document many times
     quicker than the nouns' pattern would."""
-    return sorted(at for word in _last_words(nouns) for at in occurrences(text, word))
+    return occurrences_of(text, _last_words(nouns))
 
 
 @cache

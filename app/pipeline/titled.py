@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from app.pipeline.places import country_called
-from app.pipeline.quick import occurrences
+from app.pipeline.quick import occurrences_of
 
 _MOST_WORDS = 8  # a longer run of capitals is a title or a heading, not a name
 # Words that may join a name's capitalised words ("Code of Conduct"). Not "the", "to" or "in":
@@ -27,12 +27,6 @@ class TitledName(NamedTuple):
     head: str  # the noun that says what it is ("Fund")
 
 
-def heads_at(text: str, heads: tuple[str, ...]) -> list[int]:
-    """Where any of `heads` is written in `text`, sorted: a piece without one names no fund.
-    str.find() is many times quicker than a pattern over a whole document."""
-    return sorted(at for head in heads for at in occurrences(text, head))
-
-
 def titled_names(
     text: str,
     heads: tuple[str, ...],
@@ -50,13 +44,13 @@ def titled_names(
       Humanitarian Fund"), or a comma where the name holds "and" ("the Women, Peace and
       Security Fund"). Words in `words.stops` ("This", "Including") start no name.
     - Its end: the head, with no capitalised word, "(" (an acronym's definition, read as such)
-      or a small word and a capital after it ("Japan Fund for Poverty Reduction").
+      or a word of `words.stops` and a capital after it ("Japan Fund for Poverty Reduction").
     - Its words: "and" joins no name ending in a head noun ("the Gavi Alliance and Global
       Fund"); a leading number or acronym is the fund's year or owner, not its name ("IMO
       Djibouti Code of Conduct Trust Fund"), where what is left is a name of its own; a name
       of only generic words, an owner and a country ("UNHCR Japan Trust Fund") is none."""
     found = []
-    for at in heads_at(text, heads):
+    for at in occurrences_of(text, heads):
         head = next(h for h in heads if text.startswith(h, at))
         end = at + len(head)
         if at == 0 or not text[at - 1].isspace() or _goes_on(text, end, words.stops):
@@ -152,8 +146,7 @@ def _without_owner(name: list[tuple[int, str]], words: TitledWords) -> list[tupl
     rest = name[1:]
     while rest and rest[0][1] in _JOINING:
         rest = rest[1:]
-    own = [w for _, w in rest if w not in words.generic and w not in _JOINING]
-    return rest if len(own) >= 2 else name
+    return rest if len(_own_words(rest, words)) >= 2 else name
 
 
 def _generic(name: list[tuple[int, str]], words: TitledWords) -> bool:
@@ -161,8 +154,13 @@ def _generic(name: list[tuple[int, str]], words: TitledWords) -> bool:
     "Japan Trust Fund", "UN Trust Fund", "UNHCR Japan Fund")."""
     if len(name) > 1 and all_capitals(name[0][1]):
         name = name[1:]
-    own = [w for _, w in name if w not in words.generic and w not in _JOINING]
+    own = _own_words(name, words)
     return not own or country_called(" ".join(own)) is not None
+
+
+def _own_words(name: list[tuple[int, str]], words: TitledWords) -> list[str]:
+    """A name's words that say which fund it is: not generic ("Trust") nor joining ("of")."""
+    return [w for _, w in name if w not in words.generic and w not in _JOINING]
 
 
 def all_capitals(word: str) -> bool:

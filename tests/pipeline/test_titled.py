@@ -6,7 +6,8 @@ import pytest
 from one_report import records_of
 
 from app.pipeline.organisations import OrganisationIndex, load_words
-from app.pipeline.titled import heads_at, titled_names
+from app.pipeline.quick import occurrences_of
+from app.pipeline.titled import titled_names
 
 WORDS = load_words()
 
@@ -109,7 +110,7 @@ def test_no_fund_is_made_up(text):
 
 def test_heads_are_where_a_fund_may_be_named():
     text = "the A Fund and the B Fund"
-    assert heads_at(text, WORDS.titled_heads) == [6, 21]
+    assert occurrences_of(text, WORDS.titled_heads) == [6, 21]
 
 
 def test_a_fund_named_in_capitals_is_found_everywhere_under_one_record():
