@@ -69,9 +69,10 @@ def read_corpus(
                 # Every way of defining a short form uses parentheses.
                 if not names or not _any_between(names, piece.start, piece.end):
                     continue
-            definitions = finder.definitions(text[piece.start : piece.end])
+            titled = piece.kind != "heading"  # see OrganisationIndex.learn()
+            definitions = finder.definitions(text[piece.start : piece.end], titled)
             if definitions != []:
-                found.append((position, definitions))
+                found.append((position, definitions, titled))
         pieces = list(map(_piece_fields, parsed.pieces)) if shipped else parsed.pieces
         return parsed.headings, pieces, found
 
@@ -93,10 +94,10 @@ def read_corpus(
                 doc.warnings.append(
                     f"{doc.path.name}: no headings found; its entries have no section"
                 )
-            for position, definitions in found:
+            for position, definitions, titled in found:
                 if definitions is None:  # the finder could not tell: learn() knows what is learnt
                     start, end = parsed[-1].span(position)
-                    index.learn(doc.text[start:end])
+                    index.learn(doc.text[start:end], titled=titled)
                 else:
                     index.learn_definitions(definitions)
             progress("reading", number, len(documents))
@@ -106,7 +107,7 @@ def read_corpus(
     positions = []
     for doc, parsed_doc, found in zip(documents, parsed, found_in, strict=True):
         positions.append(index.position())
-        for position, _ in found:
+        for position, *_ in found:
             start, end = parsed_doc.span(position)
             index.read_past(doc.text[start:end])
     return Corpus(documents, parsed, index, positions, index.position())

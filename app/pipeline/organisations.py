@@ -17,7 +17,7 @@ import pycountry
 from app.paths import resources_dir
 from app.pipeline.model import Mention
 from app.pipeline.places import country_called, find_places
-from app.pipeline.quick import matches_at, occurrences, occurrences_of
+from app.pipeline.quick import matches_at, occurrences
 from app.pipeline.quoted import quote_marks_at, quoted_names
 from app.pipeline.services import (
     ServiceName,
@@ -27,7 +27,7 @@ from app.pipeline.services import (
     service_nouns_at,
     standalone,
 )
-from app.pipeline.titled import TitledWords, all_capitals, titled_names
+from app.pipeline.titled import TitledWords, all_capitals, heads_at, titled_names
 
 KINDS = ("organisation", "programme", "agreement", "term")
 DEFINED, CURATED = "defined", "curated"
@@ -101,7 +101,7 @@ class Words:
     services: tuple[str, ...] = ()  # nouns of a country's forces and services (services.py)
     service_leads: frozenset[str] = frozenset()  # words that may start one ("Royal")
     quoted_heads: tuple[str, ...] = ()  # a name in quotes before one is a programme's
-    titled_heads: tuple[str, ...] = ()  # capitalised words before one name a fund (titled.py)
+    titled_heads: tuple[str, ...] = ()  # capitalised words before one name a body (titled.py)
     titled: TitledWords = TitledWords(frozenset(), frozenset(), frozenset())
     # Curated id -> the alpha-3 code of the country whose body it is ("mofa" -> "JPN").
     countries: dict[str, str] = field(default_factory=dict)
@@ -118,6 +118,8 @@ def load_words(path: Path | None = None) -> Words:
     titled_heads = tuple(titled.get("heads", ()))
     if unlisted := [h for h in titled_heads if h.lower() not in heads]:
         raise ValueError(f"organisations.toml: [titled] heads not in [heads]: {unlisted}")
+    if inside := [(h, o) for h in titled_heads for o in titled_heads if h != o and h in o]:
+        raise ValueError(f"organisations.toml: a [titled] head is written inside another: {inside}")
     curated = tuple(
         Organisation(
             id=entry["id"],
@@ -143,7 +145,8 @@ def load_words(path: Path | None = None) -> Words:
         titled_heads=titled_heads,
         titled=TitledWords(
             stops=frozenset(titled.get("stops", ())) | frozenset(words["small"]) | cuts,
-            generic=frozenset(titled.get("generic", ())),
+            # A head says what a body is, not which: "the Committee" names none.
+            generic=frozenset(titled.get("generic", ())) | frozenset(titled_heads),
             nouns=frozenset(heads),
         ),
     )
@@ -409,37 +412,40 @@ class OrganisationIndex:
         self._named: set[str] = set()  # forms known only as a service's name, see find()
         self._own_names: dict[tuple[str, str], bool] = {}  # see _names_country()
         self._prefixed: dict[str, list[str]] = {}  # "PKO" -> ids of "UN PKO", see _variant_of()
+        self._tails: frozenset[str] | None = None  # see _tail_of_known()
         if curated:
             for organisation in self._words.curated:
                 self._add_curated(organisation)
 
     # -- pass 1 --------------------------------------------------------------------------------
 
-    def learn(self, text: str, base: int = 0) -> list[Organisation]:
+    def learn(self, text: str, base: int = 0, *, titled: bool = True) -> list[Organisation]:
         """Records the definitions in `text`; returns their records (`base` is accepted so a
-        caller can pass the same arguments as to find(): definitions keep no offsets)."""
-        ids = self.learn_definitions(self._definitions(text))
+        caller can pass the same arguments as to find(): definitions keep no offsets).
+        `titled`: whether names in capitals without an acronym are read (not in a heading)."""
+        ids = self.learn_definitions(self._definitions(text, titled))
         return [self._entries[i].organisation() for i in dict.fromkeys(ids)]
 
     def names_at(self, text: str) -> list[int]:
         """Where in `text` a name defined without a "(" may be written, sorted: a service's
         noun ("Navy"), an opening quote ("the \u201cKiboCUBE\u201d program") or a fund's head
-        ("Fund"). Outside these, only a piece with a "(" may hold a definition (a quick test
-        before definitions())."""
+        ("Fund", "Commission"). Outside these, only a piece with a "(" may hold a definition (a
+        quick test before definitions())."""
         words = self._words
         nouns = service_nouns_at(text, words.services) if words.services else []
         quotes = quote_marks_at(text) if words.quoted_heads else []
-        # A piece without a fund's head names no fund.
-        funds = occurrences_of(text, words.titled_heads) if words.titled_heads else []
+        # A piece without a head noun names no body in capitals.
+        funds = heads_at(text, words.titled_heads) if words.titled_heads else []
         return sorted(nouns + quotes + funds)  # sorted runs: timsort merges them
 
-    def definitions(self, text: str) -> list[_Definition] | None:
+    def definitions(self, text: str, titled: bool = True) -> list[_Definition] | None:
         """The definitions learn() would record in `text`, found without recording them, so
         that worker processes can look for them while one process learns them in order; None
         when they depend on what is learnt before `text` (an acronym with a hyphenated part
-        that may be a known form: "ReCAAP-ISC"), which only learn() in order can tell."""
+        that may be a known form: "ReCAAP-ISC"), which only learn() in order can tell.
+        `titled`: as for learn()."""
         self._unsure = False
-        found = self._definitions(text)
+        found = self._definitions(text, titled)
         return None if self._unsure else found
 
     def learn_definitions(self, definitions: list[_Definition]) -> list[str]:
@@ -615,7 +621,7 @@ class OrganisationIndex:
 
     # -- definitions ---------------------------------------------------------------------------
 
-    def _definitions(self, text: str) -> list[_Definition]:
+    def _definitions(self, text: str, titled: bool = True) -> list[_Definition]:
         # A country's services are named without parentheses ("the Indian Navy"), but every
         # way of defining a short form uses them.
         named = [_Definition(n.start, "", n.name, merge=n.merge) for n in self._service_names(text)]
@@ -623,11 +629,21 @@ class OrganisationIndex:
         written = []  # programmes and funds named without an acronym
         if words.quoted_heads and (quoted := quoted_names(text, words.quoted_heads)):
             written += [_Definition(q.start, "", q.name, kind=words.heads[q.head]) for q in quoted]
-        if words.titled_heads and (
-            titled := titled_names(text, words.titled_heads, words.titled, self._known_owner)
+        # A heading capitalises its words: "Response by the International Community and
+        # Regional Organization" would be read as a name.
+        if (
+            titled
+            and words.titled_heads
+            and (
+                titled_found := titled_names(
+                    text, words.titled_heads, words.titled, self._known_owner, self._form_known
+                )
+            )
         ):
             written += [
-                _Definition(t.start, "", t.name, kind=words.heads[t.head.lower()]) for t in titled
+                _Definition(t.start, "", t.name, kind=words.heads[t.head.lower()])
+                for t in titled_found
+                if not self._tail_of_known(t.name)
             ]
         if written:
             named = sorted(named + written, key=lambda d: d.start)
@@ -663,6 +679,18 @@ class OrganisationIndex:
         """Whether `owner`, written with a possessive before a fund's name ("the World Bank’s
         ..."), is a known body, an acronym or a country: then the name starts after it."""
         return _canon(owner) in self._forms or all_capitals(owner) or bool(country_called(owner))
+
+    def _form_known(self, form: str) -> bool:
+        return _canon(form) in self._forms
+
+    def _tail_of_known(self, name: str) -> bool:
+        """Whether `name` ends a longer known name: "the Security Council" is the "UN Security
+        Council" written short, not a body of its own (nor, linked as one, safe to find inside
+        "National Security Council")."""
+        if self._tails is None:
+            split = (form.split(" ") for form in self._forms)
+            self._tails = frozenset(" ".join(w[i:]) for w in split for i in range(1, len(w)))
+        return _canon(name) in self._tails
 
     def _service_names(self, text: str) -> list[ServiceName]:
         services = self._words.services
@@ -723,6 +751,10 @@ class OrganisationIndex:
         if entry_id is None:
             entry_id = self._unique_id(slug(short))
             self._entries[entry_id] = _Entry(entry_id, classify(long, self._words), DEFINED)
+        elif not self._entries[entry_id].shorts and self._entries[entry_id].source == DEFINED:
+            # Named before without its acronym ("the Djibouti Regional Training Centre", then
+            # "… Centre (DRTC)"): known by the acronym, whichever the corpus writes first.
+            entry_id = self._rename(entry_id, self._unique_id(slug(short)))
         if merged:
             self._by_key.setdefault(merged, entry_id)
         entry = self._entries[entry_id]
@@ -765,7 +797,21 @@ class OrganisationIndex:
             entry_id = self._unique_id(slug(name))
             self._entries[entry_id] = _Entry(entry_id, kind, DEFINED)
         self._add_form(self._entries[entry_id], name, short=False)
+        if name.startswith("The "):  # "The Nippon Foundation", also written "the Nippon ..."
+            self._add_form(self._entries[entry_id], name[4:], short=False)
         return entry_id
+
+    def _rename(self, old: str, new: str) -> str:
+        """Gives the record `old` the id `new` (while learning, before any id is handed out)."""
+        entry = self._entries.pop(old)
+        entry.id = new
+        self._entries[new] = entry
+        for ids in self._forms.values():
+            ids[:] = [new if i == old else i for i in ids]
+        for key, entry_id in self._by_key.items():
+            if entry_id == old:
+                self._by_key[key] = new
+        return new
 
     def _variant_of(self, short: str, key: tuple[str, ...]) -> str | None:
         for entry_id in self._forms.get(short, ()):
@@ -828,6 +874,7 @@ class OrganisationIndex:
         if entry.id not in ids:
             ids.append(entry.id)
             self._patterns.clear()
+            self._tails = None
             self._shared_heads = None
             self._small_apart = None
 

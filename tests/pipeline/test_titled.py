@@ -1,22 +1,33 @@
-"""Funds named in capitals without an acronym: which words are the name, and which are none."""
+"""Bodies and funds named in capitals without an acronym: which words are the name, and which
+are none."""
 
 from __future__ import annotations
 
 import pytest
 from one_report import records_of
 
+from app.paths import resources_dir
 from app.pipeline.organisations import OrganisationIndex, load_words
-from app.pipeline.quick import occurrences_of
-from app.pipeline.titled import titled_names
+from app.pipeline.titled import heads_at, titled_names
 
 WORDS = load_words()
 
 
-def names(text: str) -> list[str]:
-    found = titled_names(text, WORDS.titled_heads, WORDS.titled, OrganisationIndex()._known_owner)
+INDEX = OrganisationIndex()
+
+
+def names(text: str, head: str | None = None) -> list[str]:
+    """The names titled_names() finds in `text` (with one head noun only, if given)."""
+    found = titled_names(
+        text, WORDS.titled_heads, WORDS.titled, INDEX._known_owner, INDEX._form_known
+    )
     for name in found:
         assert text[name.start : name.start + len(name.name)] == name.name
-    return [name.name for name in found]
+    return [name.name for name in found if head in (None, name.head)]
+
+
+def funds(text: str) -> list[str]:
+    return names(text, "Fund")
 
 
 @pytest.mark.parametrize(
@@ -68,7 +79,7 @@ def names(text: str) -> list[str]:
     ],
 )
 def test_a_fund_named_in_capitals(text, name):
-    assert names(text) == [name]
+    assert funds(text) == [name]
 
 
 @pytest.mark.parametrize(
@@ -105,12 +116,12 @@ def test_a_fund_named_in_capitals(text, name):
     ],
 )
 def test_no_fund_is_made_up(text):
-    assert names(text) == []
+    assert funds(text) == []
 
 
 def test_heads_are_where_a_fund_may_be_named():
     text = "the A Fund and the B Fund"
-    assert occurrences_of(text, WORDS.titled_heads) == [6, 21]
+    assert heads_at(text, WORDS.titled_heads) == [6, 21]
 
 
 def test_a_fund_named_in_capitals_is_found_everywhere_under_one_record():
@@ -126,9 +137,12 @@ def test_a_fund_named_in_capitals_is_found_everywhere_under_one_record():
         ("imo", "IMO"),
         ("djibouti-code-of-conduct-trust-fund", "Djibouti Code of Conduct Trust Fund"),
     ]
-    # A name defined with its acronym later joins the same record.
+    # A name defined with its acronym later joins the same record, which is then known by
+    # the acronym, as it would be had the acronym come first.
     index.learn("the Djibouti Code of Conduct Trust Fund (DCoC-TF) grew")
-    assert index.find("the DCoC-TF")[0].id == "djibouti-code-of-conduct-trust-fund"
+    assert index.find("the DCoC-TF")[0].id == "dcoc-tf"
+    assert index.find("the Djibouti Code of Conduct Trust Fund")[0].id == "dcoc-tf"
+    assert "djibouti-code-of-conduct-trust-fund" not in {o.id for o in index.organisations()}
 
 
 def test_a_fund_known_by_its_acronym_makes_no_second_record():
@@ -173,3 +187,128 @@ def test_money_owned_from_an_earlier_sentence_is_never_a_funds(tmp_path):
     )
     owners = [(f.value, f.owner) for r in records for f in r.figures if f.kind == "money"]
     assert owners == [(60_000_000_000.0, "AUS"), (61_300_000.0, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # The reports' own sentences.
+        (
+            "In November, the Federal Communications Commission issued an administrative order",
+            "Federal Communications Commission",
+        ),
+        ("in the same month, the European Commission proposed a", "European Commission"),
+        (
+            "(June 29, Spain, Madrid; Photo: Cabinet Public Affairs Office)",
+            "Cabinet Public Affairs Office",
+        ),
+        # A capitalised "The" inside a sentence is the name's own; at a sentence's start, not.
+        (
+            "through the grant assistance offered by The Nippon Foundation, a",
+            "The Nippon Foundation",
+        ),
+        ("Japan agreed. The Sasakawa Peace Foundation will", "Sasakawa Peace Foundation"),
+        # A leading acronym that starts a known name is the name's ("UN Security Council").
+        (
+            "designations by the UN Security Council Taliban Sanctions Committee or the ISIL",
+            "UN Security Council Taliban Sanctions Committee",
+        ),
+        # ... and one that does not is its owner.
+        (
+            "the UNODC Global Maritime Crime Programme Office said",
+            "Global Maritime Crime Programme Office",
+        ),
+    ],
+)
+def test_a_body_named_in_capitals(text, name):
+    assert names(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Where the name ends is unclear: "of", "for" or "on" and "the" or "a" and a capital.
+        "jointly submitted a resolution to the First Committee of the UN General Assembly.",
+        "through the United Nations Asia and Far East Institute for the Prevention of Crime",
+        "holding the Global Youth Institute for a Culture of Lawfulness, with",
+        # An acronym's own office, a role or a rank: no body of its own.
+        "staff at the WFP Headquarters in Rome",
+        "served as a member of the Organizational Committee since 2006",
+        "a seat on the Executive Committee",
+        "by The Commission, which",
+        "The Commission decided",  # a sentence's first words
+    ],
+)
+def test_no_body_is_made_up(text):
+    assert names(text) == []
+
+
+def test_a_name_that_ends_a_known_name_is_no_record_of_its_own():
+    # "the Security Council" is the "UN Security Council" written short: not a second record,
+    # and no form that would be found inside "National Security Council" either.
+    index = OrganisationIndex()
+    index.learn("cooperation with key actors such as the Security Council, General Assembly, and")
+    assert [o.id for o in index.organisations() if o.source == "defined"] == []
+
+
+def test_the_is_not_needed_to_find_a_body_named_with_it():
+    index = OrganisationIndex()
+    index.learn("with grant assistance from The Nippon Foundation and the Japan Coast Guard")
+    found = index.find("a program supported by the Nippon Foundation since 2008")
+    assert [(m.id, m.text) for m in found] == [("the-nippon-foundation", "Nippon Foundation")]
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        (
+            "the Djibouti Regional Training Centre opened",
+            "the Djibouti Regional Training Centre (DRTC)",
+        ),
+        (
+            "the Djibouti Regional Training Centre (DRTC)",
+            "the Djibouti Regional Training Centre opened",
+        ),
+    ],
+)
+def test_a_body_is_known_by_its_acronym_whichever_comes_first(sentences):
+    index = OrganisationIndex()
+    for sentence in sentences:
+        index.learn(sentence)
+    defined = [(o.id, o.short, o.name) for o in index.organisations() if o.source == "defined"]
+    assert defined == [("drtc", "DRTC", "Djibouti Regional Training Centre")]
+
+
+@pytest.mark.parametrize(
+    ("heads", "message"),
+    [
+        ('["Fund", "Widget"]', "not in \\[heads\\]"),  # says nothing about what the body is
+        ('["Force", "Forces"]', "written inside another"),  # one would hide the other
+    ],
+)
+def test_titled_heads_are_checked_when_read(tmp_path, heads, message):
+    real = (resources_dir() / "organisations.toml").read_text(encoding="utf-8")
+    start = real.index("[titled]\nheads = [")
+    end = real.index("]", start + len("[titled]\nheads = ["))
+    path = tmp_path / "organisations.toml"
+    path.write_text(real[:start] + f"[titled]\nheads = {heads}" + real[end + 1 :], "utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_words(path)
+
+
+def test_a_heading_names_no_body_but_its_known_bodies_are_found_in_it(tmp_path):
+    # A heading capitalises every word, so its capitals say nothing about where a name
+    # starts; a name learnt from a sentence is still found in a heading.
+    records = records_of(
+        tmp_path,
+        "1. Response by the International Community and Regional Organization\n\n"
+        "Japan has worked on this for a decade.\n\n"
+        "(1) Cooperation with the Sasakawa Peace Foundation\n\n"
+        "Japan worked with the Sasakawa Peace Foundation in 2022.\n",
+    )
+    assert [r.piece.kind for r in records] == ["heading", "body", "heading", "body"]
+    linked = [(r.piece.kind, m.id) for r in records for m in r.organisations]
+    assert linked == [
+        ("heading", "sasakawa-peace-foundation"),
+        ("body", "sasakawa-peace-foundation"),
+    ]
