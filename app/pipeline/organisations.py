@@ -27,7 +27,14 @@ from app.pipeline.services import (
     service_nouns_at,
     standalone,
 )
-from app.pipeline.titled import TitledWords, all_capitals, heads_at, titled_names
+from app.pipeline.titled import (
+    TitledWords,
+    all_capitals,
+    heads_at,
+    possessor,
+    title_case,
+    titled_names,
+)
 
 KINDS = ("organisation", "programme", "agreement", "term")
 DEFINED, CURATED = "defined", "curated"
@@ -147,6 +154,7 @@ def load_words(path: Path | None = None) -> Words:
             stops=frozenset(titled.get("stops", ())) | frozenset(words["small"]) | cuts,
             # A head says what a body is, not which: "the Committee" names none.
             generic=frozenset(titled.get("generic", ())) | frozenset(titled_heads),
+            lone=frozenset(titled.get("lone", ())),
             nouns=frozenset(heads),
         ),
     )
@@ -353,6 +361,7 @@ class _Definition:
     extra: tuple[str, ...] = ()  # the acronym as written when it differs ("TICAD 8")
     merge: str = ""  # a service's name with the country as its code (services.ServiceName)
     kind: str = ""  # named without an acronym: its head noun's kind (quoted.py, titled.py)
+    titled: bool = False  # named in capitals before a head noun (titled.py)
 
     # As model.Mention's: a frozen dataclass's own __init__ sets each field in a call of its
     # own, and the reading stage makes one of these for each definition in the corpus.
@@ -364,9 +373,10 @@ class _Definition:
         extra: tuple[str, ...] = (),
         merge: str = "",
         kind: str = "",
+        titled: bool = False,
     ) -> None:
         self.__dict__.update(
-            start=start, short=short, long=long, extra=extra, merge=merge, kind=kind
+            start=start, short=short, long=long, extra=extra, merge=merge, kind=kind, titled=titled
         )
 
 
@@ -413,6 +423,8 @@ class OrganisationIndex:
         self._own_names: dict[tuple[str, str], bool] = {}  # see _names_country()
         self._prefixed: dict[str, list[str]] = {}  # "PKO" -> ids of "UN PKO", see _variant_of()
         self._tails: frozenset[str] | None = None  # see _tail_of_known()
+        self._titled: set[str] = set()  # forms of names read in capitals, see find()
+        self._renamed: dict[str, str] = {}  # old id -> new, see _rename()
         if curated:
             for organisation in self._words.curated:
                 self._add_curated(organisation)
@@ -424,6 +436,8 @@ class OrganisationIndex:
         caller can pass the same arguments as to find(): definitions keep no offsets).
         `titled`: whether names in capitals without an acronym are read (not in a heading)."""
         ids = self.learn_definitions(self._definitions(text, titled))
+        # A record named, then given its acronym in the same text, was renamed on the way.
+        ids = [self._renamed.get(i, i) for i in ids]
         return [self._entries[i].organisation() for i in dict.fromkeys(ids)]
 
     def names_at(self, text: str) -> list[int]:
@@ -449,8 +463,9 @@ class OrganisationIndex:
         return None if self._unsure else found
 
     def learn_definitions(self, definitions: list[_Definition]) -> list[str]:
-        """Records definitions from definitions(), as learn() would; returns their ids."""
-        return [self._define(definition) for definition in definitions]
+        """Records definitions from definitions(), as learn() would; returns their ids (not of
+        names that no record takes, see _name_written())."""
+        return [i for i in map(self._define, definitions) if i is not None]
 
     # -- pass 2 --------------------------------------------------------------------------------
 
@@ -463,7 +478,7 @@ class OrganisationIndex:
         # definition moves the reading position: no need to ask.
         may_redefine = "(" in text and self._shared_heads != ()
         events = self._events(text) if may_redefine else []
-        mentions, named, countries = [], self._named, self._words.countries
+        mentions, named, titled, countries = [], self._named, self._titled, self._words.countries
         bound: list[int] = []  # where in mentions a record of one country's body is
         for match in pattern.finditer(text) if pattern else ():
             start, end = match.span()
@@ -477,6 +492,10 @@ class OrganisationIndex:
                 # A service's name counts where it would have been learnt: not in "Japan-U.S.
                 # Coast Guard" or "U.S. Coast Guard Academy".
                 if form in named and not standalone(text, start, end):
+                    continue
+                # A name read in capitals counts where it stands alone, as it was read: not in
+                # "the European Central Bank" nor "the Philippine National Security Council".
+                if form in titled and not _alone(text, start, end):
                     continue
                 if entry.id in countries:
                     bound.append(len(mentions))
@@ -636,14 +655,14 @@ class OrganisationIndex:
             and words.titled_heads
             and (
                 titled_found := titled_names(
-                    text, words.titled_heads, words.titled, self._known_owner, self._form_known
+                    text, words.titled_heads, words.titled, self._known_owner, self._curated_form
                 )
             )
+            and not title_case(text)  # a caption or column title the reader did not call one
         ):
             written += [
-                _Definition(t.start, "", t.name, kind=words.heads[t.head.lower()])
+                _Definition(t.start, "", t.name, kind=words.heads[t.head.lower()], titled=True)
                 for t in titled_found
-                if not self._tail_of_known(t.name)
             ]
         if written:
             named = sorted(named + written, key=lambda d: d.start)
@@ -680,8 +699,9 @@ class OrganisationIndex:
         ..."), is a known body, an acronym or a country: then the name starts after it."""
         return _canon(owner) in self._forms or all_capitals(owner) or bool(country_called(owner))
 
-    def _form_known(self, form: str) -> bool:
-        return _canon(form) in self._forms
+    def _curated_form(self, form: str) -> bool:
+        # Curated only: workers, which know no other, and learn() in order agree.
+        return any(self._entries[i].source == CURATED for i in self._forms.get(_canon(form), ()))
 
     def _tail_of_known(self, name: str) -> bool:
         """Whether `name` ends a longer known name: "the Security Council" is the "UN Security
@@ -738,7 +758,7 @@ class OrganisationIndex:
     def _define(self, definition: _Definition) -> str:
         short, long = definition.short, definition.long
         if definition.kind:
-            return self._name_written(long, definition.kind)
+            return self._name_written(long, definition.kind, titled=definition.titled)
         if not short:
             return self._name_service(long, definition.merge)
         key = self._key(long)
@@ -786,25 +806,32 @@ class OrganisationIndex:
         self._by_key.setdefault(merged, entry_id)
         return entry_id
 
-    def _name_written(self, name: str, kind: str) -> str:
+    def _name_written(self, name: str, kind: str, *, titled: bool = False) -> str | None:
         """Records a programme named without an acronym (in quotes, or a fund in capitals): the
         record of that name (curated, defined with an acronym or named before), else a new one
         of `kind`."""
         if ids := self._forms.get(_canon(name)):
             return ids[0]  # known already ("the “JICA” project"): no second record
+        if titled and self._tail_of_known(name):
+            return None  # decided here, in reading order: workers know only curated names
         entry_id = self._by_key.get(self._key(name))
         if entry_id is None:
             entry_id = self._unique_id(slug(name))
             self._entries[entry_id] = _Entry(entry_id, kind, DEFINED)
-        self._add_form(self._entries[entry_id], name, short=False)
+        forms = [name]
         if name.startswith("The "):  # "The Nippon Foundation", also written "the Nippon ..."
-            self._add_form(self._entries[entry_id], name[4:], short=False)
+            forms.append(name[4:])
+        for form in forms:
+            self._add_form(self._entries[entry_id], form, short=False)
+            if titled:
+                self._titled.add(_canon(form))
         return entry_id
 
     def _rename(self, old: str, new: str) -> str:
         """Gives the record `old` the id `new` (while learning, before any id is handed out)."""
         entry = self._entries.pop(old)
         entry.id = new
+        self._renamed[old] = new
         self._entries[new] = entry
         for ids in self._forms.values():
             ids[:] = [new if i == old else i for i in ids]
@@ -1186,6 +1213,35 @@ def _known_token(token: str, known: set[str]) -> bool:
 @cache
 def _alpha2() -> frozenset[str]:
     return frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+def _alone(text: str, start: int, end: int) -> bool:
+    """Whether a name read in capitals stands alone at text[start:end] as titled_names() reads
+    it: no capitalised word right after, and before it none but "The", an acronym or a
+    possessive ("IMO", "the World Bank’s"), and no country beside it."""
+    if _CAPITAL_NEXT.match(text, end):
+        return False  # "the Cabinet Office Secretariat"
+    before = text[max(0, start - 40) : start]
+    if before[-1:] in ("-", "\u2013", "/"):
+        return False  # "Japan-U.S. National Security Council"
+    words = before.split()
+    # A word ending a sentence or a clause ("Japan.", "Japan,") is no part of the name; an
+    # abbreviation's point ("Japan-U.S.") ends none.
+    if (
+        words
+        and words[-1][0].isupper()
+        and (words[-1][-1].isalpha() or words[-1].count(".") > 1)
+        and before[-1:].isspace()
+    ):
+        word = words[-1]
+        if word != "The" and not (possessor(word) or all_capitals(word)):
+            return False  # "the European Central Bank"
+        if all_capitals(word) and country_called(word):
+            return False  # "the UK Cabinet Office"
+    return country_beside(text, start, end) is None
+
+
+_CAPITAL_NEXT = re.compile(r"[ \t\r\n]+[A-Z]")
 
 
 def _canon(form: str) -> str:

@@ -116,6 +116,13 @@ def country_called(written: str) -> str | None:
     return target.ids[0] if target is not None and target.kind == COUNTRY else None
 
 
+def region_called(written: str) -> str | None:
+    """The id of the region that `written`, all of it, names ("European": "europe"), else None."""
+    key = " ".join(written.split()) if written.isascii() else _name_key(written)
+    target = _catalogue().names.get(key)
+    return target.ids[0] if target is not None and target.kind == REGION else None
+
+
 def _may_name_lowercase(folded: str) -> bool:
     """Whether `folded` may hold a name starting with a small letter ("southern Africa"): only
     where one of the shared words is written, and one of the words of those names."""

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from functools import cache
 from typing import NamedTuple
 
-from app.pipeline.places import country_called
+from app.pipeline.places import country_called, region_called
 
 _MOST_WORDS = 8  # a longer run of capitals is a title or a heading, not a name
 # Words that may join a name's capitalised words ("Code of Conduct"). Not "the", "to" or "in":
 # they join a heading's words as often ("Contribution to the Peacebuilding Fund").
 _JOINING = frozenset(("of", "and", "for", "on", "&"))
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _GOES_ON = frozenset(("of", "for", "on"))  # a name may go on after one ("Institute for the …")
 _ENDS_SENTENCE = ".!?"
 _ENDS_WORD = ',;:)\u201d\u2019"]'  # a word ending in one ends a clause
@@ -61,12 +62,27 @@ def titled_names(
         if at == 0 or not text[at - 1].isspace() or _goes_on(text, end, words.stops):
             continue
         name = _words_before(text, at, words, owner_known)
-        while name and name[0][1][0].isdigit():
-            name = name[1:]  # a year or a number: "In 2022 Global Fund grants"
+        if name and name[0][1][0].isdigit():
+            if not _YEAR.fullmatch(name[0][1]):
+                continue  # part of the name? "the 1267 Sanctions Committee"
+            name = name[1:]  # a year: "In 2022 Global Fund grants"
         name = _without_owner(name, words, form_known)
-        if name and not _generic(name, words):
-            found.append(TitledName(name[0][0], text[name[0][0] : end], head))
+        if not name or _generic(name, words) or _described(name, head, words):
+            continue
+        if head not in words.lone and _country_owned(text, name[0][0]):
+            continue  # "the Philippines’ National Security Council": whose is it, named so?
+        found.append(TitledName(name[0][0], text[name[0][0] : end], head))
     return found
+
+
+def title_case(text: str) -> bool:
+    """Whether `text` is written as a title, most of its words capitalised ("Response by the
+    International Community and Regional Organization"): its capitals then say nothing about
+    where a name starts."""
+    if text.rstrip()[-1:] in '.!?:;)”"':
+        return False  # a sentence, or a caption's credit ("Photo: Cabinet Public Affairs Office)")
+    long = [w for w in text.split() if len(w) > 3 and w[0].isalpha()]
+    return len(long) >= 3 and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
 
 
 def heads_at(text: str, heads: tuple[str, ...]) -> list[int]:
@@ -87,6 +103,7 @@ class TitledWords(NamedTuple):
     stops: frozenset[str]  # lower case: capitalised, these start no name
     generic: frozenset[str]  # a name of only these (and a country) is none
     nouns: frozenset[str]  # lower case: head nouns, which end a name ("Alliance")
+    lone: frozenset[str] = frozenset()  # heads after which one word is a name ("Global Fund")
 
 
 def _goes_on(text: str, end: int, stops: frozenset[str]) -> bool:
@@ -148,8 +165,8 @@ def _words_before(
             break
         if not (word[0].isupper() or word[0].isdigit()) or word.lower() in words.stops:
             break
-        if word.endswith(("\u2019s", "'s")):
-            owner = [*tokens[max(0, number - 3) : number], word[:-2]]
+        if stem := possessor(word):
+            owner = [*tokens[max(0, number - 3) : number], stem]
             if any(owner_known(" ".join(owner[i:])) for i in range(len(owner))):
                 break  # "the World Bank’s": the name starts after its owner
             return []  # "the Women’s Peace and Humanitarian Fund": the name goes on
@@ -157,8 +174,10 @@ def _words_before(
             if word[-1] == "," and any(w == "and" for _, w in name + pending):
                 return []  # "the Women, Peace and Security Fund", "UNICEF, Gavi and ..."
             break
-        if word.lower() in words.nouns and any(w == "and" for _, w in pending):
-            return []  # "the Gavi Alliance and Global Fund": two names
+        if word.lower() in words.nouns and any(w == "and" for _, w in name + pending):
+            # "the Gavi Alliance and Global Fund", "the Ministry of Foreign Affairs and
+            # National Security Council": two names
+            return []
         name += pending
         pending = []
         name.append((start, word))
@@ -170,6 +189,22 @@ def _words_before(
         return []
     name.reverse()
     return name
+
+
+def possessor(word: str) -> str:
+    """Who a possessive names ("Bank" of "Bank’s", "Philippines" of "Philippines'"), else ""."""
+    if word.endswith(("\u2019s", "'s")):
+        return word[:-2]
+    return word[:-1] if word.endswith(("s\u2019", "s'")) and len(word) > 2 else ""
+
+
+def _country_owned(text: str, start: int) -> bool:
+    """Whether a country's possessive comes right before `start` ("the Philippines’ ")."""
+    before = text[max(0, start - _REACH) : start].split()[-3:]
+    if not before or not (stem := possessor(before[-1])):
+        return False
+    owner = [*before[:-1], stem]
+    return any(country_called(" ".join(owner[i:])) for i in range(len(owner)))
 
 
 def _inside_sentence(word: str) -> bool:
@@ -184,8 +219,8 @@ def _without_owner(
     name of its own: not "UN Women Trust Fund" -> "Women Trust Fund", and not where the
     acronym starts a known name ("UN Security Council Taliban Sanctions Committee"). A leading
     country stays: it is often the name's own ("Djibouti Code of Conduct Trust Fund")."""
-    if len(name) < 2 or not all_capitals(name[0][1]):
-        return name
+    if len(name) < 2 or not all_capitals(name[0][1]) or country_called(name[0][1]):
+        return name  # "the UK National Security Council" is the UK's
     written = [w for _, w in name]
     if any(form_known(" ".join(written[:k])) for k in range(2, len(written) + 1)):
         return name
@@ -202,6 +237,17 @@ def _generic(name: list[tuple[int, str]], words: TitledWords) -> bool:
         name = name[1:]
     own = _own_words(name, words)
     return not own or country_called(" ".join(own)) is not None
+
+
+def _described(name: list[tuple[int, str]], head: str, words: TitledWords) -> bool:
+    """Whether a name of one word of its own before a head that needs two describes a body
+    rather than names it ("the Central Bank", "the Training Centre", "the Sanctions
+    Committee"); not after a capitalised "The" ("The Nippon Foundation") nor a region's
+    adjective ("the European Commission")."""
+    if head in words.lone or name[0][1] == "The":
+        return False
+    own = _own_words(name, words)
+    return len(own) < 2 and not (own and region_called(own[0]))
 
 
 def _own_words(name: list[tuple[int, str]], words: TitledWords) -> list[str]:

@@ -95,7 +95,7 @@ def test_a_definition_is_a_frozen_dataclass_of_its_fields():
     )
     assert repr(made) == (
         "_Definition(start=3, short='TICAD', long='Tokyo Conference', extra=('TICAD 8',),"
-        " merge='', kind='')"
+        " merge='', kind='', titled=False)"
     )
     assert pickle.loads(pickle.dumps(made)) == made  # as it crosses from a worker process
     with pytest.raises(FrozenInstanceError):
