@@ -449,8 +449,8 @@ class OrganisationIndex:
         nouns = service_nouns_at(text, words.services) if words.services else []
         quotes = quote_marks_at(text) if words.quoted_heads else []
         # A piece without a head noun names no body in capitals.
-        funds = heads_at(text, words.titled_heads) if words.titled_heads else []
-        return sorted(nouns + quotes + funds)  # sorted runs: timsort merges them
+        heads = heads_at(text, words.titled_heads) if words.titled_heads else []
+        return sorted(nouns + quotes + heads)  # sorted runs: timsort merges them
 
     def definitions(self, text: str, titled: bool = True) -> list[_Definition] | None:
         """The definitions learn() would record in `text`, found without recording them, so

@@ -110,17 +110,19 @@ def find_places(text: str, base: int = 0) -> tuple[list[Mention], list[Mention]]
 def country_called(written: str) -> str | None:
     """The code of the country that `written`, all of it, names in running text (a name, an
     alias or an adjective: "Philippine"), else None."""
-    # ASCII needs no folding (every folded character is not ASCII), only single spaces.
-    key = " ".join(written.split()) if written.isascii() else _name_key(written)
-    target = _catalogue().names.get(key)
-    return target.ids[0] if target is not None and target.kind == COUNTRY else None
+    return _place_called(written, COUNTRY)
 
 
 def region_called(written: str) -> str | None:
     """The id of the region that `written`, all of it, names ("European": "europe"), else None."""
+    return _place_called(written, REGION)
+
+
+def _place_called(written: str, kind: str) -> str | None:
+    # ASCII needs no folding (every folded character is not ASCII), only single spaces.
     key = " ".join(written.split()) if written.isascii() else _name_key(written)
     target = _catalogue().names.get(key)
-    return target.ids[0] if target is not None and target.kind == REGION else None
+    return target.ids[0] if target is not None and target.kind == kind else None
 
 
 def _may_name_lowercase(folded: str) -> bool:

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from functools import cache
 from typing import NamedTuple
 
+from app.pipeline.figures import YEAR_LIKE
 from app.pipeline.places import country_called, region_called
 
 _MOST_WORDS = 8  # a longer run of capitals is a title or a heading, not a name
 # Words that may join a name's capitalised words ("Code of Conduct"). Not "the", "to" or "in":
 # they join a heading's words as often ("Contribution to the Peacebuilding Fund").
 _JOINING = frozenset(("of", "and", "for", "on", "&"))
-_YEAR = re.compile(r"(?:19|20)\d\d")
 _GOES_ON = frozenset(("of", "for", "on"))  # a name may go on after one ("Institute for the …")
 _ENDS_SENTENCE = ".!?"
 _ENDS_WORD = ',;:)\u201d\u2019"]'  # a word ending in one ends a clause
@@ -63,7 +63,7 @@ def titled_names(
             continue
         name = _words_before(text, at, words, owner_known)
         if name and name[0][1][0].isdigit():
-            if not _YEAR.fullmatch(name[0][1]):
+            if not YEAR_LIKE.fullmatch(name[0][1]):
                 continue  # part of the name? "the 1267 Sanctions Committee"
             name = name[1:]  # a year: "In 2022 Global Fund grants"
         name = _without_owner(name, words, form_known)
@@ -166,8 +166,7 @@ def _words_before(
         if not (word[0].isupper() or word[0].isdigit()) or word.lower() in words.stops:
             break
         if stem := possessor(word):
-            owner = [*tokens[max(0, number - 3) : number], stem]
-            if any(owner_known(" ".join(owner[i:])) for i in range(len(owner))):
+            if _owner_named(tokens[max(0, number - 3) : number], stem, owner_known):
                 break  # "the World Bank’s": the name starts after its owner
             return []  # "the Women’s Peace and Humanitarian Fund": the name goes on
         if word[-1] in _ENDS_WORD:
@@ -203,8 +202,14 @@ def _country_owned(text: str, start: int) -> bool:
     before = text[max(0, start - _REACH) : start].split()[-3:]
     if not before or not (stem := possessor(before[-1])):
         return False
-    owner = [*before[:-1], stem]
-    return any(country_called(" ".join(owner[i:])) for i in range(len(owner)))
+    return _owner_named(before[:-1], stem, country_called)
+
+
+def _owner_named(words: list[str], stem: str, known: Callable[[str], object]) -> bool:
+    """Whether the possessive's `stem`, alone or with some of the `words` before it, is
+    `known` ("Bank" of "World Bank’s", "the Philippines’")."""
+    owner = [*words, stem]
+    return any(known(" ".join(owner[i:])) for i in range(len(owner)))
 
 
 def _inside_sentence(word: str) -> bool:

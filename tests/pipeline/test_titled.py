@@ -4,12 +4,10 @@ are none."""
 from __future__ import annotations
 
 import pytest
-from one_report import records_of
+from one_report import corpus_of, records_of
 
 from app.paths import resources_dir
-from app.pipeline.corpus import read_corpus
 from app.pipeline.organisations import OrganisationIndex, load_words
-from app.pipeline.sources import discover
 from app.pipeline.titled import heads_at, titled_names
 
 WORDS = load_words()
@@ -390,15 +388,14 @@ def test_a_body_named_then_defined_in_one_sentence_is_one_record():
 def test_a_name_ending_a_longer_one_is_refused_in_a_build_too(tmp_path, unsure):
     # Decided where definitions are learnt, in reading order, whichever path a piece takes
     # (an acronym with a hyphenated part sends it to learn() in order).
-    (tmp_path / "report.txt").write_text(
+    corpus = corpus_of(
+        tmp_path,
         "Maritime Security\n\n"
         "The Asia-Pacific Regional Training Centre (APRTC) opened in 2020.\n\n"
         f"Japan funded the Regional Training Centre in 2022{unsure}.\n\n"
         "Japan worked with the Indian Navy, and the Indian Navy (IN) shared data"
         f"{unsure}.\n",
-        encoding="utf-8",
     )
-    corpus = read_corpus(discover(tmp_path), lambda *_: None, lambda: False, 1)
     defined = {o.id for o in corpus.index.organisations() if o.source == "defined"}
     assert "regional-training-centre" not in defined
     assert {"aprtc", "in"} <= defined
