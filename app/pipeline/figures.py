@@ -25,6 +25,8 @@ NUMBER_START = r"(?<![\w.,+\-–/])"
 YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 # How many modifiers may stand between a count's number and its noun ("10 ASEAN countries").
 MOST_MODIFIERS = 2
+# How many a list of modifiers may hold ("80,000 military, police, and civilian personnel").
+MOST_LISTED = 3
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +137,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         rf"(?<![\w.,])(?P<quals>{qualifiers})"
         rf"(?:{NUMBER_START}(?P<num>{NUMBER})|(?<![\w\-])(?P<word>(?i:{number_word})))"
         rf"(?:\s+(?i:(?P<scale>{_alternation(voc['scales'])})))?"
-        rf"(?:\s+{modifier}){{0,{MOST_MODIFIERS}}}?"
+        rf"(?:(?:\s+{modifier}){{0,{MOST_MODIFIERS}}}?"
+        # A list: "military and civilian", "military, police, and civilian".
+        rf"|(?:\s+{modifier},){{0,{MOST_LISTED - 2}}}\s+{modifier},?\s+(?:and|or)\s+{modifier})"
         rf"\s+(?P<noun>(?i:{_alternation(counts['nouns'])}))(?![A-Za-z\-])"
     )
     return {
@@ -284,8 +288,9 @@ _SPACE_OR_MORE = r"[\t-\r\x1c-\x1f \x80-\U0010ffff]"
 def _numbers_before_nouns(digits: bool) -> re.Pattern[str]:
     r"""In lower-cased text without odd letters, what every count holds: a number word, or
     with `digits` also a number in digits (a digit, or digits, commas and points, ending in
-    a digit), then space, at most _words_before_noun() words of a-z and hyphens (a scale,
-    modifiers), space and the first word of a noun. Most sentences with a number have no noun
+    a digit), then space, at most _words_before_noun() words of a-z and hyphens, each
+    perhaps ending in a comma (a scale, modifiers, a list's "and"), space and the first word
+    of a noun. Most sentences with a number have no noun
     after it ("in 2016 the Government"): this tells so sooner than _count_starts.
 
     Lower case holds the count pattern's case-insensitive words, and its capitalised
@@ -303,18 +308,18 @@ def _numbers_before_nouns(digits: bool) -> re.Pattern[str]:
     nouns = _alternation({noun.split()[0].lower() for noun in counts["nouns"]})
     return re.compile(
         rf"[^0-9a-z_.,\-]{number}"
-        rf"(?:{_SPACE_OR_MORE}++[a-z][a-z\-]*+){{0,{_words_before_noun()}}}?"
+        rf"(?:{_SPACE_OR_MORE}++[a-z][a-z\-]*+,?+){{0,{_words_before_noun()}}}?"
         rf"{_SPACE_OR_MORE}++{nouns}"
     )
 
 
 def _words_before_noun() -> int:
     """How many words the count pattern lets stand between a number and its noun: a scale,
-    then the modifiers ("coast guard" is two words)."""
+    then the modifiers ("coast guard" is two words), or a list of them and its "and"."""
     voc = vocabulary()
     scale = max(len(word.split()) for word in voc["scales"])
     modifier = max(len(word.split()) for word in voc["counts"]["modifiers"])
-    return scale + MOST_MODIFIERS * modifier
+    return scale + max(MOST_MODIFIERS * modifier, MOST_LISTED * modifier + 1)
 
 
 @cache

@@ -219,6 +219,17 @@ def test_every_sample_amount_is_found_exactly(name):
         # Sessions of a workshop or course are counted as meetings are.
         ("Japan also organized two previous sessions of the workshop", [(2, "sessions")]),
         ("the 77th session of the UN General Assembly", []),
+        # A list of modifiers, with or without a comma before "and" (the audit's miss).
+        (
+            "More than 80,000 military, police, and civilian personnel have been deployed",
+            [(80000, "personnel")],
+        ),
+        ("some 200 military and civilian personnel", [(200, "personnel")]),
+        ("12 ASEAN, Japanese or Chinese officials", [(12, "officials")]),
+        # A list too long, or no number before it.
+        ("5 military, police, civilian and medical personnel", []),
+        ("in 2020, military and police personnel", []),
+        ("Japan sent 200 police to", []),
     ],
 )
 def test_counts(text, expected):

@@ -65,6 +65,8 @@ BETWEEN = [
     *COUNTS["modifiers"],
     "ASEAN", "SDF", "Japan-ASEAN", "Self-Defense", "Coast  Guard", "COAST guard", "x", "the",
     "of", "and", "ASEAN’s", "café", "co-op", "-", "–", "ſtaff", "İnternational",
+    # Lists of modifiers: "military, police, and civilian".
+    "or", "military,", "ASEAN,", "Coast Guard,", ",", "and,", "İnternational,",
 ]  # fmt: skip
 NOUNS = [*COUNTS["nouns"], "personnel-based", "countries’", "Countries", "peoples", "nation"]
 NUMBERS = ["5", "12", "2,653", "15.53", "1.", "2,", "3,5", "4..5", "2018", "٣", "３", "0"]
@@ -103,6 +105,9 @@ TEXT = st.lists(COUNT_LIKE, max_size=6).map("".join)
         "In 2016 the Government of Japan provided two patrol vessels",
         "twenty\u3000member\xa0states, ٣ countries, ３ people",
         "about ten Coast  Guard officers and fewer than fifty\nstaff members",
+        "80,000 military, police, and civilian personnel, 9 ASEAN, Japan or SDF troops",
+        "5 million engineering coast guard, medical coast guard, and staff personnel",  # most
+        "5 million military, police, civilian and medical personnel",  # one too many
     ],
 )
 def test_counts_need_a_number_before_a_noun(text):
@@ -122,7 +127,8 @@ def test_every_word_that_may_stand_before_a_noun_is_one_the_quick_test_takes():
     for word in words:
         for part in word.lower().split():
             assert re.fullmatch(r"[a-z][a-z\-]*", part), word
-    assert figures._words_before_noun() == 5  # a scale, then two modifiers of two words
+    # A scale, then a list of three modifiers of two words and its "and".
+    assert figures._words_before_noun() == 8
     modifiers = re.findall(r"\{0,(\d+)\}\?", figures._patterns()["count"].pattern)
     assert modifiers == [str(figures.MOST_MODIFIERS)]
 
