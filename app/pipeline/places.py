@@ -118,11 +118,23 @@ def region_called(written: str) -> str | None:
     return _place_called(written, REGION)
 
 
+def no_country_called(written: str) -> bool:
+    """Whether `written`, all of it, is a name that designates no country code though a place
+    may be meant: an ambiguous name ("Korea", "Congo") or a state with no ISO 3166 code
+    ("Kosovo"), as listed in countries.toml's [text]."""
+    target = _written_target(written)
+    return target is not None and target.kind == BLOCK
+
+
 def _place_called(written: str, kind: str) -> str | None:
+    target = _written_target(written)
+    return target.ids[0] if target is not None and target.kind == kind else None
+
+
+def _written_target(written: str) -> _Target | None:
     # ASCII needs no folding (every folded character is not ASCII), only single spaces.
     key = " ".join(written.split()) if written.isascii() else _name_key(written)
-    target = _catalogue().names.get(key)
-    return target.ids[0] if target is not None and target.kind == kind else None
+    return _catalogue().names.get(key)
 
 
 def _may_name_lowercase(folded: str) -> bool:

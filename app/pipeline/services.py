@@ -7,7 +7,7 @@ from functools import cache
 from typing import NamedTuple
 
 from app.pipeline.model import Mention
-from app.pipeline.places import country_called, find_places
+from app.pipeline.places import country_called, find_places, no_country_called
 from app.pipeline.quick import occurrences_of
 
 # Words that start a sentence or clause before a name without being part of it ("The Indian
@@ -28,6 +28,10 @@ _CAPITALISED_NEXT = re.compile(r"\s+[A-Z]")
 _OF_COUNTRY = re.compile(r" of (?:the )?")
 _OF_AFTER = re.compile(r"\s+of\s+(?:the\s+)?")  # as _OF_COUNTRY, across a line break too
 _JOINED = re.compile(r"(?:\s*,)?\s+and\s+(?:the\s+)?|\s*,\s+(?:the\s+)?")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w\u2019'-]*(?:[ \t]+[A-Z][\w\u2019'-]*)*")
+# country_beside()'s answer for a place written with no country code ("Kosovo", "Korea"):
+# the name beside it is then no one country's that the catalogue knows, and not Japan's.
+NO_CODE = "?"
 
 
 class ServiceName(NamedTuple):
@@ -128,13 +132,17 @@ def standalone(text: str, start: int, end: int) -> bool:
 def country_beside(text: str, start: int, end: int) -> str | None:
     """The country (alpha-3 code) written right beside the name at text[start:end]: its name,
     adjective or possessive before ("the Indonesian ", "Viet Nam's ", "the Philippines\u2019 "),
-    or "of (the) <country>" after ("Ministry of Foreign Affairs of Viet Nam"), else None."""
+    or "of (the) <country>" after ("Ministry of Foreign Affairs of Viet Nam"), else None.
+    NO_CODE where a place with no country code is written so ("Kosovo's", "of Korea")."""
     named = _country_right_before(text, start)
     # After a short form in brackets, past its bracket ("the Ministry of Defense (MOD) of ...").
     end += _in_brackets(text, start, end)
     if named is None and (of := _OF_AFTER.match(text, end)):
         country = _country_starting_at(text, of.end())
-        named = country.id if country else None
+        if country is not None:
+            named = country.id
+        elif _no_country_starting_at(text, of.end()):
+            named = NO_CODE
     return named
 
 
@@ -169,8 +177,9 @@ def _country_right_before(text: str, start: int) -> str | None:
     # Korea"); mostly "the" or "and" is written there, and no more need be looked at.
     if not text[text.rfind(" ", 0, end) + 1 : end][:1].isupper():
         return None
-    country = _country_ending_at(text, end)
-    return country[0] if country else None
+    if country := _country_ending_at(text, end):
+        return country[0]
+    return NO_CODE if _no_country_ending_at(text, end) else None
 
 
 def _country_ending_at(text: str, end: int) -> tuple[str, int] | None:
@@ -181,6 +190,23 @@ def _country_ending_at(text: str, end: int) -> tuple[str, int] | None:
         if code := country_called(text[word.start() : end]):
             return code, word.start()
     return None
+
+
+def _no_country_ending_at(text: str, end: int) -> bool:
+    """Whether a run of words ending at `end` names a place with no country code ("Kosovo")."""
+    return any(
+        no_country_called(text[word.start() : end])
+        for word in _WORD_START.finditer(text, max(0, end - _REACH), end)
+    )
+
+
+def _no_country_starting_at(text: str, at: int) -> bool:
+    """Whether capitalised words from `at` name a place with no country code ("Kosovo said")."""
+    run = _CAPITALISED_RUN.match(text, at)
+    if run is None:
+        return False
+    words = run.group().split()
+    return any(no_country_called(" ".join(words[:n])) for n in range(len(words), 0, -1))
 
 
 def _country_starting_at(text: str, at: int) -> Mention | None:

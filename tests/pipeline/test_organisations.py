@@ -262,6 +262,13 @@ def test_armed_groups_named_by_their_usual_short_names():
         # Lists whose names are defined in brackets (the review's cases):
         "the Indonesian Ministry of Defense (MOD) and Ministry of Foreign Affairs (MOFA) met.",
         "the Ministry of Defense (MOD) and the Ministry of Foreign Affairs (MOFA) of Indonesia",
+        # A place with no country code is still not Japan: a state ISO does not list, or a
+        # name that could be either of two countries.
+        "the Ministry of Foreign Affairs of Kosovo said",
+        "Kosovo\u2019s Ministry of Foreign Affairs said",
+        "the Kosovo Ministry of Defense",
+        "the Korean Ministry of Defense met",
+        "the Ministry of Defense of Korea and",
     ],
 )
 def test_a_japanese_body_is_not_linked_where_the_text_says_whose_it_is(text):
@@ -295,6 +302,9 @@ def test_a_japanese_body_is_not_linked_where_the_text_says_whose_it_is(text):
         ("the Indonesian Ministry of Defense (MOFA also attended)", ["mofa"]),
         ("the Ministry of Foreign Affairs (MOFA) and the Indonesian Navy", ["mofa", "mofa"]),
         ("the Ministry of Defense (MOD), Indonesia's navy", ["mod", "mod"]),
+        # A place with no country code that is not written as the body's owner.
+        ("the Ministry of Defense and Kosovo", ["mod"]),
+        ("the Ministry of Defense of Japan sent Korean speakers", ["mod"]),
     ],
 )
 def test_a_japanese_body_is_linked_where_no_other_country_is_beside_it(text, expected):
