@@ -128,6 +128,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         rf"(?!(?i:{number_word})\b)"
         rf"(?:(?i:{_alternation(counts['modifiers'])})|[A-Z][A-Za-z]*(?:-[A-Za-z]+)*)"
     )
+    listed = rf"(?!{number_word}\b)(?:{_alternation(counts['modifiers'])})"
     money = (
         rf"(?<![\w.,])(?P<quals>{qualifiers}){_amount('')}"
         # An equivalent in another currency: "$120 million (approximately ¥14 billion)".
@@ -138,8 +139,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         rf"(?:{NUMBER_START}(?P<num>{NUMBER})|(?<![\w\-])(?P<word>(?i:{number_word})))"
         rf"(?:\s+(?i:(?P<scale>{_alternation(voc['scales'])})))?"
         rf"(?:(?:\s+{modifier}){{0,{MOST_MODIFIERS}}}?"
-        # A list: "military and civilian", "military, police, and civilian".
-        rf"|(?:\s+{modifier},){{0,{MOST_LISTED - 2}}}\s+{modifier},?\s+(?:and|or)\s+{modifier})"
+        # A list of the listed modifiers as written, in small letters: "military and civilian",
+        # "military, police, and civilian"; a comma only in a list of three. (A capitalised
+        # word may start a clause or a title: "2,000 police and Japanese experts conducted".)
+        rf"|\s+{listed}(?:,\s+{listed}){{1,{MOST_LISTED - 2}}},?\s+(?:and|or)\s+{listed}"
+        rf"|\s+{listed}\s+(?:and|or)\s+{listed})"
         rf"\s+(?P<noun>(?i:{_alternation(counts['nouns'])}))(?![A-Za-z\-])"
     )
     return {

@@ -18,6 +18,7 @@ DONOR = "JPN"
 
 # What a matched name stands for.
 COUNTRY, REGION, BLOCK = "country", "region", "block"
+UNCODED = "uncoded"  # a place meant, but no one country code: "Korea", "Kosovo"
 
 # Same-length substitutions only, so that offsets found in the folded text hold in the original:
 # curly apostrophes and the dash variants read as their ASCII forms ("Mauritius’", "Japan–India").
@@ -60,7 +61,7 @@ class Region:
 class _Target:
     """What one written name stands for."""
 
-    kind: str  # COUNTRY, REGION or BLOCK
+    kind: str  # COUNTRY, REGION, UNCODED or BLOCK
     ids: tuple[str, ...]
     person_name: bool = False  # also a person's name: "Chad", "Jordan"
 
@@ -120,10 +121,10 @@ def region_called(written: str) -> str | None:
 
 def no_country_called(written: str) -> bool:
     """Whether `written`, all of it, is a name that designates no country code though a place
-    may be meant: an ambiguous name ("Korea", "Congo") or a state with no ISO 3166 code
-    ("Kosovo"), as listed in countries.toml's [text]."""
+    is meant: an ambiguous name ("Korea", "Congo") or a state with no ISO 3166 code
+    ("Kosovo"), as countries.toml's [text] lists them; not a block ("French-speaking")."""
     target = _written_target(written)
-    return target is not None and target.kind == BLOCK
+    return target is not None and target.kind == UNCODED
 
 
 def _place_called(written: str, kind: str) -> str | None:
@@ -314,7 +315,10 @@ def _text_names(countries: dict, region_data: dict, region_ids: set[str]) -> dic
         if unknown:
             raise ValueError(f"combined pattern {entry['pattern']!r}: unknown {sorted(unknown)}")
         add(entry["pattern"], _Target(REGION, tuple(entry["regions"])))
-    for name in countries["text"].get("ambiguous", []) + countries["text"].get("blocks", []):
+    text = countries["text"]
+    for name in text.get("ambiguous", []) + text.get("uncoded", []):
+        add(name, _Target(UNCODED, ()))
+    for name in text.get("blocks", []):
         add(name, _Target(BLOCK, ()))
     return names
 

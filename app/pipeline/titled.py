@@ -20,11 +20,6 @@ _ENDS_WORD = ',;:)\u201d\u2019"]'  # a word ending in one ends a clause
 _OPENS_WORD = '(\u201c\u2018"['
 _NEXT_WORDS = re.compile(r"[ \t\r\n]*(\S+)(?:[ \t\r\n]+(\S+)(?:[ \t\r\n]+(\S+))?)?")
 _REACH = 160  # characters looked at before a head: more than _MOST_WORDS long words
-_TOKEN = re.compile(r"\S+")
-# Small words that may take a name on to another's ("Centre ... at the University of Tokyo").
-_TAKES_ON = frozenset(("at", "in", "of", "for", "on", "to", "under", "against", "within"))
-# What follows one of them: "the" or "a", then capitalised words (a place, a name).
-_PLACE_AFTER = re.compile(r"[ \t\r\n]+(?:(?:the|a|an)[ \t\r\n]+)?([A-Z]\S*(?:[ \t\r\n]+[A-Z]\S*)*)")
 
 
 class TitledName(NamedTuple):
@@ -53,11 +48,8 @@ def titled_names(
       capitalised "The" inside a sentence is the name's own ("offered by The Nippon
       Foundation").
     - Its end: the head, with no capitalised word, "(" (an acronym's definition, read as such)
-      or a word of `words.stops` and a capital after it, or "the" and a capital ("the First
-      Committee of the UN General Assembly"). Or capitalised words after "of", "for" or "on"
-      ("Japan Fund for Poverty Reduction"), that plainly end: not in a place's name ("the
-      Bank of Japan"), nor before a bracket, a number or a small word that may take the name
-      on ("at the University of Tokyo"); "in" and a country only say where the body is.
+      or a word of `words.stops` and a capital after it, or "the" and a capital ("Japan Fund
+      for Poverty Reduction", "the First Committee of the UN General Assembly").
     - Its words: "and" joins no name ending in a head noun ("the Gavi Alliance and Global
       Fund"); a leading number or acronym is the fund's year or owner, not its name ("IMO
       Djibouti Code of Conduct Trust Fund"), where what is left is a name of its own and the
@@ -67,33 +59,19 @@ def titled_names(
     found = []
     for match in _heads_pattern(heads).finditer(text):
         at, end, head = match.start(), match.end(), match.group()
-        if at == 0 or not text[at - 1].isspace():
-            continue
-        after = _words_after(text, end, words) if _goes_on(text, end, words.stops) else []
-        if after is None:
+        if at == 0 or not text[at - 1].isspace() or _goes_on(text, end, words.stops):
             continue
         name = _words_before(text, at, words, owner_known)
-        if name is None:
-            continue
         if name and name[0][1][0].isdigit():
             if not YEAR_LIKE.fullmatch(name[0][1]):
                 continue  # part of the name? "the 1267 Sanctions Committee"
             name = name[1:]  # a year: "In 2022 Global Fund grants"
-        if after:
-            # "the Kyushu Institute of Technology": the words after "of" are the name's too; as
-            # before a head, one word of its own describes ("the Institute of Technology").
-            whole = name + after
-            if len(whole) > _MOST_WORDS or _generic(whole, words) or _described(whole, head, words):
-                continue
-            end = after[-1][0] + len(after[-1][1])
-        else:
-            name = _without_owner(name, words, form_known)
-            if not name or _generic(name, words) or _described(name, head, words):
-                continue
-        start = name[0][0] if name else at
-        if head not in words.lone and _country_owned(text, start):
+        name = _without_owner(name, words, form_known)
+        if not name or _generic(name, words) or _described(name, head, words):
+            continue
+        if head not in words.lone and _country_owned(text, name[0][0]):
             continue  # "the Philippines’ National Security Council": whose is it, named so?
-        found.append(TitledName(start, text[start:end], head))
+        found.append(TitledName(name[0][0], text[name[0][0] : end], head))
     return found
 
 
@@ -156,80 +134,11 @@ def _goes_on(text: str, end: int, stops: frozenset[str]) -> bool:
     )
 
 
-def _words_after(text: str, end: int, words: TitledWords) -> list[tuple[int, str]] | None:
-    """The name's words after the head ending at `end`, each with its start: "of", "for" or
-    "on", then capitalised words ("of Technology" in "Kyushu Institute of Technology"); None
-    where they are not a name's or where the name ends is unclear."""
-    if end >= len(text) or not text[end].isspace():
-        return None  # the head is inside a word, or a possessive
-    tokens = _TOKEN.finditer(text, end)
-    first = next(tokens, None)
-    if first is None or first.group() not in _GOES_ON:
-        return None
-    name = [(first.start(), first.group())]
-    pending: list[tuple[int, str]] = []  # joining words, kept if a capitalised word follows
-    for token in tokens:
-        word = token.group()
-        if word in _JOINING:
-            pending.append((token.start(), word))
-            continue
-        if not word[0].isupper() or word == "The":
-            # The word after the name: "and other", "has", "in the United States"; not "for
-            # the Prevention", "at the University", "(", a number or a quote.
-            if not _ends_before(text, token, pending):
-                return None
-            break
-        core = word.rstrip(_ENDS_WORD + ".")
-        if (
-            not core.replace("-", "").isalpha()  # "U.S.", a number, a quote inside
-            or possessor(core)
-            or core.lower() in words.stops
-            or core.lower() in words.nouns
-            and any(w == "and" for _, w in name + pending)
-        ):
-            return None  # "of Japan’s", "for Peace and Security Council": whose, or two names
-        name += pending
-        pending = []
-        name.append((token.start(), core))
-        if len(name) > _MOST_WORDS:
-            return None
-        if core != word:
-            if word[-1] not in ",;:.":
-                return None  # a quote or a bracket closes: the name began before it
-            break  # a clause or the sentence ends
-    if len(name) < 2:
-        return None
-    owned = " ".join(w for _, w in name[1:])
-    if country_called(owned) or region_called(owned):
-        return None  # "the Bank of Japan", "the Council of Europe": whose, not which
-    return name
-
-
-def _ends_before(text: str, token: re.Match[str], pending: list[tuple[int, str]]) -> bool:
-    """Whether a name ends before `token`, the first word after it that is no capitalised
-    word's, with the joining words `pending` between."""
-    word = token.group()
-    if word[0] in _OPENS_WORD or word[0].isdigit() or word == "The":
-        return False  # an acronym's definition, a number, a quote: whose?
-    if pending:
-        # "Institute for the Prevention of Crime": the name goes on; "and the" ends it.
-        return pending[-1][1] not in _GOES_ON or word not in ("the", "a", "an")
-    if word not in _TAKES_ON:
-        return True
-    # "Center for Spatial Information Science at the University of Tokyo" may be one name;
-    # "the University of New Hampshire in the United States" says where.
-    following = _PLACE_AFTER.match(text, token.end())
-    if following is None:
-        return True
-    place = following.group(1).rstrip(_ENDS_WORD + ".")
-    return word == "in" and country_called(place) is not None
-
-
 def _words_before(
     text: str, at: int, words: TitledWords, owner_known: Callable[[str], bool]
-) -> list[tuple[int, str]] | None:
+) -> list[tuple[int, str]]:
     """The name's words before the head at `at`, each with its start, first word first; empty
-    when the words there are no name's, None where the name starts is unclear."""
+    when the words there are no name's, or where the name starts is unclear."""
     begin = max(0, at - _REACH)
     tokens = text[begin:at].split()
     if begin and tokens:
@@ -242,13 +151,13 @@ def _words_before(
         # Most names are a few words: where each starts is found going back, word by word.
         start = text.rfind(word, begin, start)
         if word[-1] in _ENDS_SENTENCE:
-            return None  # the words after it start a sentence: capitalised anyway
+            return []  # the words after it start a sentence: capitalised anyway
         if word in _JOINING:
             pending.append((start, word))
             continue
         if word[0] in _OPENS_WORD:
             if word[1:2].isupper():
-                return None  # "the “Central Emergency Response Fund”": the quote is the name's
+                return []  # "the “Central Emergency Response Fund”": the quote is the name's
             break
         if word == "The" and number and _inside_sentence(tokens[number - 1]):
             name += pending
@@ -259,24 +168,24 @@ def _words_before(
         if stem := possessor(word):
             if _owner_named(tokens[max(0, number - 3) : number], stem, owner_known):
                 break  # "the World Bank’s": the name starts after its owner
-            return None  # "the Women’s Peace and Humanitarian Fund": the name goes on
+            return []  # "the Women’s Peace and Humanitarian Fund": the name goes on
         if word[-1] in _ENDS_WORD:
             if word[-1] == "," and any(w == "and" for _, w in name + pending):
-                return None  # "the Women, Peace and Security Fund", "UNICEF, Gavi and ..."
+                return []  # "the Women, Peace and Security Fund", "UNICEF, Gavi and ..."
             break
         if word.lower() in words.nouns and any(w == "and" for _, w in name + pending):
             # "the Gavi Alliance and Global Fund", "the Ministry of Foreign Affairs and
             # National Security Council": two names
-            return None
+            return []
         name += pending
         pending = []
         name.append((start, word))
         if len(name) > _MOST_WORDS:
-            return None
+            return []
     else:
         # Capitals back to the text's start (a sentence's first word is one anyway), or
         # further than a name reaches.
-        return None
+        return []
     name.reverse()
     return name
 

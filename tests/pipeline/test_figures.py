@@ -225,9 +225,19 @@ def test_every_sample_amount_is_found_exactly(name):
             [(80000, "personnel")],
         ),
         ("some 200 military and civilian personnel", [(200, "personnel")]),
-        ("12 ASEAN, Japanese or Chinese officials", [(12, "officials")]),
-        # A list too long, or no number before it.
+        ("More than 80,000 military, police and civilian personnel", [(80000, "personnel")]),
+        # A list too long, of words that are no listed modifiers, or with a comma between
+        # two; "and" joining clauses; no number before it (the review's cases).
         ("5 military, police, civilian and medical personnel", []),
+        ("12 ASEAN, Japanese or Chinese officials", []),
+        ("150 military, and civilian personnel", []),
+        (
+            "The mission comprised 12,000 troops and 1,500 police, and Japanese officers served",
+            [(12000, "troops")],
+        ),
+        ("The project trained 2,000 police and Japanese experts conducted surveys", []),
+        ("Japan. SDG 16 Peace, Justice and Strong Institutions aims", []),
+        ("UNSCR 2250 Youth, Peace and Security programs were launched.", []),
         ("in 2020, military and police personnel", []),
         ("Japan sent 200 police to", []),
     ],

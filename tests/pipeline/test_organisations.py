@@ -304,6 +304,12 @@ def test_a_japanese_body_is_not_linked_where_the_text_says_whose_it_is(text):
         ("the Ministry of Defense (MOD), Indonesia's navy", ["mod", "mod"]),
         # A place with no country code that is not written as the body's owner.
         ("the Ministry of Defense and Kosovo", ["mod"]),
+        # A block names no place ("French-speaking"): the body stays Japan's (the review's).
+        ("Japan dispatched French-speaking SDF instructors to Mali.", ["sdf"]),
+        (
+            "French-speaking Ministry of Defense and Ministry of Foreign Affairs staff",
+            ["mod", "mofa"],
+        ),
         ("the Ministry of Defense of Japan sent Korean speakers", ["mod"]),
     ],
 )

@@ -76,8 +76,6 @@ def funds(text: str) -> list[str]:
         ("the Peace and Security Fund.", "Peace and Security Fund"),
         # An owner whose removal would leave no name of its own stays ("UN Women").
         ("the UN Women Trust Fund, which", "UN Women Trust Fund"),
-        # Capitalised words after "for" are the name's where it plainly ends.
-        ("the Japan Fund for Poverty Reduction, an ADB fund", "Japan Fund for Poverty Reduction"),
     ],
 )
 def test_a_fund_named_in_capitals(text, name):
@@ -91,6 +89,7 @@ def test_a_fund_named_in_capitals(text, name):
         "Japan contributed to the Trust Fund in 2020.",  # generic words only
         "Japan contributed to the UN Trust Fund in 2020.",  # the owner, then generic words
         "the Peacebuilding Fund (PBF), established in 2006",  # read as a definition instead
+        "the Japan Fund for Poverty Reduction, an ADB fund",  # where does the name end?
         "the United Nations Development Programme Multi-Partner Trust Fund Office took over",
         "Peacebuilding Fund grants reached 40 countries.",  # goes on with a capital? no: starts
         "Peacebuilding Fund projects reached 40 countries.",  # the text's first words
@@ -400,83 +399,3 @@ def test_a_name_ending_a_longer_one_is_refused_in_a_build_too(tmp_path, unsure):
     defined = {o.id for o in corpus.index.organisations() if o.source == "defined"}
     assert "regional-training-centre" not in defined
     assert {"aprtc", "in"} <= defined
-
-
-@pytest.mark.parametrize(
-    ("text", "name"),
-    [
-        # The reports' own sentences: "of", "for" or "on" and capitalised words after the head.
-        (
-            "co-organized by JAXA, Kyushu Institute of Technology, the Center for Spatial",
-            "Kyushu Institute of Technology",
-        ),
-        (
-            "reported them to the Strategic Headquarters for National Space Policy.",
-            "Strategic Headquarters for National Space Policy",
-        ),
-        (
-            "within the Commission on Crime Prevention and Criminal Justice, and supporting",
-            "Commission on Crime Prevention and Criminal Justice",
-        ),
-        # "in" and a country says where the body is, not which.
-        (
-            "was conducted at the University of New Hampshire in the United States every year",
-            "University of New Hampshire",
-        ),
-        ("the Asian Institute of Technology in Thailand", "Asian Institute of Technology"),
-        # Ended by a small word, "and" and a small word, or the text's end.
-        ("the Centre for Humanitarian Dialogue has", "Centre for Humanitarian Dialogue"),
-        ("the Fund for Peace and the UN", "Fund for Peace"),
-        ("a grant from the Foundation for Mine Action", "Foundation for Mine Action"),
-    ],
-)
-def test_a_body_named_on_after_its_head(text, name):
-    assert names(text) == [name]
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # A place after "of": whose body, not which ("the Bank of Japan" is curated if needed).
-        "the National Police Agency of Japan dispatched experts",
-        "the Council of Europe adopted",
-        "the Bank of Thailand said",
-        # One word of its own describes, as before a head.
-        "the Institute of Technology in 2020",
-        "the Committee of Experts met",
-        "Japan and the Council of Ministers agreed.",
-        # Where the name ends is unclear: it may go on to another name or a place.
-        "the Center for Spatial Information Science at the University of Tokyo, and",
-        "the Council for Security Cooperation in the Asia Pacific met",
-        "the Commission on Narcotic Drugs under the United Nations",
-        "the Asian Institute of Technology in Bangkok",
-        "the Headquarters for the Multinational Force and Observers",
-        "the Council on Foreign Relations 2022 report",
-        "the Commission on Human Rights \u201creport\u201d",
-        # Read as an acronym's definition instead.
-        "the Japan Agency for Marine-Earth Science and Technology (JAMSTEC) sent",
-        "the Intergovernmental Authority on Development (IGAD) and",
-        # Two names, a possessive, an abbreviation: whose, or where does it end?
-        "the University of Tokyo and Kyoto University signed",
-        "the Fund for Africa\u2019s Development",
-        "the Fund for U.S. Veterans",
-        # Not after a quote or a bracket that the name does not open.
-        "(the Centre for Humanitarian Dialogue) and",
-        "the \u201cCentre for Humanitarian Dialogue\u201d and",
-    ],
-)
-def test_no_body_is_made_up_after_a_head(text):
-    assert names(text) == []
-
-
-def test_a_body_named_on_after_its_head_is_found_again_and_only_alone():
-    index = OrganisationIndex()
-    index.learn("The workshop was held with the Kyushu Institute of Technology, and JAXA.")
-    assert index.find("Students of the Kyushu Institute of Technology built it.")[0].id == (
-        "kyushu-institute-of-technology"
-    )
-    # Ending a known name ("UN Office for Outer Space Affairs"), a name is none of its own.
-    index.learn("the UN Office for Outer Space Affairs (UNOOSA) and")
-    index.learn("Japan worked with the Office for Outer Space Affairs, and others")
-    defined = {o.id for o in index.organisations() if o.source == "defined"}
-    assert "office-for-outer-space-affairs" not in defined
