@@ -128,7 +128,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         rf"(?!(?i:{number_word})\b)"
         rf"(?:(?i:{_alternation(counts['modifiers'])})|[A-Z][A-Za-z]*(?:-[A-Za-z]+)*)"
     )
-    listed = rf"(?!{number_word}\b)(?:{_alternation(counts['modifiers'])})"
+    listed = rf"(?:{_alternation(counts['modifiers'])})"
     money = (
         rf"(?<![\w.,])(?P<quals>{qualifiers}){_amount('')}"
         # An equivalent in another currency: "$120 million (approximately ¥14 billion)".
@@ -142,8 +142,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # A list of the listed modifiers as written, in small letters: "military and civilian",
         # "military, police, and civilian"; a comma only in a list of three. (A capitalised
         # word may start a clause or a title: "2,000 police and Japanese experts conducted".)
-        rf"|\s+{listed}(?:,\s+{listed}){{1,{MOST_LISTED - 2}}},?\s+(?:and|or)\s+{listed}"
-        rf"|\s+{listed}\s+(?:and|or)\s+{listed})"
+        rf"|\s+{listed}(?:(?:,\s+{listed}){{1,{MOST_LISTED - 2}}},?)?\s+(?:and|or)\s+{listed})"
         rf"\s+(?P<noun>(?i:{_alternation(counts['nouns'])}))(?![A-Za-z\-])"
     )
     return {
@@ -294,8 +293,8 @@ def _numbers_before_nouns(digits: bool) -> re.Pattern[str]:
     with `digits` also a number in digits (a digit, or digits, commas and points, ending in
     a digit), then space, at most _words_before_noun() words of a-z and hyphens, each
     perhaps ending in a comma (a scale, modifiers, a list's "and"), space and the first word
-    of a noun. Most sentences with a number have no noun
-    after it ("in 2016 the Government"): this tells so sooner than _count_starts.
+    of a noun. Most sentences with a number have no noun after it ("in 2016 the
+    Government"): this tells so sooner than _count_starts.
 
     Lower case holds the count pattern's case-insensitive words, and its capitalised
     modifiers, as words of a-z and hyphens. Before the number the count pattern wants none

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import NamedTuple
 
@@ -177,27 +178,26 @@ def _country_right_before(text: str, start: int) -> str | None:
     # Korea"); mostly "the" or "and" is written there, and no more need be looked at.
     if not text[text.rfind(" ", 0, end) + 1 : end][:1].isupper():
         return None
-    if country := _country_ending_at(text, end):
-        return country[0]
-    return NO_CODE if _no_country_ending_at(text, end) else None
+    country = _country_ending_at(text, end) or _country_ending_at(text, end, _uncoded)
+    return country[0] if country else None
 
 
-def _country_ending_at(text: str, end: int) -> tuple[str, int] | None:
+def _country_ending_at(
+    text: str, end: int, called: Callable[[str], str | None] = country_called
+) -> tuple[str, int] | None:
     """The country (code, where its words start) that the longest run of words ending at `end`
     names: "Papua New Guinea", not "Guinea". A word starts after a space, a "(" or a quote:
-    "India" in "Japan-India Navy" is part of a compound, not India's."""
+    "India" in "Japan-India Navy" is part of a compound, not India's. (Or what `called` finds
+    for the words instead of a country's code.)"""
     for word in _WORD_START.finditer(text, max(0, end - _REACH), end):
-        if code := country_called(text[word.start() : end]):
+        if code := called(text[word.start() : end]):
             return code, word.start()
     return None
 
 
-def _no_country_ending_at(text: str, end: int) -> bool:
-    """Whether a run of words ending at `end` names a place with no country code ("Kosovo")."""
-    return any(
-        no_country_called(text[word.start() : end])
-        for word in _WORD_START.finditer(text, max(0, end - _REACH), end)
-    )
+def _uncoded(written: str) -> str | None:
+    """NO_CODE where `written` names a place with no country code ("Kosovo"), else None."""
+    return NO_CODE if no_country_called(written) else None
 
 
 def _no_country_starting_at(text: str, at: int) -> bool:

@@ -106,7 +106,8 @@ TEXT = st.lists(COUNT_LIKE, max_size=6).map("".join)
         "twenty\u3000member\xa0states, ٣ countries, ３ people",
         "about ten Coast  Guard officers and fewer than fifty\nstaff members",
         "80,000 military, police, and civilian personnel, 9 ASEAN, Japan or SDF troops",
-        "5 million engineering coast guard, medical coast guard, and staff personnel",  # most
+        # As many words as a list may put between: a scale, three of two words, "and".
+        "5 million coast guard, coast guard, and coast guard personnel",
         "5 million military, police, civilian and medical personnel",  # one too many
     ],
 )
